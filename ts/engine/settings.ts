@@ -1,0 +1,76 @@
+import { SettingsError } from './errors';
+
+/** 1 = Safe (allowlist), 2 = Wrapped (plus safe wrappers), 3 = Unsafe (everything). */
+export type SafetyLevel = 1 | 2 | 3;
+export const LEVELS: readonly SafetyLevel[] = [1, 2, 3];
+
+/**
+ * Asked before a level-2 file write. Resolve true to allow. The default denies.
+ * `path` is relative to the mod's own folder.
+ */
+export type ConfirmWrite = (request: { mod: string; path: string; bytes: number }) => boolean | Promise<boolean>;
+
+export interface WasGoSettings {
+  /** Safety level of the function table every instance is linked against. Default 1. */
+  level: SafetyLevel;
+  /** Refuse to instantiate a module that imports anything the level does not expose (instead of linking an error stub). Default false. */
+  strictImports: boolean;
+  /** Cap for every guest memory, in MiB (maximum rewritten to min(declared, cap)). Default 64. */
+  memoryMb: number;
+  /** Fuel budget for one inline call (main or an export); 0 means unmetered. Default 100_000_000. */
+  fuelPerCall: number;
+  /** Wall-clock limit for main() in a worker, in ms; 0 means none. Default 10_000. */
+  mainTimeoutMs: number;
+  /** Level 2: root folder under which each mod gets its own folder. Default `wasgo-data` (Node) / `user://wasgo` (Godot). */
+  fileDir: string;
+  /** Level 2: ask before each file write. Default true (and the default confirmation denies). */
+  confirmFileWrites: boolean;
+  /** Level 2: the confirmation callback. Default: deny. */
+  confirmWrite: ConfirmWrite;
+  /** Level 2: URL prefixes HTTP requests may go to (scheme://host[:port]/path-prefix). Default none. */
+  networkAllowlist: string[];
+  /** Seed for the guests' random generator; undefined seeds from the clock. */
+  randomSeed?: number | undefined;
+  /** ANT.zip: refuse packages without a valid signature from a trusted key. Default true. */
+  requireSignature: boolean;
+  /** ANT.zip: trusted Ed25519 public keys (base64 of the 32 raw bytes). Default none. */
+  trustedKeys: string[];
+}
+
+export const DEFAULT_SETTINGS: Readonly<WasGoSettings> = Object.freeze({
+  level: 1,
+  strictImports: false,
+  memoryMb: 64,
+  fuelPerCall: 100_000_000,
+  mainTimeoutMs: 10_000,
+  fileDir: 'wasgo-data',
+  confirmFileWrites: true,
+  confirmWrite: () => false,
+  networkAllowlist: [],
+  randomSeed: undefined,
+  requireSignature: true,
+  trustedKeys: [],
+});
+
+/** Fills defaults and rejects values that make no sense, naming the setting. */
+export function resolveSettings(partial: Partial<WasGoSettings> = {}): WasGoSettings {
+  const s: WasGoSettings = { ...DEFAULT_SETTINGS, ...stripUndefined(partial) };
+  if (!LEVELS.includes(s.level)) throw new SettingsError(`level must be 1, 2 or 3, got ${String(s.level)}`);
+  positive('memoryMb', s.memoryMb, 1, 65536);
+  positive('fuelPerCall', s.fuelPerCall, 0, Number.MAX_SAFE_INTEGER);
+  positive('mainTimeoutMs', s.mainTimeoutMs, 0, 2 ** 31 - 1);
+  if (!Array.isArray(s.networkAllowlist)) throw new SettingsError('networkAllowlist must be an array of URL prefixes');
+  if (!Array.isArray(s.trustedKeys)) throw new SettingsError('trustedKeys must be an array of base64 public keys');
+  if (typeof s.confirmWrite !== 'function') throw new SettingsError('confirmWrite must be a function');
+  return s;
+}
+
+function positive(name: string, v: number, min: number, max: number): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
+    throw new SettingsError(`${name} must be a number in [${min}, ${max}], got ${String(v)}`);
+  }
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
