@@ -1,0 +1,2 @@
+import { VERSION } from '../version';
+console.log(`wasgo ${VERSION}`);
