@@ -1,4 +1,6 @@
-// Public API of WasGo. Keep it small and stable.
-export { VERSION } from './version';
-export * from './engine/errors';
-export { DEFAULT_SETTINGS, resolveSettings, type SafetyLevel, type WasGoSettings, type ConfirmWrite } from './engine/settings';
+// Node entry: the public API with Node's host platform (node:fs, fetch) installed.
+import { setPlatform } from './platform/platform';
+import { nodePlatform } from './platform/node';
+
+setPlatform(nodePlatform);
+export * from './api';

@@ -1,0 +1,14 @@
+// Public API of WasGo, the same in every host. Keep it small and stable.
+export { VERSION } from './version';
+export * from './engine/errors';
+export { DEFAULT_SETTINGS, resolveSettings, LEVELS, type SafetyLevel, type WasGoSettings, type ConfirmWrite } from './engine/settings';
+export { WasGoEngine, type ModuleBinary, type CompiledModule, type ModSource, type InstanceOptions, type RunOptions } from './engine/engine';
+export { WasGoInstance, type EntryPoint, type CallOptions, type InstanceState, type WasmValue } from './engine/instance';
+export type { EngineEvents } from './engine/events';
+export { FunctionTable } from './table/function-table';
+export { signature, wasmType, type HostFunctionSpec, type HostCallContext, type ParamKind, type ResultKind, type OutBuffer } from './table/host-function';
+export type { ImportLink, ImportStatus } from './table/linker';
+export { GuestMemory } from './guest/memory';
+export { inspect } from './wasm/inspect';
+export { formatFuncType, type ModuleInfo, type ModuleImport, type ModuleExport, type FuncType, type Limits } from './wasm/info';
+export { setPlatform, type HostPlatform } from './platform/platform';

@@ -1,0 +1,233 @@
+import { CompileError, EngineShutDown, InstantiateError, LoadError, WasGoError } from './errors';
+import { Events, type EngineEvents } from './events';
+import { WasGoInstance, type CallOptions } from './instance';
+import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
+import { classify } from './traps';
+import { platform } from '../platform/platform';
+import { builtins } from '../table/builtins';
+import { FunctionTable } from '../table/function-table';
+import type { GuestAccess, HostCallContext, HostFunctionSpec } from '../table/host-function';
+import { link, type Linked } from '../table/linker';
+import { Random } from '../table/random';
+import { unsafeFunctions, wrappers } from '../table/wrappers';
+import type { ModuleInfo } from '../wasm/info';
+import { inspect } from '../wasm/inspect';
+import { prepareModule } from './prepare';
+
+/** A module's bytes, as loaded (lifecycle step 2). */
+export interface ModuleBinary {
+  name: string;
+  bytes: Uint8Array;
+}
+
+/** A compiled module (step 3): the bytes as rewritten for the sandbox, and what it imports/exports. */
+export interface CompiledModule {
+  name: string;
+  /** The bytes actually compiled (memory caps and fuel applied). */
+  bytes: Uint8Array;
+  module: WebAssembly.Module;
+  info: ModuleInfo;
+}
+
+export type ModSource = Uint8Array | ArrayBuffer | string | URL;
+
+export interface InstanceOptions {
+  /** Overrides the engine's level for this instance. */
+  level?: SafetyLevel;
+  /** Extra host functions for this instance only (a Godot node's API, ANT functions). */
+  imports?: readonly HostFunctionSpec[];
+  /** Fuel for each inline call; defaults to the engine's `fuelPerCall`. */
+  fuelPerCall?: number;
+}
+
+export interface RunOptions extends InstanceOptions, CallOptions {
+  name?: string;
+  entry?: string;
+  args?: readonly string[];
+}
+
+const REALM_KEY = Symbol.for('wasgo.engine');
+
+/**
+ * The one WasGo engine of this JS realm. It owns the settings, the function table, the
+ * instances and error reporting. Each lifecycle step of the design is its own method with
+ * its own error type: load → compile → link → instantiate → findMain/runMain → shutdown.
+ */
+export class WasGoEngine {
+  private settingsValue: WasGoSettings = resolveSettings();
+  private tableValue = new FunctionTable();
+  private readonly events = new Events();
+  private readonly live = new Map<number, WasGoInstance>();
+  private readonly randoms = new Map<number, Random>();
+  private nextId = 1;
+  private up = false;
+
+  private constructor() {}
+
+  /** The engine of this realm (created on first use; call `init` to configure it). */
+  static get(): WasGoEngine {
+    const g = globalThis as unknown as Record<symbol, WasGoEngine | undefined>;
+    return (g[REALM_KEY] ??= new WasGoEngine());
+  }
+
+  /**
+   * Step 1: (re)starts the engine with these settings. Existing instances are shut down and
+   * game-registered functions are cleared: register them again after init.
+   */
+  init(settings: Partial<WasGoSettings> = {}): this {
+    const resolved = resolveSettings(settings);
+    if (this.up) this.shutdown();
+    this.settingsValue = resolved;
+    this.tableValue = new FunctionTable();
+    const services = {
+      print: (ctx: HostCallContext, text: string) => this.events.emit('print', { instance: ctx.instanceId, mod: ctx.mod, text }),
+      pushError: (ctx: HostCallContext, text: string) => this.events.emit('guest-error', { instance: ctx.instanceId, mod: ctx.mod, text }),
+      random: (ctx: HostCallContext) => this.randomFor(ctx.instanceId),
+    };
+    for (const spec of [...builtins(services), ...wrappers(() => this.settingsValue), ...unsafeFunctions()]) this.tableValue.register(spec);
+    this.up = true;
+    return this;
+  }
+
+  get running(): boolean {
+    return this.up;
+  }
+
+  get settings(): Readonly<WasGoSettings> {
+    return this.settingsValue;
+  }
+
+  get table(): FunctionTable {
+    return this.tableValue;
+  }
+
+  /** Registers a game's own host function (its modding API) at a level. */
+  register(spec: HostFunctionSpec): void {
+    this.ensureUp();
+    this.tableValue.register(spec);
+  }
+
+  on<K extends keyof EngineEvents>(name: K, fn: (e: EngineEvents[K]) => void): () => void {
+    return this.events.on(name, fn);
+  }
+
+  instances(): WasGoInstance[] {
+    return [...this.live.values()];
+  }
+
+  /** Step 2: bytes from a buffer, a file path (Node), or a URL. */
+  async load(source: ModSource, name?: string): Promise<ModuleBinary> {
+    this.ensureUp();
+    const label = name ?? sourceName(source);
+    try {
+      if (source instanceof Uint8Array) return { name: label, bytes: source };
+      if (source instanceof ArrayBuffer) return { name: label, bytes: new Uint8Array(source) };
+      return { name: label, bytes: await platform().readSource(String(source)) };
+    } catch (e) {
+      throw new LoadError(`cannot load ${label}: ${(e as Error).message}`, { module: label }, { cause: e });
+    }
+  }
+
+  /** Step 3: validates, applies memory caps and fuel metering, compiles. */
+  async compile(binary: ModuleBinary): Promise<CompiledModule> {
+    this.ensureUp();
+    const { name } = binary;
+    const info = inspect(binary.bytes, name);
+    const bytes = prepareModule(binary.bytes, info, { name, memoryMb: this.settingsValue.memoryMb });
+    try {
+      const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
+      return { name, bytes, module, info: bytes === binary.bytes ? info : inspect(bytes, name) };
+    } catch (e) {
+      const msg = (e as Error).message.replace(/^WebAssembly\.\w+\(\): /, '');
+      const offset = /@\+(\d+)/.exec(msg)?.[1];
+      throw new CompileError(`invalid module: ${msg}`, offset ? { module: name, offset: Number(offset) } : { module: name }, { cause: e });
+    }
+  }
+
+  /** Steps 4–5: links against the function table of the level, instantiates. */
+  async instantiate(compiled: CompiledModule, options: InstanceOptions = {}): Promise<WasGoInstance> {
+    this.ensureUp();
+    const id = this.nextId++;
+    const level = options.level ?? this.settingsValue.level;
+    const table = options.imports?.length ? this.tableWith(options.imports) : this.tableValue;
+    const fault: { error?: WasGoError | undefined } = {};
+    const binding: { guest?: GuestAccess | undefined } = {};
+    const linked: Linked = link(compiled.info, {
+      table, level, moduleName: compiled.name, instanceId: id,
+      memoryMb: this.settingsValue.memoryMb, strictImports: this.settingsValue.strictImports, binding,
+      fault: (error) => (fault.error ??= error),
+      currentFault: () => fault.error,
+    });
+    let raw: WebAssembly.Instance;
+    try {
+      raw = await WebAssembly.instantiate(compiled.module, linked.imports);
+    } catch (e) {
+      const c = classify(fault.error ?? e, { module: compiled.name, instance: id });
+      throw new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
+    }
+    const instance: WasGoInstance = new WasGoInstance({
+      id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
+      links: linked.links, binding, importedMemory: linked.memory,
+      fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
+      reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
+      onDispose: () => {
+        this.live.delete(id);
+        this.randoms.delete(id);
+      },
+    });
+    this.live.set(id, instance);
+    return instance;
+  }
+
+  /** load → compile → link → instantiate, in one call. */
+  async loadMod(source: ModSource, options: InstanceOptions & { name?: string } = {}): Promise<WasGoInstance> {
+    const binary = await this.load(source, options.name);
+    return this.instantiate(await this.compile(binary), options);
+  }
+
+  /** The whole lifecycle for one mod: load it, run its main inline, dispose it. Returns main's result. */
+  async run(source: ModSource, options: RunOptions = {}): Promise<number> {
+    const instance = await this.loadMod(source, options);
+    try {
+      return instance.runMain(options.args ?? [], options);
+    } finally {
+      instance.dispose();
+    }
+  }
+
+  /** Step 8: disposes every instance; the engine refuses work until `init` is called again. */
+  shutdown(): void {
+    for (const i of [...this.live.values()]) i.dispose();
+    this.live.clear();
+    this.randoms.clear();
+    this.up = false;
+  }
+
+  private ensureUp(): void {
+    if (!this.up) throw new EngineShutDown('the WasGo engine is not running: call WasGoEngine.get().init(settings) first');
+  }
+
+  private tableWith(extra: readonly HostFunctionSpec[]): FunctionTable {
+    const t = new FunctionTable();
+    for (const e of this.tableValue.all()) t.register(e);
+    for (const e of extra) t.register(e);
+    return t;
+  }
+
+  private randomFor(id: number): Random {
+    let r = this.randoms.get(id);
+    if (!r) {
+      const seed = this.settingsValue.randomSeed ?? globalThis.crypto.getRandomValues(new Uint32Array(1))[0]!;
+      this.randoms.set(id, (r = new Random(seed)));
+    }
+    return r;
+  }
+}
+
+function sourceName(source: ModSource): string {
+  if (typeof source === 'string') return source.split(/[\\/]/).pop() || source;
+  if (source instanceof URL) return source.pathname.split('/').pop() || source.href;
+  return 'module';
+}
+
+export { WasGoError };

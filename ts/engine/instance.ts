@@ -1,0 +1,216 @@
+import { EntryNotFound, GuestMemoryError, InstanceFailed, type WasGoError } from './errors';
+import type { SafetyLevel } from './settings';
+import { classify } from './traps';
+import { GuestMemory } from '../guest/memory';
+import type { ImportLink } from '../table/linker';
+import type { GuestAccess } from '../table/host-function';
+import type { ModuleInfo } from '../wasm/info';
+
+export type InstanceState = 'ready' | 'running' | 'failed' | 'disposed';
+export type WasmValue = number | bigint;
+
+export interface CallOptions {
+  /** Fuel budget for this call; overrides the engine's `fuelPerCall`. 0 = unmetered. */
+  fuel?: number;
+}
+
+/** How `main` is called: `main()`, `main(argc, argv)`, WASI `_start()`, or a caller-given export. */
+export interface EntryPoint {
+  name: string;
+  form: 'no-args' | 'argc-argv';
+}
+
+/** The global a metered module exports (added by the fuel pass). */
+export const FUEL_GLOBAL = '__wasgo_fuel';
+
+export interface InstanceParts {
+  id: number;
+  name: string;
+  level: SafetyLevel;
+  module: WebAssembly.Module;
+  instance: WebAssembly.Instance;
+  info: ModuleInfo;
+  links: ImportLink[];
+  binding: { guest?: GuestAccess | undefined };
+  importedMemory?: WebAssembly.Memory | undefined;
+  fuelPerCall: number;
+  /** Fault recorded by a host function or stub during the current call (sticky). */
+  fault: { error?: WasGoError | undefined };
+  reportError(error: WasGoError): void;
+  onDispose(): void;
+}
+
+/** One instantiated mod. Inline calls run on the caller's thread under a fuel budget. */
+export class WasGoInstance {
+  readonly id: number;
+  readonly name: string;
+  readonly level: SafetyLevel;
+  readonly module: WebAssembly.Module;
+  readonly info: ModuleInfo;
+  readonly links: readonly ImportLink[];
+  /** Fuel used by all calls so far, and by the last call. */
+  fuelUsed = 0;
+  lastCallFuel = 0;
+  private stateValue: InstanceState = 'ready';
+  private depth = 0;
+  private readonly exportsObj: WebAssembly.Exports;
+  private readonly fuel: WebAssembly.Global | undefined;
+
+  constructor(private readonly parts: InstanceParts) {
+    this.id = parts.id;
+    this.name = parts.name;
+    this.level = parts.level;
+    this.module = parts.module;
+    this.info = parts.info;
+    this.links = parts.links;
+    this.exportsObj = parts.instance.exports;
+    const fuel = this.exportsObj[FUEL_GLOBAL];
+    this.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;
+    const memory = Object.values(this.exportsObj).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined ?? parts.importedMemory;
+    parts.binding.guest = memory ? { memory: new GuestMemory(memory, parts.name), exports: this.exportsObj } : undefined;
+  }
+
+  get state(): InstanceState {
+    return this.stateValue;
+  }
+
+  /** The error that failed this instance, if it failed. */
+  get fault(): WasGoError | undefined {
+    return this.parts.fault.error;
+  }
+
+  /** Whether the fuel pass metered this module. */
+  get metered(): boolean {
+    return this.fuel !== undefined;
+  }
+
+  /** Names of exported functions. */
+  get functions(): string[] {
+    return Object.entries(this.exportsObj).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+  }
+
+  get memory(): GuestMemory | undefined {
+    return this.parts.binding.guest?.memory;
+  }
+
+  /** Calls an exported function inline. Any abnormal end fails the instance and throws a classified WasGoError. */
+  call(name: string, args: readonly WasmValue[] = [], options: CallOptions = {}): WasmValue | undefined {
+    this.assertUsable();
+    const fn = this.exportsObj[name];
+    if (typeof fn !== 'function') throw new EntryNotFound(`no exported function ${JSON.stringify(name)}`, { module: this.name, instance: this.id });
+    const outer = this.depth === 0;
+    const budget = options.fuel ?? this.parts.fuelPerCall;
+    if (outer) {
+      this.parts.fault.error = undefined;
+      if (this.fuel) this.fuel.value = BigInt(budget > 0 ? budget : Number.MAX_SAFE_INTEGER);
+      this.stateValue = 'running';
+    }
+    this.depth++;
+    let result: unknown;
+    try {
+      result = (fn as (...a: WasmValue[]) => unknown)(...args);
+      const sticky = this.parts.fault.error;
+      if (sticky) throw sticky; // the guest caught a host error (exception handling) and carried on
+    } catch (e) {
+      const exhausted = this.fuel !== undefined && (this.fuel.value as bigint) < 0n;
+      const error = classify(this.parts.fault.error ?? e, { module: this.name, export: name, instance: this.id }, exhausted);
+      this.fail(error);
+      throw error;
+    } finally {
+      this.depth--;
+      if (outer) this.settleFuel(budget);
+    }
+    if (outer) this.stateValue = 'ready';
+    return result as WasmValue | undefined;
+  }
+
+  /** Finds the entry point: `entry` if given, else `main`, `_start`, `__main_argc_argv`. */
+  findMain(entry?: string): EntryPoint {
+    this.assertUsable();
+    const candidates = entry ? [entry] : ['main', '_start', '__main_argc_argv'];
+    for (const name of candidates) {
+      const exp = this.info.exports.find((e) => e.name === name && e.kind === 'function');
+      if (!exp) continue;
+      const n = exp.type?.params.length ?? 0;
+      if (n === 0) return { name, form: 'no-args' };
+      if (n === 2 && exp.type!.params.every((p) => p === 'i32')) return { name, form: 'argc-argv' };
+      throw new EntryNotFound(`export ${name} takes (${exp.type!.params.join(' ')}); an entry point takes () or (argc: i32, argv: i32)`, { module: this.name });
+    }
+    const exported = this.functions.filter((n) => !n.startsWith('__wasgo'));
+    throw new EntryNotFound(
+      entry ? `no exported function ${JSON.stringify(entry)} (exports: ${exported.join(', ') || 'none'})`
+        : `no entry point: export main, _start or pass an entry name (exports: ${exported.join(', ') || 'none'})`,
+      { module: this.name, instance: this.id },
+    );
+  }
+
+  /**
+   * Runs the entry point inline and returns its i32 result (0 for void).
+   * `(argc, argv)` entries get argv[0] = the mod's name plus `args`, as NUL-terminated
+   * strings in guest memory allocated with the guest's exported `host_malloc` or `malloc`.
+   */
+  runMain(args: readonly string[] = [], options: CallOptions & { entry?: string } = {}): number {
+    const entry = this.findMain(options.entry);
+    const callArgs = entry.form === 'argc-argv' ? this.writeArgv([this.name, ...args]) : [];
+    const r = this.call(entry.name, callArgs, options);
+    return r === undefined ? 0 : Number(r) | 0;
+  }
+
+  dispose(): void {
+    if (this.stateValue === 'disposed') return;
+    this.stateValue = 'disposed';
+    this.parts.binding.guest = undefined;
+    this.parts.onDispose();
+  }
+
+  /** Marks the instance failed (sticky) and reports the error once. */
+  fail(error: WasGoError): void {
+    if (this.stateValue === 'disposed') return;
+    this.parts.fault.error ??= error;
+    if (this.stateValue !== 'failed') {
+      this.stateValue = 'failed';
+      this.parts.reportError(error);
+    }
+  }
+
+  private assertUsable(): void {
+    if (this.stateValue === 'disposed') throw new InstanceFailed(`instance ${this.id} (${this.name}) was disposed`, { module: this.name, instance: this.id });
+    if (this.stateValue === 'failed') {
+      const f = this.parts.fault.error;
+      throw new InstanceFailed(`instance ${this.id} (${this.name}) failed earlier: ${f ? f.describe() : 'unknown error'}`, { module: this.name, instance: this.id }, { cause: f });
+    }
+  }
+
+  private settleFuel(budget: number): void {
+    if (!this.fuel) return;
+    const start = BigInt(budget > 0 ? budget : Number.MAX_SAFE_INTEGER);
+    const remaining = this.fuel.value as bigint;
+    const used = Number(start - (remaining < 0n ? 0n : remaining));
+    this.lastCallFuel = used;
+    this.fuelUsed += used;
+  }
+
+  private writeArgv(argv: string[]): WasmValue[] {
+    const alloc = ['host_malloc', 'malloc'].find((n) => typeof this.exportsObj[n] === 'function');
+    const memory = this.memory;
+    if (!alloc || !memory) {
+      if (argv.length <= 1) return [0, 0];
+      throw new EntryNotFound('main(argc, argv) needs the module to export memory and host_malloc or malloc to receive arguments', { module: this.name });
+    }
+    const strings = argv.map((a) => GuestMemory.encode(`${a}\0`));
+    const size = 4 * (argv.length + 1) + strings.reduce((n, s) => n + s.length, 0);
+    const base = Number(this.call(alloc, [size]));
+    if (!base) throw new GuestMemoryError('the guest allocator returned null for argv', { module: this.name });
+    memory.check(base, size, 'argv');
+    const view = new DataView(memory.view(base, size).slice().buffer);
+    let at = base + 4 * (argv.length + 1);
+    strings.forEach((s, i) => {
+      view.setUint32(4 * i, at, true);
+      memory.write(at, s);
+      at += s.length;
+    });
+    view.setUint32(4 * argv.length, 0, true);
+    memory.write(base, new Uint8Array(view.buffer, 0, 4 * (argv.length + 1)));
+    return [argv.length, base];
+  }
+}

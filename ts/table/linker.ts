@@ -1,0 +1,177 @@
+import { HostError, ImportRefused, LinkError, MemoryLimit, WasGoError } from '../engine/errors';
+import type { SafetyLevel } from '../engine/settings';
+import type { GuestMemory } from '../guest/memory';
+import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
+import type { FunctionTable } from './function-table';
+import { signature, wasmType, type GuestAccess, type HostCallContext, type HostFunctionSpec } from './host-function';
+import { decodeArgs, encodeResult, memoryOut, qualifiedName, type OutSlot } from './marshal';
+
+const PAGE = 65536;
+/** Imported tables are created by the host; this bounds what a guest may ask for. */
+export const MAX_TABLE_ELEMENTS = 1_000_000;
+export const RESERVED_PREFIX = '__wasgo';
+
+export type ImportStatus = 'linked' | 'refused' | 'not provided' | 'host memory' | 'host table';
+
+export interface ImportLink {
+  module: string;
+  name: string;
+  kind: string;
+  status: ImportStatus;
+  /** Lowest level exposing it (for refused imports), null when nobody provides it. */
+  levelNeeded?: number | null;
+  signature?: string;
+}
+
+export interface LinkOptions {
+  table: FunctionTable;
+  level: SafetyLevel;
+  moduleName: string;
+  instanceId: number;
+  memoryMb: number;
+  strictImports: boolean;
+  /** Filled in after instantiation: host functions read guest memory through it. */
+  binding: { guest?: GuestAccess | undefined };
+  /**
+   * Records a fatal error for the instance (sticky: a guest that catches it with
+   * exception handling still fails when the call returns) and returns it to throw.
+   */
+  fault(error: WasGoError): WasGoError;
+  /** The instance's current sticky fault, if any: every later host call fails with it. */
+  currentFault(): WasGoError | undefined;
+}
+
+export interface Linked {
+  imports: WebAssembly.Imports;
+  links: ImportLink[];
+  /** A host-created memory satisfying a memory import (capped), if the module imports one. */
+  memory?: WebAssembly.Memory;
+}
+
+/**
+ * Step 4 of the lifecycle, "connect external functions": resolves every import of a module
+ * against the function table at the configured level. Imports that the level does not expose
+ * (or nobody provides) are linked to error stubs that stop the call with ImportRefused, so a
+ * module that merely imports them still runs; `strictImports` refuses instead.
+ */
+export function link(info: ModuleInfo, o: LinkOptions): Linked {
+  checkReservedNames(info, o.moduleName);
+  const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
+  const links: ImportLink[] = [];
+  let memory: WebAssembly.Memory | undefined;
+  const set = (m: string, n: string, v: WebAssembly.ImportValue) => ((imports[m] ??= {})[n] = v);
+
+  for (const imp of info.imports) {
+    const where = `${imp.module}.${imp.name}`;
+    switch (imp.kind) {
+      case 'function': {
+        const spec = o.table.lookup(imp.module, imp.name, o.level);
+        if (spec) {
+          const expected = wasmType(spec);
+          if (!sameFuncType(expected, imp.type)) {
+            throw new LinkError(
+              `import ${where} is declared as ${formatFuncType(imp.type)} but WasGo's ${qualifiedName(spec)} ${signature(spec)} is ${formatFuncType(expected)}`,
+              { module: o.moduleName, instance: o.instanceId },
+            );
+          }
+          set(imp.module, imp.name, adapt(spec, o));
+          links.push({ module: imp.module, name: imp.name, kind: 'function', status: 'linked', signature: formatFuncType(imp.type) });
+        } else {
+          const needed = o.table.find(imp.module, imp.name)?.level ?? null;
+          set(imp.module, imp.name, refusedStub(imp.module, imp.name, imp.type, needed, o));
+          links.push({ module: imp.module, name: imp.name, kind: 'function', status: needed === null ? 'not provided' : 'refused', levelNeeded: needed, signature: formatFuncType(imp.type) });
+        }
+        break;
+      }
+      case 'memory': {
+        const l = imp.limits;
+        if (l.shared || l.memory64) throw new LinkError(`memory import ${where}: ${l.shared ? 'shared' : '64-bit'} memory is not supported`, { module: o.moduleName });
+        if (memory) throw new LinkError(`memory import ${where}: only one memory import is supported`, { module: o.moduleName });
+        const cap = Math.floor((o.memoryMb * 1024 * 1024) / PAGE);
+        if (l.min > cap) throw new MemoryLimit(`memory import ${where} asks for ${l.min} pages initially; the cap is ${cap} pages (${o.memoryMb} MiB)`, { module: o.moduleName });
+        memory = new WebAssembly.Memory({ initial: l.min, maximum: Math.min(l.max ?? cap, cap) });
+        set(imp.module, imp.name, memory);
+        links.push({ module: imp.module, name: imp.name, kind: 'memory', status: 'host memory' });
+        break;
+      }
+      case 'table': {
+        const l = imp.limits;
+        if (imp.elem !== 'funcref' && imp.elem !== 'externref') throw new LinkError(`table import ${where}: element type ${imp.elem} is not supported`, { module: o.moduleName });
+        if (l.min > MAX_TABLE_ELEMENTS) throw new LinkError(`table import ${where} asks for ${l.min} elements; at most ${MAX_TABLE_ELEMENTS}`, { module: o.moduleName });
+        const desc: WebAssembly.TableDescriptor = { element: imp.elem === 'funcref' ? 'anyfunc' : 'externref', initial: l.min, maximum: Math.min(l.max ?? MAX_TABLE_ELEMENTS, MAX_TABLE_ELEMENTS) };
+        set(imp.module, imp.name, new WebAssembly.Table(desc));
+        links.push({ module: imp.module, name: imp.name, kind: 'table', status: 'host table' });
+        break;
+      }
+      default:
+        throw new LinkError(`import ${where} is a ${imp.kind}; WasGo provides only functions, one memory and tables`, { module: o.moduleName });
+    }
+  }
+
+  if (o.strictImports) {
+    const bad = links.filter((l) => l.status === 'refused' || l.status === 'not provided');
+    if (bad.length) {
+      throw new LinkError(
+        `strictImports: ${bad.map((b) => `${b.module}.${b.name} (${b.levelNeeded ? `needs level ${b.levelNeeded}` : 'not provided'})`).join(', ')} not available at level ${o.level}`,
+        { module: o.moduleName, instance: o.instanceId },
+      );
+    }
+  }
+  return memory ? { imports, links, memory } : { imports, links };
+}
+
+/** Guests may not import or export WasGo's reserved names (fuel counters and the like). */
+export function checkReservedNames(info: ModuleInfo, moduleName: string): void {
+  for (const i of info.imports) {
+    if (i.module.startsWith(RESERVED_PREFIX) || i.name.startsWith(RESERVED_PREFIX)) {
+      throw new LinkError(`import ${i.module}.${i.name} uses a reserved name (${RESERVED_PREFIX}*)`, { module: moduleName });
+    }
+  }
+  for (const e of info.exports) {
+    if (e.name.startsWith(RESERVED_PREFIX)) throw new LinkError(`export ${e.name} uses a reserved name (${RESERVED_PREFIX}*)`, { module: moduleName });
+  }
+}
+
+function refusedStub(module: string, name: string, type: FuncType, needed: number | null, o: LinkOptions) {
+  return (): never => {
+    throw o.fault(new ImportRefused(module, name, formatFuncType(type), needed, o.level, { module: o.moduleName, instance: o.instanceId }));
+  };
+}
+
+/** The wasm-callable function for one host function, bound to one instance. */
+function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
+  const fn = qualifiedName(spec);
+  const ctx: HostCallContext = {
+    instanceId: o.instanceId,
+    mod: o.moduleName,
+    level: o.level,
+    get guest() { return o.binding.guest; },
+  };
+  const memory = (): GuestMemory => {
+    const g = o.binding.guest;
+    if (!g) throw new HostError(`${fn} needs guest memory, but the module has no memory`);
+    return g.memory;
+  };
+  const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
+  return (...raw: unknown[]) => {
+    const prior = o.currentFault();
+    if (prior) throw prior;
+    try {
+      const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => (spec.params[i] === 'out' ? memoryOut(a as OutSlot, memory) : a));
+      const r = impl(ctx, ...args);
+      if (r instanceof Promise) {
+        r.catch(() => undefined);
+        throw new HostError(`${fn} is asynchronous and can only be called from a mod running in worker mode`);
+      }
+      return encodeResult(spec.result, r as never, fn);
+    } catch (e) {
+      throw o.fault(asWasGoError(e, fn, o));
+    }
+  };
+}
+
+function asWasGoError(e: unknown, fn: string, o: LinkOptions): WasGoError {
+  const place = { module: o.moduleName, instance: o.instanceId };
+  if (e instanceof WasGoError) return e.at(place);
+  return new HostError(`${fn} failed: ${(e as Error)?.message ?? String(e)}`, place, { cause: e });
+}
