@@ -32,8 +32,10 @@ export function wrappers(settings: () => WasGoSettings): HostFunctionSpec[] {
       } },
     { ...w, name: 'file_read', params: ['string', 'out'], result: 'i32',
       doc: "Read a file from the mod's own folder into out; returns its full length, or -1 if missing.",
-      implementation: (ctx: HostCallContext, path: string, out: OutBuffer) =>
-        andThen(io(() => platform().readFile(modPath(ctx, path))), (data) => (data ? (out.write(data), data.length) : -1)) },
+      implementation: (ctx: HostCallContext, path: string, out: OutBuffer) => {
+        const full = modPath(ctx, path);
+        return andThen(io(() => platform().readFile(full)), (data) => (data ? (out.write(data), data.length) : -1));
+      } },
     { ...w, name: 'http_request', params: ['string', 'string', 'bytes', 'out'], result: 'i64',
       doc: 'HTTP to an allowlisted URL (method, url, body, out); returns status<<32 | body length. Asynchronous: worker mode.',
       implementation: async (_ctx: HostCallContext, method: string, url: string, body: Uint8Array, out: OutBuffer) => {
