@@ -1,0 +1,169 @@
+/**
+ * Fuel metering overhead: each compute kernel runs unmetered and metered in the same process,
+ * alternating, after a warm-up; medians of several runs are compared.
+ */
+import { instrumentFuel, FUEL_EXPORT } from '../ts/wasm/fuel';
+
+export interface Kernel {
+  name: string;
+  wat: string;
+  /** Export to call and its arguments (sized so one call takes tens of milliseconds). */
+  entry: string;
+  args: number[];
+}
+
+export const KERNELS: Kernel[] = [
+  {
+    name: 'sieve',
+    entry: 'sieve',
+    args: [4_000_000],
+    wat: `(module
+  (memory 64)
+  (func (export "sieve") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $count i32)
+    (memory.fill (i32.const 0) (i32.const 0) (local.get $n))
+    (local.set $i (i32.const 2))
+    (block $done (loop $outer
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      (if (i32.eqz (i32.load8_u (local.get $i))) (then
+        (local.set $count (i32.add (local.get $count) (i32.const 1)))
+        (local.set $j (i32.mul (local.get $i) (local.get $i)))
+        (block $inner_done (loop $inner
+          (br_if $inner_done (i32.ge_u (local.get $j) (local.get $n)))
+          (i32.store8 (local.get $j) (i32.const 1))
+          (local.set $j (i32.add (local.get $j) (local.get $i)))
+          (br $inner)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $outer)))
+    (local.get $count)))`,
+  },
+  {
+    name: 'fibonacci',
+    entry: 'fib',
+    args: [30],
+    wat: `(module
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else (i32.add (call $fib (i32.sub (local.get $n) (i32.const 1)))
+                     (call $fib (i32.sub (local.get $n) (i32.const 2))))))))`,
+  },
+  {
+    name: 'mandelbrot',
+    entry: 'mandelbrot',
+    args: [400, 300, 200],
+    wat: `(module
+  (func (export "mandelbrot") (param $w i32) (param $h i32) (param $max i32) (result i32)
+    (local $x i32) (local $y i32) (local $k i32) (local $total i32)
+    (local $cr f64) (local $ci f64) (local $zr f64) (local $zi f64) (local $t f64)
+    (loop $rows
+      (local.set $x (i32.const 0))
+      (loop $cols
+        (local.set $cr (f64.sub (f64.div (f64.mul (f64.convert_i32_u (local.get $x)) (f64.const 3.5)) (f64.convert_i32_u (local.get $w))) (f64.const 2.5)))
+        (local.set $ci (f64.sub (f64.div (f64.mul (f64.convert_i32_u (local.get $y)) (f64.const 2)) (f64.convert_i32_u (local.get $h))) (f64.const 1)))
+        (local.set $zr (f64.const 0)) (local.set $zi (f64.const 0)) (local.set $k (i32.const 0))
+        (block $escaped (loop $iter
+          (br_if $escaped (f64.gt (f64.add (f64.mul (local.get $zr) (local.get $zr)) (f64.mul (local.get $zi) (local.get $zi))) (f64.const 4)))
+          (br_if $escaped (i32.ge_u (local.get $k) (local.get $max)))
+          (local.set $t (f64.add (f64.sub (f64.mul (local.get $zr) (local.get $zr)) (f64.mul (local.get $zi) (local.get $zi))) (local.get $cr)))
+          (local.set $zi (f64.add (f64.mul (f64.mul (f64.const 2) (local.get $zr)) (local.get $zi)) (local.get $ci)))
+          (local.set $zr (local.get $t))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $iter)))
+        (local.set $total (i32.add (local.get $total) (local.get $k)))
+        (br_if $cols (i32.lt_u (local.tee $x (i32.add (local.get $x) (i32.const 1))) (local.get $w))))
+      (br_if $rows (i32.lt_u (local.tee $y (i32.add (local.get $y) (i32.const 1))) (local.get $h))))
+    (local.get $total)))`,
+  },
+  {
+    name: 'matmul',
+    entry: 'matmul',
+    args: [160],
+    // A[i][j] = i + j, B[i][j] = i - j, C = A * B; returns the trace of C (as i32).
+    wat: `(module
+  (memory 16)
+  (func (export "matmul") (param $n i32) (result i32)
+    (local $i i32) (local $j i32) (local $k i32) (local $sum f64) (local $trace f64)
+    (local $a i32) (local $b i32) (local $c i32) (local $nn i32)
+    (local.set $nn (i32.mul (local.get $n) (local.get $n)))
+    (local.set $b (i32.shl (local.get $nn) (i32.const 3)))
+    (local.set $c (i32.shl (local.get $nn) (i32.const 4)))
+    (loop $fi (local.set $j (i32.const 0))
+      (loop $fj
+        (f64.store (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))
+          (f64.convert_i32_s (i32.add (local.get $i) (local.get $j))))
+        (f64.store (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))
+          (f64.convert_i32_s (i32.sub (local.get $i) (local.get $j))))
+        (br_if $fj (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (br_if $fi (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.set $i (i32.const 0))
+    (loop $li (local.set $j (i32.const 0))
+      (loop $lj (local.set $k (i32.const 0)) (local.set $sum (f64.const 0))
+        (loop $lk
+          (local.set $sum (f64.add (local.get $sum) (f64.mul
+            (f64.load (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $k)) (i32.const 3)))
+            (f64.load (i32.add (local.get $b) (i32.shl (i32.add (i32.mul (local.get $k) (local.get $n)) (local.get $j)) (i32.const 3)))))))
+          (br_if $lk (i32.lt_u (local.tee $k (i32.add (local.get $k) (i32.const 1))) (local.get $n))))
+        (f64.store (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3))) (local.get $sum))
+        (if (i32.eq (local.get $i) (local.get $j)) (then (local.set $trace (f64.add (local.get $trace) (local.get $sum)))))
+        (br_if $lj (i32.lt_u (local.tee $j (i32.add (local.get $j) (i32.const 1))) (local.get $n))))
+      (br_if $li (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (i32.trunc_sat_f64_s (local.get $trace))))`,
+  },
+];
+
+export async function watToWasm(name: string, wat: string): Promise<Uint8Array<ArrayBuffer>> {
+  const wabt = await (await import('wabt')).default();
+  const mod = wabt.parseWat(name, wat);
+  try {
+    return new Uint8Array(mod.toBinary({}).buffer);
+  } finally {
+    mod.destroy();
+  }
+}
+
+type KernelFn = (...args: number[]) => number;
+
+export interface KernelInstance {
+  call: KernelFn;
+  fuel: WebAssembly.Global | undefined;
+}
+
+export async function instantiateKernel(bytes: Uint8Array<ArrayBuffer>, entry: string): Promise<KernelInstance> {
+  const { instance } = await WebAssembly.instantiate(bytes);
+  const fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global | undefined;
+  return { call: instance.exports[entry] as KernelFn, fuel };
+}
+
+const WARMUP = 3;
+const RUNS = 11;
+const BUDGET = 1n << 62n;
+
+function time(k: KernelInstance, args: number[]): number {
+  if (k.fuel) k.fuel.value = BUDGET;
+  const t0 = performance.now();
+  k.call(...args);
+  return performance.now() - t0;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+export async function run(): Promise<void> {
+  console.log('fuel metering: unmetered vs metered (median of %d runs, same process)', RUNS);
+  console.log(`${'kernel'.padEnd(12)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}`);
+  for (const k of KERNELS) {
+    const plain = await watToWasm(k.name, k.wat);
+    const plainInst = await instantiateKernel(plain, k.entry);
+    const meteredInst = await instantiateKernel(instrumentFuel(plain, { moduleName: k.name }), k.entry);
+    for (let i = 0; i < WARMUP; i++) { time(plainInst, k.args); time(meteredInst, k.args); }
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < RUNS; i++) { a.push(time(plainInst, k.args)); b.push(time(meteredInst, k.args)); }
+    const ua = median(a);
+    const mb = median(b);
+    console.log(`${k.name.padEnd(12)}${ua.toFixed(2).padStart(14)}${mb.toFixed(2).padStart(12)}${(mb / ua).toFixed(3).padStart(8)}`);
+  }
+}

@@ -1,0 +1,263 @@
+import { Reader } from './bytes';
+import type { FuncType, Limits, ValType } from './info';
+import { skipConstExpr } from './instructions';
+import { readNames, type NameSection } from './names';
+import { readSections, SectionId, type Section } from './sections';
+
+/**
+ * A decoded module. Every section is decoded (so malformed input is caught here, with its
+ * offset), and `sections` keeps the original bytes for writing back. Byte ranges (bodies,
+ * const expressions, data) are views into the input, not copies.
+ */
+export interface WasmModule {
+  name: string;
+  /** The input the module was read from (offsets in errors point into it). */
+  bytes: Uint8Array;
+  sections: Section[];
+  types: FuncType[];
+  imports: Import[];
+  /** Type index of each defined function (the function section). */
+  functions: number[];
+  tables: TableType[];
+  memories: Limits[];
+  tags: number[];
+  globals: Global[];
+  exports: Export[];
+  start: number | undefined;
+  elements: ElementSegment[];
+  dataCount: number | undefined;
+  code: FunctionBody[];
+  data: DataSegment[];
+  customs: CustomSection[];
+  /** The `name` custom section, when present and well formed (engines ignore a broken one, so do we). */
+  names: NameSection | undefined;
+}
+
+export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
+export const EXTERN_KINDS: readonly ExternKind[] = ['function', 'table', 'memory', 'global', 'tag'];
+
+export type Import = { module: string; name: string } & (
+  | { kind: 'function'; typeIndex: number }
+  | { kind: 'table'; table: TableType }
+  | { kind: 'memory'; limits: Limits }
+  | { kind: 'global'; type: GlobalType }
+  | { kind: 'tag'; typeIndex: number }
+);
+
+export interface TableType { elem: ValType; limits: Limits }
+export interface GlobalType { type: ValType; mutable: boolean }
+export interface Global extends GlobalType {
+  /** Constant expression including its final `end`. */
+  init: Uint8Array;
+}
+export interface Export { name: string; kind: ExternKind; index: number }
+
+export interface ElementSegment {
+  /** The encoding's flag word (0-7): kept so the segment re-encodes the way it came. */
+  flags: number;
+  mode: 'active' | 'passive' | 'declarative';
+  table: number;
+  offset: Uint8Array | undefined;
+  /** Element kind byte (flags 1-3, always 0x00 = funcref) or reference type (flags 5-7). */
+  elemType: ValType;
+  /** Function indices (flags 0-3) or constant expressions (flags 4-7). */
+  items: { funcs: number[] } | { exprs: Uint8Array[] };
+}
+
+export interface DataSegment {
+  flags: number;
+  mode: 'active' | 'passive';
+  memory: number;
+  offset: Uint8Array | undefined;
+  bytes: Uint8Array;
+}
+
+export interface LocalGroup { count: number; type: ValType }
+
+export interface FunctionBody {
+  locals: LocalGroup[];
+  /** Raw local declarations, so an untouched body re-emits its exact bytes. */
+  localsRaw: Uint8Array;
+  /** The expression: instructions up to and including the final `end`. */
+  code: Uint8Array;
+  /** Offset of `code` in the original module (for error messages). */
+  codeOffset: number;
+}
+
+export interface CustomSection { name: string; payload: Uint8Array; payloadOffset: number }
+
+const VAL_TYPES: Record<number, ValType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
+export const VAL_TYPE_BYTE: Record<string, number> = Object.fromEntries(Object.entries(VAL_TYPES).map(([b, t]) => [t, Number(b)]));
+
+export function readModule(bytes: Uint8Array, name = 'module'): WasmModule {
+  const m: WasmModule = {
+    name, bytes, sections: readSections(bytes, name), types: [], imports: [], functions: [], tables: [], memories: [],
+    tags: [], globals: [], exports: [], start: undefined, elements: [], dataCount: undefined, code: [], data: [],
+    customs: [], names: undefined,
+  };
+  for (const s of m.sections) {
+    const r = new Reader(bytes, name, s.payloadOffset, s.payloadOffset + s.payload.length);
+    readSectionContents(m, s.id, r);
+    if (!r.done()) r.fail(`section ${s.id} has ${r.end - r.pos} bytes left over after its contents`);
+  }
+  checkIndices(m, new Reader(bytes, name));
+  return m;
+}
+
+/** The cross-section facts the rewriting passes and linking rely on. */
+function checkIndices(m: WasmModule, r: Reader): void {
+  const offsetOf = (id: number) => m.sections.find((s) => s.id === id)?.payloadOffset ?? 0;
+  if (m.functions.length !== m.code.length) {
+    r.fail(`${m.functions.length} functions declared but ${m.code.length} bodies given`, offsetOf(SectionId.code));
+  }
+  for (const i of m.imports) {
+    if ((i.kind === 'function' || i.kind === 'tag') && i.typeIndex >= m.types.length) {
+      r.fail(`import ${i.module}.${i.name} uses unknown type ${i.typeIndex}`, offsetOf(SectionId.import));
+    }
+  }
+  const bad = m.functions.findIndex((t) => t >= m.types.length);
+  if (bad >= 0) r.fail(`function ${bad} uses unknown type ${m.functions[bad]}`, offsetOf(SectionId.function));
+}
+
+function readSectionContents(m: WasmModule, id: number, r: Reader): void {
+  switch (id) {
+    case SectionId.custom: {
+      const customName = r.name();
+      const payloadOffset = r.pos;
+      const payload = r.take(r.end - r.pos);
+      m.customs.push({ name: customName, payload, payloadOffset });
+      if (customName === 'name') m.names = readNames(payload, m.name);
+      return;
+    }
+    case SectionId.type: m.types = r.vec(funcType); return;
+    case SectionId.import: m.imports = r.vec(importEntry); return;
+    case SectionId.function: m.functions = r.vec((v) => v.uleb()); return;
+    case SectionId.table: m.tables = r.vec(tableType); return;
+    case SectionId.memory: m.memories = r.vec(limits); return;
+    case SectionId.tag: m.tags = r.vec(tag); return;
+    case SectionId.global: m.globals = r.vec((v) => ({ ...globalType(v), init: constExpr(v) })); return;
+    case SectionId.export: m.exports = r.vec(exportEntry); return;
+    case SectionId.start: m.start = r.uleb(); return;
+    case SectionId.element: m.elements = r.vec(elementSegment); return;
+    case SectionId.dataCount: m.dataCount = r.uleb(); return;
+    case SectionId.code: m.code = r.vec(functionBody); return;
+    case SectionId.data: m.data = r.vec(dataSegment); return;
+  }
+}
+
+export function valType(r: Reader): ValType {
+  const b = r.byte();
+  const t = VAL_TYPES[b];
+  if (t === undefined) r.fail(`unsupported value type 0x${b.toString(16)}`, r.pos - 1);
+  return t;
+}
+
+function funcType(r: Reader): FuncType {
+  const form = r.byte();
+  if (form !== 0x60) r.fail(`unsupported type form 0x${form.toString(16)} (only function types are read)`, r.pos - 1);
+  return { params: r.vec(valType), results: r.vec(valType) };
+}
+
+export function limits(r: Reader): Limits {
+  const at = r.pos;
+  const flags = r.byte();
+  if (flags > 7) r.fail(`unknown limits flags 0x${flags.toString(16)}`, at);
+  const memory64 = (flags & 4) !== 0;
+  const l: Limits = { min: r.uleb(memory64 ? 64 : 32) };
+  if (flags & 1) l.max = r.uleb(memory64 ? 64 : 32);
+  if (flags & 2) l.shared = true;
+  if (memory64) l.memory64 = true;
+  return l;
+}
+
+function tableType(r: Reader): TableType {
+  return { elem: valType(r), limits: limits(r) };
+}
+
+function globalType(r: Reader): GlobalType {
+  const type = valType(r);
+  const mut = r.byte();
+  if (mut > 1) r.fail(`bad global mutability ${mut}`, r.pos - 1);
+  return { type, mutable: mut === 1 };
+}
+
+function tag(r: Reader): number {
+  const attribute = r.byte();
+  if (attribute !== 0) r.fail(`unknown tag attribute ${attribute}`, r.pos - 1);
+  return r.uleb();
+}
+
+function importEntry(r: Reader): Import {
+  const module = r.name();
+  const name = r.name();
+  const at = r.pos;
+  switch (r.byte()) {
+    case 0: return { module, name, kind: 'function', typeIndex: r.uleb() };
+    case 1: return { module, name, kind: 'table', table: tableType(r) };
+    case 2: return { module, name, kind: 'memory', limits: limits(r) };
+    case 3: return { module, name, kind: 'global', type: globalType(r) };
+    case 4: return { module, name, kind: 'tag', typeIndex: tag(r) };
+    default: return r.fail(`unknown import kind ${r.bytes[at]} for ${module}.${name}`, at);
+  }
+}
+
+function exportEntry(r: Reader): Export {
+  const name = r.name();
+  const at = r.pos;
+  const kind = EXTERN_KINDS[r.byte()];
+  if (!kind) r.fail(`unknown export kind ${r.bytes[at]} for ${name}`, at);
+  return { name, kind, index: r.uleb() };
+}
+
+function constExpr(r: Reader): Uint8Array {
+  const start = r.pos;
+  skipConstExpr(r);
+  return r.bytes.subarray(start, r.pos);
+}
+
+function elementSegment(r: Reader): ElementSegment {
+  const at = r.pos;
+  const flags = r.uleb();
+  if (flags > 7) r.fail(`unknown element segment flags ${flags}`, at);
+  const passiveOrDeclarative = (flags & 1) !== 0;
+  const mode = !passiveOrDeclarative ? 'active' : flags & 2 ? 'declarative' : 'passive';
+  const table = !passiveOrDeclarative && flags & 2 ? r.uleb() : 0;
+  const offset = mode === 'active' ? constExpr(r) : undefined;
+  const usesExprs = (flags & 4) !== 0;
+  let elemType: ValType = 'funcref';
+  if (flags & 3) {
+    if (usesExprs) elemType = valType(r);
+    else if (r.byte() !== 0x00) r.fail('unknown element kind', r.pos - 1);
+  }
+  const items = usesExprs ? { exprs: r.vec(constExpr) } : { funcs: r.vec((v) => v.uleb()) };
+  return { flags, mode, table, offset, elemType, items };
+}
+
+function dataSegment(r: Reader): DataSegment {
+  const at = r.pos;
+  const flags = r.uleb();
+  if (flags > 2) r.fail(`unknown data segment flags ${flags}`, at);
+  const memory = flags === 2 ? r.uleb() : 0;
+  const offset = flags === 1 ? undefined : constExpr(r);
+  return { flags, mode: flags === 1 ? 'passive' : 'active', memory, offset, bytes: r.take(r.uleb()) };
+}
+
+function functionBody(r: Reader): FunctionBody {
+  const at = r.pos;
+  const size = r.uleb();
+  if (size > r.end - r.pos) r.fail(`function body of ${size} bytes runs past the code section`, at);
+  const body = new Reader(r.bytes, r.moduleName, r.pos, r.pos + size);
+  r.pos += size;
+  const localsStart = body.pos;
+  let total = 0;
+  const locals = body.vec((v) => {
+    const count = v.uleb();
+    total += count;
+    if (total > 50_000) v.fail('function declares more than 50000 locals', localsStart);
+    return { count, type: valType(v) };
+  });
+  const localsRaw = r.bytes.subarray(localsStart, body.pos);
+  if (body.done()) body.fail('function body has no code');
+  if (r.bytes[body.end - 1] !== 0x0b) body.fail('function body does not end with `end`', body.end - 1);
+  return { locals, localsRaw, code: r.bytes.subarray(body.pos, body.end), codeOffset: body.pos };
+}
