@@ -1,2 +1,59 @@
+import { WasGoError } from '../engine/errors';
+import { nodePlatform } from '../platform/node';
+import { setPlatform } from '../platform/platform';
 import { VERSION } from '../version';
-console.log(`wasgo ${VERSION}`);
+import { UsageError } from './args';
+import { inspectCommand } from './inspect';
+import { runCommand } from './run';
+
+const HELP = `wasgo ${VERSION} — run WebAssembly mods with exactly the power you choose
+
+usage:
+  wasgo run <file.wasm> [--level 1|2|3] [--entry NAME] [--strict] [--allow-writes]
+                        [--file-dir DIR] [--allow-url PREFIX]... [--seed N] [--verbose] [-- args...]
+  wasgo inspect <file.wasm> [--json]
+  wasgo --version
+
+Exit status: main's i32 result (0 for void); 125 when the mod was refused or trapped
+(one line on stderr: "wasgo: <ErrorName>: message"); 2 for usage errors.`;
+
+/** Exit status for a mod that was refused, trapped or killed (like `docker run`). */
+export const EXIT_MOD_FAILED = 125;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'run': return runCommand(rest);
+    case 'inspect': return inspectCommand(requireFile(rest), rest.includes('--json'));
+    case '--version': case '-v': console.log(VERSION); return 0;
+    case undefined: case 'help': case '--help': case '-h': console.log(HELP); return 0;
+    default: throw new UsageError(`unknown command ${JSON.stringify(command)}; see wasgo --help`);
+  }
+}
+
+function requireFile(rest: string[]): string {
+  const files = rest.filter((a) => !a.startsWith('--'));
+  if (files.length !== 1) throw new UsageError('expected exactly one file');
+  return files[0]!;
+}
+
+setPlatform(nodePlatform);
+const argv = process.argv.slice(2);
+const verbose = argv.includes('--verbose');
+main(argv).then(
+  (code) => { process.exitCode = code & 0xff; },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      process.stderr.write(`wasgo: ${e.message}\n`);
+      process.exitCode = 2;
+    } else if (e instanceof WasGoError) {
+      process.stderr.write(`wasgo: ${e.describe()}\n`);
+      if (verbose && e.stack) process.stderr.write(`${e.stack}\n`);
+      process.exitCode = EXIT_MOD_FAILED;
+    } else {
+      process.stderr.write(`wasgo: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+      if (verbose) process.stderr.write(`${(e as Error)?.stack}\n`);
+      process.exitCode = 1;
+    }
+  },
+);
