@@ -6,7 +6,7 @@ const PARAMS: readonly ParamKind[] = ['i32', 'i64', 'f32', 'f64', 'string', 'byt
 const RESULTS: readonly ResultKind[] = ['void', 'i32', 'i64', 'f32', 'f64'];
 
 /** Import modules a guest may use as another name for these (naive C code imports from `env`). */
-export const MODULE_ALIASES: Readonly<Record<string, readonly string[]>> = { env: ['wasgo'] };
+export const MODULE_ALIASES: Readonly<Record<string, readonly string[]>> = { env: ['wasgo', 'ant'] };
 
 /**
  * Every host function known to the engine, each registered once at the lowest level that
