@@ -20,6 +20,8 @@ export interface CraftEntry extends HeaderOverrides {
   raw?: Uint8Array;
   versionMadeBy?: number;
   externalAttributes?: number;
+  /** Where the central record says the local header is (default: where it was written). */
+  localOffset?: number;
   /** Fields that differ in the local header only. */
   local?: HeaderOverrides;
 }
@@ -52,7 +54,7 @@ export function craftZip(entries: CraftEntry[], options: CraftOptions = {}): Uin
     parts.push(local.out, body);
     const cd = header(46 + c.name.length + c.extra.length);
     cd.u32(0x02014b50).u16(e.versionMadeBy ?? 20).u16(20).u16(c.flags).u16(c.method).u16(0).u16(0x21).u32(c.crc32).u32(c.compressedSize).u32(c.size)
-      .u16(c.name.length).u16(c.extra.length).u16(0).u16(0).u16(0).u32(e.externalAttributes ?? 0).u32(offset).bytes(c.name).bytes(c.extra);
+      .u16(c.name.length).u16(c.extra.length).u16(0).u16(0).u16(0).u32(e.externalAttributes ?? 0).u32(e.localOffset ?? offset).bytes(c.name).bytes(c.extra);
     central.push(cd.out);
     offset += local.out.length + body.length;
   }

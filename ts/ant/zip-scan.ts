@@ -198,6 +198,9 @@ export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: Proble
   }
   if (pos !== end) fatal(problem('ZipCorrupt', 'the central directory holds more than its end record counts'));
 
+  // Bytes before the first entry are how self-extractors and polyglot files (zip + HTML/wasm) work.
+  const firstOffset = localOffsets.reduce((min, l) => Math.min(min, l.localOffset), directoryOffset);
+  if (firstOffset !== 0) fatal(problem('UnsupportedZipFeature', `${firstOffset} bytes of data before the first entry (self-extracting or polyglot file)`));
   checkOverlaps(localOffsets, report);
   checkNames(entries, report);
 
