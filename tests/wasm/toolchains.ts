@@ -10,10 +10,11 @@ export const ALL_FEATURES = {
   extended_const: true, relaxed_simd: true, multi_memory: true, memory64: true,
 };
 
-let wabtP: Promise<Awaited<ReturnType<typeof import('wabt')['default']>>> | undefined;
+const loadWabt = () => import('wabt').then((m) => m.default());
+let wabtP: ReturnType<typeof loadWabt> | undefined;
 
 export async function wat(text: string, opts: { names?: boolean } = {}): Promise<Uint8Array<ArrayBuffer>> {
-  wabtP ??= import('wabt').then((m) => m.default());
+  wabtP ??= loadWabt();
   const mod = (await wabtP).parseWat('test.wat', text, ALL_FEATURES);
   try {
     return new Uint8Array(mod.toBinary({ write_debug_names: opts.names ?? false }).buffer);

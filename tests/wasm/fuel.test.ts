@@ -1,0 +1,132 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LinkError } from '../../ts/engine/errors';
+import { FUEL_EXPORT, instrumentFuel } from '../../ts/wasm/fuel';
+import { inspect } from '../../ts/wasm/inspect';
+import { checkReservedNames } from '../../ts/wasm/reserved';
+import { KERNELS } from '../../bench/fuel';
+import { buildCorpus, type CorpusModule } from './corpus';
+import { wat } from './toolchains';
+
+type Fn = (...args: number[]) => number;
+
+async function metered(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports = {}, initialFuel?: bigint) {
+  const { instance } = await WebAssembly.instantiate(instrumentFuel(bytes, { moduleName: 'test', initialFuel }), imports);
+  const fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global;
+  /** Runs an export under a budget; returns its result (or the trap) and the fuel used. */
+  const run = (name: string, budget: bigint, ...args: number[]) => {
+    fuel.value = budget;
+    let result: number | unknown;
+    try { result = (instance.exports[name] as Fn)(...args); } catch (e) { result = e; }
+    return { result, remaining: fuel.value as bigint, used: budget - (fuel.value as bigint) };
+  };
+  return { instance, run };
+}
+
+function expectOutOfFuel(r: { result: unknown; remaining: bigint }) {
+  expect(r.result).toBeInstanceOf(WebAssembly.RuntimeError);
+  expect((r.result as Error).message).toMatch(/unreachable/);
+  expect(r.remaining).toBeLessThan(0n);
+}
+
+describe('instrumentFuel', () => {
+  it('stops an infinite loop with negative fuel', async () => {
+    const m = await metered(await wat('(module (func (export "spin") (loop $l (br $l))))'));
+    expectOutOfFuel(m.run('spin', 1_000_000n));
+  });
+
+  it('stops a loop whose back-edge is a br_table or br_if', async () => {
+    const m = await metered(await wat(`(module
+      (func (export "table") (param i32) (loop $l (block $b (br_table $l $b $l (local.get 0)))))
+      (func (export "brif") (param i32) (loop $l (br_if $l (local.get 0)))))`));
+    expectOutOfFuel(m.run('table', 100_000n, 0));
+    expectOutOfFuel(m.run('brif', 100_000n, 1));
+  });
+
+  it('stops infinite recursion, direct and through call_indirect, before the stack overflows', async () => {
+    const m = await metered(await wat(`(module
+      (type $v (func))
+      (table 1 funcref) (elem (i32.const 0) $viaTable)
+      (func $self (export "self") (call $self))
+      (func $viaTable (export "indirect") (call_indirect (type $v) (i32.const 0)))
+      (func $tail (export "tail") (return_call $tail)))`));
+    expectOutOfFuel(m.run('self', 1_000n));
+    expectOutOfFuel(m.run('indirect', 1_000n));
+    expectOutOfFuel(m.run('tail', 100_000n));
+  });
+
+  it('leaves fuel non-negative when the guest traps on its own', async () => {
+    const m = await metered(await wat('(module (func (export "boom") (unreachable)))'));
+    const r = m.run('boom', 1_000n);
+    expect(r.result).toBeInstanceOf(WebAssembly.RuntimeError);
+    expect(r.remaining).toBeGreaterThanOrEqual(0n);
+  });
+
+  it('gives kernels the same results metered and unmetered', async () => {
+    for (const k of KERNELS) {
+      const plain = await wat(k.wat);
+      const { instance } = await WebAssembly.instantiate(plain);
+      const small = k.args.map((a) => Math.max(2, Math.floor(a / 10)));
+      const expected = (instance.exports[k.entry] as Fn)(...small);
+      const r = (await metered(plain)).run(k.entry, 1n << 60n, ...small);
+      expect(r.result, k.name).toBe(expected);
+      expect(r.used, k.name).toBeGreaterThan(0n);
+    }
+  });
+
+  it('charges more fuel for more work, the same fuel for the same work', async () => {
+    const fib = KERNELS.find((k) => k.name === 'fibonacci')!;
+    const m = await metered(await wat(fib.wat));
+    const used = [5, 10, 15, 20].map((n) => m.run('fib', 1n << 40n, n).used);
+    for (let i = 1; i < used.length; i++) expect(used[i]).toBeGreaterThan(used[i - 1]!);
+    expect(m.run('fib', 1n << 40n, 15).used).toBe(used[2]);
+    const sieve = KERNELS.find((k) => k.name === 'sieve')!;
+    const s = await metered(await wat(sieve.wat));
+    expect(s.run('sieve', 1n << 40n, 100_000).used).toBeGreaterThan(5n * s.run('sieve', 1n << 40n, 10_000).used);
+  });
+
+  it('runs the start function on the initial fuel', async () => {
+    const bytes = await wat('(module (global $g (export "g") (mut i32) (i32.const 0)) (func $init (global.set $g (i32.const 1))) (start $init))');
+    const ok = await metered(bytes);
+    expect((ok.instance.exports.g as WebAssembly.Global).value).toBe(1);
+    await expect(metered(bytes, {}, 0n)).rejects.toThrow(/unreachable/);
+  });
+
+  it('appends the counter after all globals, moving no index', async () => {
+    const bytes = await wat(`(module
+      (import "env" "a" (global $a i32)) (import "env" "f" (func $f (result i32)))
+      (global $b (mut i32) (i32.const 5))
+      (func (export "sum") (result i32) (i32.add (i32.add (global.get $a) (global.get $b)) (call $f))))`);
+    const info = inspect(instrumentFuel(bytes));
+    expect(info.imports).toEqual(inspect(bytes).imports);
+    expect(info.exports.find((e) => e.name === FUEL_EXPORT)).toEqual({ name: FUEL_EXPORT, kind: 'global', index: 2 });
+    const m = await metered(bytes, { env: { a: 10, f: () => 100 } });
+    expect(m.run('sum', 1_000n).result).toBe(115);
+  });
+
+  describe('on every module in the corpus', () => {
+    let corpus: CorpusModule[];
+    beforeAll(async () => { corpus = await buildCorpus(); });
+    it('produces valid modules with the same imports and exports plus the counter', () => {
+      for (const { name, bytes } of corpus) {
+        const out = instrumentFuel(bytes, { moduleName: name });
+        expect(WebAssembly.validate(out), name).toBe(true);
+        const before = inspect(bytes);
+        const after = inspect(out);
+        expect(after.imports, name).toEqual(before.imports);
+        expect(after.exports.slice(0, -1), name).toEqual(before.exports);
+      }
+    });
+  });
+});
+
+describe('reserved names', () => {
+  it('refuses guests importing or exporting __wasgo names', async () => {
+    const exporter = await wat('(module (global (export "__wasgo_fuel") (mut i64) (i64.const 0)))');
+    const importer = await wat('(module (import "env" "__wasgo_x" (func)))');
+    expect(() => checkReservedNames(inspect(exporter), 'm')).toThrow(LinkError);
+    expect(() => checkReservedNames(inspect(importer), 'm')).toThrow(/import env\.__wasgo_x uses the reserved prefix/);
+    expect(() => instrumentFuel(exporter)).toThrow(LinkError);
+    const fine = await wat('(module (func (export "wasgo")))');
+    expect(() => checkReservedNames(inspect(fine))).not.toThrow();
+  });
+});
