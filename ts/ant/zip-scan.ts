@@ -23,8 +23,12 @@ export interface ScannedEntry {
   compressedSize: number;
   /** Inflated size the central directory declares. */
   size: number;
-  /** Offset of the entry's compressed data in the zip. */
+  /** Offset of the entry's local header, and of its compressed data, in the zip. */
+  localOffset: number;
   dataOffset: number;
+  /** The entry's central directory record: offset and length in the zip. */
+  centralOffset: number;
+  centralLength: number;
   /** False when a problem was reported for this entry; unsound entries are never inflated. */
   sound: boolean;
 }
@@ -108,7 +112,7 @@ export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: Proble
   }
 
   const entries: ScannedEntry[] = [];
-  const localOffsets: { entry: ScannedEntry; localOffset: number }[] = [];
+  const localOffsets: ScannedEntry[] = [];
   let pos = directoryOffset;
   for (let i = 0; i < entryCount; i++) {
     if (pos + CENTRAL_SIZE > end || u32(pos) !== SIG_CENTRAL) {
@@ -123,6 +127,7 @@ export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: Proble
     const nameLength = u16(pos + 28), extraLength = u16(pos + 30), commentLength = u16(pos + 32);
     const externalAttributes = u32(pos + 38);
     const localOffset = u32(pos + 42);
+    const centralOffset = pos;
     const nameStart = pos + CENTRAL_SIZE;
     const extraStart = nameStart + nameLength;
     const next = extraStart + extraLength + commentLength;
@@ -192,8 +197,8 @@ export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: Proble
         flag(problem('ZipCorrupt', 'entry data runs past the file data (truncated zip?)', name));
       }
     }
-    const entry: ScannedEntry = { name, folder, method, crc32, compressedSize, size, dataOffset, sound };
-    if (localFound) localOffsets.push({ entry, localOffset });
+    const entry: ScannedEntry = { name, folder, method, crc32, compressedSize, size, localOffset, dataOffset, centralOffset, centralLength: next - centralOffset, sound };
+    if (localFound) localOffsets.push(entry);
     entries.push(entry);
   }
   if (pos !== end) fatal(problem('ZipCorrupt', 'the central directory holds more than its end record counts'));
@@ -245,13 +250,13 @@ function entryTypeProblem(name: string, folder: boolean, versionMadeBy: number, 
 }
 
 /** Two entries sharing bytes are how "overlapping file" zip bombs multiply their output. */
-function checkOverlaps(locals: { entry: ScannedEntry; localOffset: number }[], report: ProblemSink): void {
-  const sorted = locals.filter((l) => l.entry.sound).sort((a, b) => a.localOffset - b.localOffset);
+function checkOverlaps(located: ScannedEntry[], report: ProblemSink): void {
+  const sorted = located.filter((e) => e.sound).sort((a, b) => a.localOffset - b.localOffset);
   for (let i = 1; i < sorted.length; i++) {
-    const prev = sorted[i - 1]!.entry, cur = sorted[i]!;
+    const prev = sorted[i - 1]!, cur = sorted[i]!;
     if (prev.dataOffset + prev.compressedSize > cur.localOffset) {
-      cur.entry.sound = false;
-      report(problem('ZipCorrupt', `entry data overlaps entry ${JSON.stringify(prev.name)}`, cur.entry.name));
+      cur.sound = false;
+      report(problem('ZipCorrupt', `entry data overlaps entry ${JSON.stringify(prev.name)}`, cur.name));
     }
   }
 }

@@ -5,8 +5,10 @@ import { resolveLimits, type PackageLimits } from './limits';
 import { scanZip, type ScannedEntry } from './zip-scan';
 
 /**
- * Safe reading of a zip: scanZip vets every header first, then jszip inflates the sound entries
- * one at a time into buffers sized by their declared length. Output past the declared size stops
+ * Safe reading of a zip: scanZip vets every header first; jszip then gets a zip rebuilt from the
+ * vetted entries only (so it never parses a structure we did not check, and a validator can go on
+ * past entries jszip would choke on) and inflates them one at a time into buffers sized by their
+ * declared length. Output past the declared size stops
  * the stream, so a lying header costs at most one inflater step past it (see INFLATE_OVERSHOOT).
  */
 
@@ -45,11 +47,11 @@ export async function readZip(bytes: Uint8Array, options: ReadZipOptions = {}): 
 
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(bytes, { checkCRC32: false, createFolders: false });
+    zip = await JSZip.loadAsync(rebuild(bytes, wanted), { checkCRC32: false, createFolders: false });
   } catch (cause) {
     throw new PackageRefused('ZipCorrupt', `jszip could not read the zip: ${(cause as Error).message}`, undefined, {}, { cause });
   }
-  const objects = jszipFiles(zip, scan.entries);
+  const objects = jszipFiles(zip, wanted);
   for (const entry of wanted) {
     const contents = await inflate(objects.get(entry.name)!, entry, stats, report);
     if (contents) files.set(entry.name, contents);
@@ -57,13 +59,35 @@ export async function readZip(bytes: Uint8Array, options: ReadZipOptions = {}): 
   return files;
 }
 
-/** jszip's file objects by name, after checking jszip sees exactly the entries scanZip saw. */
-function jszipFiles(zip: JSZip, entries: ScannedEntry[]): Map<string, JSZip.JSZipObject> {
+/** A zip of just `entries`: their local headers and data as they are, fresh central directory. */
+function rebuild(bytes: Uint8Array, entries: ScannedEntry[]): Uint8Array {
+  const spans = entries.map((e) => bytes.subarray(e.localOffset, e.dataOffset + e.compressedSize));
+  const dataSize = spans.reduce((n, s) => n + s.length, 0);
+  const directorySize = entries.reduce((n, e) => n + e.centralLength, 0);
+  const out = new Uint8Array(dataSize + directorySize + 22);
+  const view = new DataView(out.buffer);
+  let at = 0, record = dataSize;
+  entries.forEach((e, i) => {
+    out.set(bytes.subarray(e.centralOffset, e.centralOffset + e.centralLength), record);
+    view.setUint32(record + 42, at, true); // the local header's new offset
+    record += e.centralLength;
+    out.set(spans[i]!, at);
+    at += spans[i]!.length;
+  });
+  view.setUint32(record, 0x06054b50, true);
+  view.setUint16(record + 8, entries.length, true);
+  view.setUint16(record + 10, entries.length, true);
+  view.setUint32(record + 12, directorySize, true);
+  view.setUint32(record + 16, dataSize, true);
+  return out;
+}
+
+/** jszip's file objects by name, after checking jszip sees exactly the entries handed to it. */
+function jszipFiles(zip: JSZip, expected: ScannedEntry[]): Map<string, JSZip.JSZipObject> {
   const objects = new Map<string, JSZip.JSZipObject>();
   zip.forEach((_path, file) => {
     if (!file.dir) objects.set(file.name, file);
   });
-  const expected = entries.filter((e) => !e.folder);
   if (objects.size !== expected.length || expected.some((e) => !objects.has(e.name))) {
     throw new PackageRefused('ZipCorrupt', 'jszip reads a different list of entries than the central directory holds');
   }
