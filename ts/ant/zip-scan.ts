@@ -67,8 +67,9 @@ const UNIX_TYPE_MASK = 0o170000;
 const UNIX_FILE = 0o100000;
 const UNIX_FOLDER = 0o040000;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const utf8Lossy = new TextDecoder('utf-8');
+// ignoreBOM keeps a leading U+FEFF in the name, as jszip does, instead of silently dropping it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8Lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: ProblemSink): ZipScan {
   const fatal = (p: PackageProblem): never => {

@@ -16,7 +16,7 @@ import { scanZip, type ScannedEntry } from './zip-scan';
 export interface ZipReadStats {
   /** Bytes the inflater produced, including any produced past a cap before it stopped. */
   inflatedBytes: number;
-  /** Bytes allocated for entry contents; never more than the maxTotalBytes limit. */
+  /** Bytes held in entry buffers now (an entry that fails releases its own); never more than maxTotalBytes. */
   allocatedBytes: number;
 }
 
