@@ -84,6 +84,13 @@ describe('validatePackage', () => {
     expect(result.problems.find((p) => p.code === 'MissingCore')!.message).toContain('"Core.wasm"');
   });
 
+  it('stops at limits, after the entry problems found so far', async () => {
+    const bytes = craftZip([{ name: '../x', data: 'x' }, { name: 'a', data: 'x'.repeat(60) }, { name: 'b', data: 'x'.repeat(60) }]);
+    const result = await validatePackage(bytes, { limits: { maxTotalBytes: 100 } });
+    expect(result.problems.map((p) => p.code)).toEqual(['UnsafeEntryName', 'PackageInflatesTooLarge']);
+    expect(result.trust).toBeUndefined();
+  });
+
   it('reports a zip it cannot read at all as one problem', async () => {
     expect(await validatePackage(enc.encode('nope'))).toMatchObject({ ok: false, problems: [{ code: 'NotAZip' }] });
   });

@@ -33,12 +33,6 @@ export interface ScannedEntry {
   sound: boolean;
 }
 
-export interface ZipScan {
-  entries: ScannedEntry[];
-  /** Sum of the declared sizes of the sound file entries. */
-  declaredTotal: number;
-}
-
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
 const SIG_END = 0x06054b50;
@@ -71,7 +65,7 @@ const UNIX_FOLDER = 0o040000;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Lossy = new TextDecoder('utf-8', { ignoreBOM: true });
 
-export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: ProblemSink): ZipScan {
+export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: ProblemSink): ScannedEntry[] {
   const fatal = (p: PackageProblem): never => {
     throw PackageRefused.from(p);
   };
@@ -213,9 +207,9 @@ export function scanZip(bytes: Uint8Array, limits: PackageLimits, report: Proble
   let declaredTotal = 0;
   for (const e of entries) if (e.sound && !e.folder) declaredTotal += e.size;
   if (declaredTotal > limits.maxTotalBytes) {
-    report(problem('PackageInflatesTooLarge', `entries declare ${declaredTotal} inflated bytes; the limit is ${limits.maxTotalBytes}`));
+    fatal(problem('PackageInflatesTooLarge', `entries declare ${declaredTotal} inflated bytes; the limit is ${limits.maxTotalBytes}`));
   }
-  return { entries, declaredTotal };
+  return entries;
 }
 
 /** The last end-record signature, as jszip picks it, within comment reach of the end; -1 if none. */

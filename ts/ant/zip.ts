@@ -38,11 +38,8 @@ export async function readZip(bytes: Uint8Array, options: ReadZipOptions = {}): 
   const limits = resolveLimits(options.limits);
   const report = options.report ?? throwFirst;
   const stats = options.stats ?? { inflatedBytes: 0, allocatedBytes: 0 };
-  const scan = scanZip(bytes, limits, report);
   const files = new Map<string, Uint8Array>();
-  // Only reachable when a validator collects problems instead of throwing: nothing more is safe to do.
-  if (scan.declaredTotal > limits.maxTotalBytes) return files;
-  const wanted = scan.entries.filter((e) => e.sound && !e.folder);
+  const wanted = scanZip(bytes, limits, report).filter((e) => e.sound && !e.folder);
   if (wanted.length === 0) return files;
 
   let zip: JSZip;
