@@ -146,6 +146,33 @@ export class WasGoEngine {
 
   /** Steps 4–5: links against the function table of the level, instantiates. */
   async instantiate(compiled: CompiledModule, options: InstanceOptions = {}): Promise<WasGoInstance> {
+    const pending = this.linkInstance(compiled, options);
+    let raw: WebAssembly.Instance;
+    try {
+      raw = await WebAssembly.instantiate(compiled.module, pending.linked.imports);
+    } catch (e) {
+      throw pending.failed(e);
+    }
+    return pending.finish(raw);
+  }
+
+  /**
+   * Steps 4–5 synchronously, for host functions that must load a module before they return
+   * (ANTwasm's load_module). Browsers may refuse synchronous instantiation of big modules on
+   * the main thread; prefer `instantiate` everywhere else.
+   */
+  instantiateSync(compiled: CompiledModule, options: InstanceOptions = {}): WasGoInstance {
+    const pending = this.linkInstance(compiled, options);
+    let raw: WebAssembly.Instance;
+    try {
+      raw = new WebAssembly.Instance(compiled.module, pending.linked.imports);
+    } catch (e) {
+      throw pending.failed(e);
+    }
+    return pending.finish(raw);
+  }
+
+  private linkInstance(compiled: CompiledModule, options: InstanceOptions) {
     this.ensureUp();
     const id = this.nextId++;
     const level = options.level ?? this.settingsValue.level;
@@ -158,25 +185,25 @@ export class WasGoEngine {
       fault: (error) => (fault.error ??= error),
       currentFault: () => fault.error,
     });
-    let raw: WebAssembly.Instance;
-    try {
-      raw = await WebAssembly.instantiate(compiled.module, linked.imports);
-    } catch (e) {
+    const failed = (e: unknown): InstantiateError => {
       const c = classify(fault.error ?? e, { module: compiled.name, instance: id });
-      throw new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
-    }
-    const instance: WasGoInstance = new WasGoInstance({
-      id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
-      links: linked.links, binding, importedMemory: linked.memory,
-      fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
-      reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
-      onDispose: () => {
-        this.live.delete(id);
-        this.randoms.delete(id);
-      },
-    });
-    this.live.set(id, instance);
-    return instance;
+      return new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
+    };
+    const finish = (raw: WebAssembly.Instance): WasGoInstance => {
+      const instance: WasGoInstance = new WasGoInstance({
+        id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
+        links: linked.links, binding, importedMemory: linked.memory,
+        fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
+        reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
+        onDispose: () => {
+          this.live.delete(id);
+          this.randoms.delete(id);
+        },
+      });
+      this.live.set(id, instance);
+      return instance;
+    };
+    return { linked, failed, finish };
   }
 
   /** load → compile → link → instantiate, in one call. */
