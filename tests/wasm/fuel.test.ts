@@ -55,10 +55,36 @@ describe('instrumentFuel', () => {
   });
 
   it('leaves fuel non-negative when the guest traps on its own', async () => {
-    const m = await metered(await wat('(module (func (export "boom") (unreachable)))'));
+    const m = await metered(await wat('(module (func (export "boom") (loop $l (br_if $l (i32.const 0))) (call $f)) (func $f (unreachable)))'));
     const r = m.run('boom', 1_000n);
     expect(r.result).toBeInstanceOf(WebAssembly.RuntimeError);
     expect(r.remaining).toBeGreaterThanOrEqual(0n);
+  });
+
+  it('writes the counter back on every way out of a call-free looping function', async () => {
+    const m = await metered(await wat(`(module
+      (func $viaReturn (export "viaReturn") (param $n i32) (result i32)
+        (loop $l (if (i32.eqz (local.get $n)) (then (return (i32.const 1))))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br $l)) (i32.const 0))
+      (func $viaBr (export "viaBr") (param $n i32) (result i32)
+        (loop $l (drop (br_if 1 (i32.const 2) (i32.eqz (local.get $n))))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br $l)) (i32.const 0))
+      (func $viaTable (export "viaTable") (param $n i32)
+        (loop $l (local.get $n) (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_table 1 $l)))
+      (func $viaEnd (export "viaEnd") (param $n i32) (result i32)
+        (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))) (i32.const 4))
+      (func (export "callsInLoop") (loop $l (drop (call $viaEnd (i32.const 3))) (br $l))))`));
+    for (const [name, result] of [['viaReturn', 1], ['viaBr', 2], ['viaEnd', 4]] as const) {
+      const used = [10, 20, 30].map((n) => m.run(name, 1n << 40n, n));
+      expect(used.map((u) => u.result), name).toEqual([result, result, result]);
+      expect(used[1]!.used - used[0]!.used, name).toBe(used[2]!.used - used[1]!.used);
+      expect(used[1]!.used - used[0]!.used, name).toBeGreaterThan(0n);
+    }
+    const table = [0, 5, 10].map((n) => m.run('viaTable', 1n << 40n, n).used);
+    expect(table[2]! - table[1]!).toBe(table[1]! - table[0]!);
+    expect(table[1]!).toBeGreaterThan(table[0]!);
+    expectOutOfFuel(m.run('callsInLoop', 100_000n));
+    expectOutOfFuel(m.run('viaEnd', 1000n, 1_000_000));
   });
 
   it('gives kernels the same results metered and unmetered', async () => {
@@ -85,9 +111,11 @@ describe('instrumentFuel', () => {
   });
 
   it('runs the start function on the initial fuel', async () => {
-    const bytes = await wat('(module (global $g (export "g") (mut i32) (i32.const 0)) (func $init (global.set $g (i32.const 1))) (start $init))');
+    const bytes = await wat(`(module (global $g (export "g") (mut i32) (i32.const 0))
+      (func $init (loop $l (global.set $g (i32.add (global.get $g) (i32.const 1))) (br_if $l (i32.lt_u (global.get $g) (i32.const 10)))))
+      (start $init))`);
     const ok = await metered(bytes);
-    expect((ok.instance.exports.g as WebAssembly.Global).value).toBe(1);
+    expect((ok.instance.exports.g as WebAssembly.Global).value).toBe(10);
     await expect(metered(bytes, {}, 0n)).rejects.toThrow(/unreachable/);
   });
 

@@ -1,6 +1,7 @@
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
-import { Opcode, readInstruction } from './instructions';
+import { planFuel } from './fuel-plan';
+import { Opcode } from './instructions';
 import { readModule, type FunctionBody, type WasmModule } from './module';
 import { checkReservedNames } from './reserved';
 import { putSection, writeSections } from './sections';
@@ -14,21 +15,18 @@ import { putSection, writeSections } from './sections';
  *   are untouched too).
  * - The engine writes the budget into it before each call and reads it after:
  *   fuel used = budget - remaining.
- * - Code charges fuel ahead of running it: at function entry and at every loop header it
- *   subtracts the cost of the instructions it is about to run, and when the counter is then
- *   below zero it executes `unreachable`. So: an Unreachable trap while `__wasgo_fuel` is
- *   negative is OutOfFuel; the counter is never negative after a trap that is not fuel's
- *   (a charge that leaves it >= 0 does not trap, and nothing else writes it).
+ * - Code charges fuel ahead of running it (at loop headers and before calls; see fuel-plan.ts
+ *   for exactly where) and, when the counter is then below zero, executes `unreachable` with the
+ *   counter already stored negative. So: an Unreachable trap while `__wasgo_fuel` is negative is
+ *   OutOfFuel. After any other trap the counter is >= 0: a charge that leaves it >= 0 does not
+ *   trap, and nothing else writes it.
+ * - After a trap that is not fuel's, the counter may not include the fuel the trapping function
+ *   spent since it last wrote the counter (call-free looping functions keep it in a local).
+ *   Calls that return normally or run out of fuel are charged exactly.
  *
- * Why entry + loop headers is enough: unbounded execution needs a back-edge or a call. Wasm
- * branches only go backwards to `loop` labels, and every iteration passes the loop header; every
- * call (direct, indirect, tail, recursive) passes a function entry. Between two charge points
- * runs a bounded stretch of straight-line code.
- *
- * Cost model: one unit per instruction. Each instruction is charged to its innermost enclosing
- * loop (or to the function entry when it is in no loop), counting both arms of an `if` — a
- * deterministic upper bound on the work done between two charge points. Bulk memory operations
- * count as one (their work is bounded by the capped memory size).
+ * Cost model: one unit per instruction, charged per loop iteration for the loop's body (both arms
+ * of an `if` counted: a deterministic upper bound) and per call path for code outside loops.
+ * Bulk memory operations count as one (their work is bounded by the capped memory size).
  */
 
 export const FUEL_EXPORT = '__wasgo_fuel';
@@ -53,61 +51,87 @@ export function instrumentModuleFuel(m: WasmModule, initialFuel = DEFAULT_INITIA
   const init = new Writer().byte(Opcode.i64Const).sleb(initialFuel).byte(Opcode.end).finish();
   const globals = [...m.globals, { type: 'i64', mutable: true, init }];
   const exports = [...m.exports, { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal }];
-  const code = m.code.map((body) => meterBody(m, body, fuelGlobal));
+  const code = m.code.map((_, i) => meterBody(m, i, fuelGlobal));
   let sections = putSection(m.sections, encodeSection.globals(globals));
   sections = putSection(sections, encodeSection.exports(exports));
   if (code.length) sections = putSection(sections, encodeSection.code(code));
   return writeSections(sections);
 }
 
-/** Where to charge within one body: byte positions in `code` and the cost charged there. */
-interface ChargePoint { at: number; cost: number }
+interface Insertion { at: number; code: Uint8Array }
 
-function meterBody(m: WasmModule, body: FunctionBody, fuelGlobal: number): FunctionBody {
-  const points = chargePoints(m, body);
+function meterBody(m: WasmModule, index: number, fuelGlobal: number): FunctionBody {
+  const body = m.code[index]!;
+  const r = new Reader(m.bytes, m.name, body.codeOffset, body.codeOffset + body.code.length);
+  const plan = planFuel(r, body.codeOffset);
+  const snippet = new FuelSnippets(fuelGlobal, localCount(m, index, body));
+  const insertions: Insertion[] = plan.mode === 'global'
+    ? plan.charges.map((c) => ({ at: c.at, code: snippet.chargeGlobal(c.cost) }))
+    : [
+      { at: 0, code: snippet.loadAndCharge(plan.charges[0]!.cost) },
+      ...plan.charges.slice(1).map((c) => ({ at: c.at, code: snippet.chargeLocal(c.cost) })),
+      ...plan.writeBacks.map((at) => ({ at, code: snippet.writeBack() })),
+    ];
+  // Stable: at one position a loop's charge comes before a write-back for the next instruction.
+  insertions.sort((a, b) => a.at - b.at);
   const w = new Writer();
   let copied = 0;
-  for (const p of points) {
-    w.bytes(body.code.subarray(copied, p.at));
-    charge(w, fuelGlobal, p.cost);
-    copied = p.at;
+  for (const ins of insertions) {
+    w.bytes(body.code.subarray(copied, ins.at)).bytes(ins.code);
+    copied = ins.at;
   }
   w.bytes(body.code.subarray(copied));
-  return { ...body, code: w.finish() };
+  const localsRaw = plan.mode === 'local' ? withFuelLocal(body) : body.localsRaw;
+  return { ...body, localsRaw, code: w.finish() };
 }
 
-/**
- * One pass over the body: the function entry and each loop header become charge points, and
- * each instruction adds one to the point of its innermost loop.
- */
-function chargePoints(m: WasmModule, body: FunctionBody): ChargePoint[] {
-  const r = new Reader(m.bytes, m.name, body.codeOffset, body.codeOffset + body.code.length);
-  const points: ChargePoint[] = [{ at: 0, cost: 0 }];
-  // The charge point of each open block: its own for a loop, its parent's otherwise.
-  const open: ChargePoint[] = [points[0]!];
-  while (open.length > 0) {
-    if (r.done()) r.fail('function body ends inside a block');
-    const op = readInstruction(r);
-    const current = open[open.length - 1]!;
-    current.cost++;
-    if (op === Opcode.loop) {
-      const header: ChargePoint = { at: r.pos - body.codeOffset, cost: 0 };
-      points.push(header);
-      open.push(header);
-    } else if (op === Opcode.block || op === Opcode.if || op === Opcode.try || op === Opcode.tryTable) {
-      open.push(current);
-    } else if (op === Opcode.end || op === Opcode.delegate) {
-      open.pop();
-    }
+/** Index the fuel local gets: after the parameters and every declared local. */
+function localCount(m: WasmModule, index: number, body: FunctionBody): number {
+  const params = m.types[m.functions[index]!]!.params.length;
+  return body.locals.reduce((n, g) => n + g.count, params);
+}
+
+/** The body's local declarations plus one i64, keeping the original groups' bytes. */
+function withFuelLocal(body: FunctionBody): Uint8Array {
+  const r = new Reader(body.localsRaw, 'locals');
+  const groups = r.uleb();
+  return new Writer().uleb(groups + 1).bytes(body.localsRaw.subarray(r.pos)).uleb(1).byte(0x7e).finish();
+}
+
+/** The instruction sequences the pass inserts. */
+class FuelSnippets {
+  constructor(private readonly fuel: number, private readonly local: number) {}
+
+  /** fuel -= cost; if (fuel < 0) unreachable */
+  chargeGlobal(cost: number): Uint8Array {
+    return this.w().byte(Opcode.globalGet).uleb(this.fuel).byte(Opcode.i64Const).sleb(cost).byte(Opcode.i64Sub)
+      .byte(Opcode.globalSet).uleb(this.fuel)
+      .byte(Opcode.globalGet).uleb(this.fuel).byte(Opcode.i64Const).sleb(0).byte(Opcode.i64LtS)
+      .byte(Opcode.if).byte(0x40).byte(Opcode.unreachable).byte(Opcode.end).finish();
   }
-  if (!r.done()) r.fail('instructions after the end of the function body');
-  return points;
-}
 
-/** fuel -= cost; if (fuel < 0) unreachable */
-function charge(w: Writer, fuelGlobal: number, cost: number): void {
-  w.byte(Opcode.globalGet).uleb(fuelGlobal).byte(Opcode.i64Const).sleb(cost).byte(Opcode.i64Sub)
-    .byte(Opcode.globalSet).uleb(fuelGlobal)
-    .byte(Opcode.globalGet).uleb(fuelGlobal).byte(Opcode.i64Const).sleb(0).byte(Opcode.i64LtS)
-    .byte(Opcode.if).byte(0x40).byte(Opcode.unreachable).byte(Opcode.end);
+  /** local = fuel - cost; if (local < 0) { fuel = local; unreachable } */
+  loadAndCharge(cost: number): Uint8Array {
+    return this.check(this.w().byte(Opcode.globalGet).uleb(this.fuel), cost);
+  }
+
+  /** local -= cost; if (local < 0) { fuel = local; unreachable } */
+  chargeLocal(cost: number): Uint8Array {
+    return this.check(this.w().byte(Opcode.localGet).uleb(this.local), cost);
+  }
+
+  /** fuel = local */
+  writeBack(): Uint8Array {
+    return this.w().byte(Opcode.localGet).uleb(this.local).byte(Opcode.globalSet).uleb(this.fuel).finish();
+  }
+
+  private check(w: Writer, cost: number): Uint8Array {
+    return w.byte(Opcode.i64Const).sleb(cost).byte(Opcode.i64Sub).byte(Opcode.localTee).uleb(this.local)
+      .byte(Opcode.i64Const).sleb(0).byte(Opcode.i64LtS)
+      .byte(Opcode.if).byte(0x40).bytes(this.writeBack()).byte(Opcode.unreachable).byte(Opcode.end).finish();
+  }
+
+  private w(): Writer {
+    return new Writer();
+  }
 }
