@@ -1,0 +1,46 @@
+## WasGo's editor plugin: registers the project settings and the WasGoEngine autoload.
+## Editor-only (@tool, EditorPlugin): it never runs in an exported game. The settings logic lives
+## in settings.gd so runtime code and tests can use it without the editor.
+@tool
+extends EditorPlugin
+
+const Settings := preload("res://addons/wasgo/settings.gd")
+const AUTOLOAD_NAME := "WasGoEngine"
+const AUTOLOAD_PATH := "res://addons/wasgo/wasgo_engine.gd"
+const WASGO_JS := "res://addons/wasgo/wasgo.js"
+
+var _export_plugin: EditorExportPlugin = null
+
+
+func _enter_tree() -> void:
+	# Property info (hints, defaults, basic visibility) is not stored in project.godot, so it is
+	# registered every time the editor loads the plugin, not only when it is enabled.
+	Settings.register_settings()
+	_export_plugin = WasGoExport.new()
+	add_export_plugin(_export_plugin)
+
+
+func _exit_tree() -> void:
+	if _export_plugin != null:
+		remove_export_plugin(_export_plugin)
+		_export_plugin = null
+
+
+func _enable_plugin() -> void:
+	Settings.register_settings()
+	add_autoload_singleton(AUTOLOAD_NAME, AUTOLOAD_PATH)
+
+
+func _disable_plugin() -> void:
+	# The settings' values stay in project.godot (they are the game's configuration).
+	remove_autoload_singleton(AUTOLOAD_NAME)
+
+
+## wasgo.js is not a Godot resource, so the default export filter would leave it out of the pack;
+## this adds it to every export.
+class WasGoExport extends EditorExportPlugin:
+	func _get_name() -> String:
+		return "WasGo"
+
+	func _export_begin(_features: PackedStringArray, _is_debug: bool, _path: String, _flags: int) -> void:
+		add_file(WASGO_JS, FileAccess.get_file_as_bytes(WASGO_JS), false)

@@ -1,0 +1,74 @@
+## WasGo's project settings: names, defaults and editor property info in one table.
+##
+## plugin.gd (editor) calls register_settings(); the WasGoEngine autoload (runtime) calls
+## read_settings(). Plain static functions with no editor dependency, so runtime code and the
+## e2e tests can call them too. The TypeScript engine validates the values (resolveSettings).
+extends RefCounted
+
+const LEVEL_SAFE := 1
+const LEVEL_WRAPPED := 2
+const LEVEL_UNSAFE := 3
+
+
+## One entry per setting: `name` (ProjectSettings path), `key` (field of the TypeScript engine's
+## settings), `type`, `default`, `hint`, `hint_string`, `basic` (shown without "Advanced Settings").
+static func definitions() -> Array[Dictionary]:
+	return [
+		_def("wasgo/safety/level", "level", TYPE_INT, LEVEL_SAFE,
+			PROPERTY_HINT_ENUM, "Safe:1,Wrapped:2,Unsafe:3", true),
+		_def("wasgo/safety/network_allowlist", "networkAllowlist", TYPE_PACKED_STRING_ARRAY, PackedStringArray(),
+			PROPERTY_HINT_NONE, "", true),
+		_def("wasgo/safety/file_dir", "fileDir", TYPE_STRING, "user://wasgo",
+			PROPERTY_HINT_NONE, "", true),
+		_def("wasgo/safety/confirm_file_writes", "confirmFileWrites", TYPE_BOOL, true,
+			PROPERTY_HINT_NONE, "", true),
+		_def("wasgo/limits/memory_mb", "memoryMb", TYPE_INT, 64,
+			PROPERTY_HINT_RANGE, "1,4096,1,suffix:MiB", true),
+		_def("wasgo/limits/fuel_per_call", "fuelPerCall", TYPE_INT, 100000000,
+			PROPERTY_HINT_RANGE, "0,1000000000000,1,or_greater", false),
+		_def("wasgo/limits/main_timeout_ms", "mainTimeoutMs", TYPE_INT, 10000,
+			PROPERTY_HINT_RANGE, "0,600000,1,or_greater,suffix:ms", false),
+		_def("wasgo/ant/require_signature", "requireSignature", TYPE_BOOL, true,
+			PROPERTY_HINT_NONE, "", true),
+		_def("wasgo/ant/trusted_keys", "trustedKeys", TYPE_PACKED_STRING_ARRAY, PackedStringArray(),
+			PROPERTY_HINT_NONE, "", true),
+	]
+
+
+## Adds every setting that is not set yet (values already in project.godot are kept), its
+## default (what "revert" goes back to, and what is not written to project.godot), its property
+## info and its basic/advanced visibility. Property info is not saved in project.godot, so the
+## editor plugin calls this every time it loads. Idempotent.
+static func register_settings() -> void:
+	for d in definitions():
+		var name: String = d["name"]
+		if not ProjectSettings.has_setting(name):
+			ProjectSettings.set_setting(name, d["default"])
+		ProjectSettings.set_initial_value(name, d["default"])
+		ProjectSettings.add_property_info({
+			"name": name, "type": d["type"], "hint": d["hint"], "hint_string": d["hint_string"],
+		})
+		ProjectSettings.set_as_basic(name, d["basic"])
+
+
+## The settings as the TypeScript engine takes them: { level, networkAllowlist, fileDir,
+## confirmFileWrites, memoryMb, fuelPerCall, mainTimeoutMs, requireSignature, trustedKeys }.
+## Missing settings (an exported game only stores values that differ from the default) read as
+## the default. Lists come back as plain Arrays of Strings so the Dictionary survives JSON.
+static func read_settings() -> Dictionary:
+	var out := {}
+	for d in definitions():
+		var v: Variant = ProjectSettings.get_setting(d["name"], d["default"])
+		if typeof(v) != d["type"]:
+			v = type_convert(v, d["type"])
+		if v is PackedStringArray:
+			v = Array(v)
+		out[d["key"]] = v
+	return out
+
+
+static func _def(name: String, key: String, type: int, default: Variant, hint: int, hint_string: String, basic: bool) -> Dictionary:
+	return {
+		"name": name, "key": key, "type": type, "default": default,
+		"hint": hint, "hint_string": hint_string, "basic": basic,
+	}
