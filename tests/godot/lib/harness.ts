@@ -164,12 +164,14 @@ export async function runHarness(opts: HarnessOptions): Promise<ProjectReport[]>
   let context: BrowserContext | null = null;
   const reports: ProjectReport[] = [];
   try {
+    const launched = Date.now();
     context = await chromium.launchPersistentContext(profile, {
       executablePath: opts.chromiumPath, headless: true, args: CHROMIUM_ARGS,
     });
     let current: { onLine: (stream: string, text: string) => void } | null = null;
     await context.exposeFunction('__wasgoOut', (stream: string, text: string) => current?.onLine(stream, text));
     let page = await openPage(context, url, log);
+    log(`chromium ready in ${((Date.now() - launched) / 1000).toFixed(2)} s (${url})`);
     for (const project of projects) {
       const report = await runProject(page, project, opts, (c) => (current = c));
       current = null;
