@@ -2,6 +2,10 @@
  * Fuel metering overhead: each compute kernel runs unmetered and metered in the same process,
  * alternating, after a warm-up; medians of several runs are compared.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { instrumentFuel, FUEL_EXPORT } from '../ts/wasm/fuel';
 
 export interface Kernel {
@@ -16,9 +20,9 @@ export const KERNELS: Kernel[] = [
   {
     name: 'sieve',
     entry: 'sieve',
-    args: [4_000_000],
+    args: [16_000_000],
     wat: `(module
-  (memory 64)
+  (memory 256)
   (func (export "sieve") (param $n i32) (result i32)
     (local $i i32) (local $j i32) (local $count i32)
     (memory.fill (i32.const 0) (i32.const 0) (local.get $n))
@@ -40,7 +44,7 @@ export const KERNELS: Kernel[] = [
   {
     name: 'fibonacci',
     entry: 'fib',
-    args: [30],
+    args: [32],
     wat: `(module
   (func $fib (export "fib") (param $n i32) (result i32)
     (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
@@ -78,10 +82,10 @@ export const KERNELS: Kernel[] = [
   {
     name: 'matmul',
     entry: 'matmul',
-    args: [160],
+    args: [250],
     // A[i][j] = i + j, B[i][j] = i - j, C = A * B; returns the trace of C (as i32).
     wat: `(module
-  (memory 16)
+  (memory 32)
   (func (export "matmul") (param $n i32) (result i32)
     (local $i i32) (local $j i32) (local $k i32) (local $sum f64) (local $trace f64)
     (local $a i32) (local $b i32) (local $c i32) (local $nn i32)
@@ -112,6 +116,50 @@ export const KERNELS: Kernel[] = [
   },
 ];
 
+/** The same kernels in C, as clang -O2 compiles them (loop shapes differ from the hand-written WAT). */
+export const C_KERNELS = `static unsigned char flags[16000000];
+__attribute__((export_name("sieve"))) int sieve(int n) {
+  for (int i = 0; i < n; i++) flags[i] = 0;
+  int count = 0;
+  for (int i = 2; i < n; i++)
+    if (!flags[i]) { count++; for (long long j = (long long)i * i; j < n; j += i) flags[j] = 1; }
+  return count;
+}
+__attribute__((export_name("fib"))) int fib(int n) { return n < 2 ? n : fib(n - 1) + fib(n - 2); }
+__attribute__((export_name("mandelbrot"))) int mandelbrot(int w, int h, int max) {
+  int total = 0;
+  for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) {
+    double cr = x * 3.5 / w - 2.5, ci = y * 2.0 / h - 1.0, zr = 0, zi = 0; int k = 0;
+    while (zr * zr + zi * zi <= 4.0 && k < max) { double t = zr * zr - zi * zi + cr; zi = 2 * zr * zi + ci; zr = t; k++; }
+    total += k;
+  }
+  return total;
+}
+static double A[250 * 250], B[250 * 250], C[250 * 250];
+__attribute__((export_name("matmul"))) int matmul(int n) {
+  for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) { A[i * n + j] = i + j; B[i * n + j] = i - j; }
+  double trace = 0;
+  for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) {
+    double s = 0;
+    for (int k = 0; k < n; k++) s += A[i * n + k] * B[k * n + j];
+    C[i * n + j] = s;
+    if (i == j) trace += s;
+  }
+  return (int)trace;
+}
+`;
+
+function clangToWasm(source: string): Uint8Array<ArrayBuffer> {
+  const dir = mkdtempSync(join(tmpdir(), 'wasgo-bench-'));
+  try {
+    writeFileSync(join(dir, 'k.c'), source);
+    execFileSync('clang', ['--target=wasm32', '-nostdlib', '-O2', '-mbulk-memory', '-Wl,--no-entry', '-o', join(dir, 'k.wasm'), join(dir, 'k.c')], { stdio: 'pipe' });
+    return new Uint8Array(readFileSync(join(dir, 'k.wasm')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function watToWasm(name: string, wat: string): Promise<Uint8Array<ArrayBuffer>> {
   const wabt = await (await import('wabt')).default();
   const mod = wabt.parseWat(name, wat);
@@ -136,7 +184,7 @@ export async function instantiateKernel(bytes: Uint8Array<ArrayBuffer>, entry: s
 }
 
 const WARMUP = 3;
-const RUNS = 11;
+const RUNS = 15;
 const BUDGET = 1n << 62n;
 
 function time(k: KernelInstance, args: number[]): number {
@@ -151,19 +199,37 @@ function median(xs: number[]): number {
   return s[s.length >> 1]!;
 }
 
+function compare(label: string, args: number[], plain: KernelInstance, metered: KernelInstance): void {
+  for (let i = 0; i < WARMUP; i++) { time(plain, args); time(metered, args); }
+  const a: number[] = [];
+  const b: number[] = [];
+  // Alternate which goes first, so neither always runs on a cache the other warmed.
+  for (let i = 0; i < RUNS; i++) {
+    if (i % 2) { b.push(time(metered, args)); a.push(time(plain, args)); }
+    else { a.push(time(plain, args)); b.push(time(metered, args)); }
+  }
+  const ua = median(a);
+  const mb = median(b);
+  console.log(`${label.padEnd(16)}${ua.toFixed(2).padStart(14)}${mb.toFixed(2).padStart(12)}${(mb / ua).toFixed(3).padStart(8)}`);
+}
+
 export async function run(): Promise<void> {
   console.log('fuel metering: unmetered vs metered (median of %d runs, same process)', RUNS);
-  console.log(`${'kernel'.padEnd(12)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}`);
+  console.log(`${'kernel'.padEnd(16)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}`);
   for (const k of KERNELS) {
     const plain = await watToWasm(k.name, k.wat);
-    const plainInst = await instantiateKernel(plain, k.entry);
-    const meteredInst = await instantiateKernel(instrumentFuel(plain, { moduleName: k.name }), k.entry);
-    for (let i = 0; i < WARMUP; i++) { time(plainInst, k.args); time(meteredInst, k.args); }
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < RUNS; i++) { a.push(time(plainInst, k.args)); b.push(time(meteredInst, k.args)); }
-    const ua = median(a);
-    const mb = median(b);
-    console.log(`${k.name.padEnd(12)}${ua.toFixed(2).padStart(14)}${mb.toFixed(2).padStart(12)}${(mb / ua).toFixed(3).padStart(8)}`);
+    const metered = instrumentFuel(plain, { moduleName: k.name });
+    compare(`wat ${k.name}`, k.args, await instantiateKernel(plain, k.entry), await instantiateKernel(metered, k.entry));
+  }
+  let plainC: Uint8Array<ArrayBuffer>;
+  try {
+    plainC = clangToWasm(C_KERNELS);
+  } catch (e) {
+    console.log(`C kernels skipped: clang unavailable (${(e as Error).message.split('\n')[0]})`);
+    return;
+  }
+  const meteredC = instrumentFuel(plainC, { moduleName: 'c-kernels' });
+  for (const k of KERNELS) {
+    compare(`c ${k.name}`, k.args, await instantiateKernel(plainC, k.entry), await instantiateKernel(meteredC, k.entry));
   }
 }

@@ -3,9 +3,9 @@ import { LinkError } from '../../ts/engine/errors';
 import { FUEL_EXPORT, instrumentFuel } from '../../ts/wasm/fuel';
 import { inspect } from '../../ts/wasm/inspect';
 import { checkReservedNames } from '../../ts/wasm/reserved';
-import { KERNELS } from '../../bench/fuel';
+import { C_KERNELS, KERNELS } from '../../bench/fuel';
 import { buildCorpus, type CorpusModule } from './corpus';
-import { wat } from './toolchains';
+import { clang, clangMissing, wat } from './toolchains';
 
 type Fn = (...args: number[]) => number;
 
@@ -96,6 +96,21 @@ describe('instrumentFuel', () => {
       const r = (await metered(plain)).run(k.entry, 1n << 60n, ...small);
       expect(r.result, k.name).toBe(expected);
       expect(r.used, k.name).toBeGreaterThan(0n);
+    }
+  });
+
+  it('gives the clang-compiled kernels the same results metered and unmetered', async () => {
+    const why = clangMissing();
+    if (why) { console.warn(`skipped: ${why}`); return; }
+    const plain = clang(C_KERNELS, ['-O2', '-mbulk-memory']);
+    const { instance } = await WebAssembly.instantiate(plain);
+    const m = await metered(plain);
+    for (const k of KERNELS) {
+      const small = k.args.map((a) => Math.max(2, Math.floor(a / 10)));
+      const full = m.run(k.entry, 1n << 60n, ...small);
+      expect(full.result, k.name).toBe((instance.exports[k.entry] as Fn)(...small));
+      expect(full.used, k.name).toBeGreaterThan(0n);
+      expectOutOfFuel(m.run(k.entry, full.used / 2n, ...small));
     }
   });
 
