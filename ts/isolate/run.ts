@@ -1,0 +1,223 @@
+/**
+ * Lifecycle step 7: the guest's main runs in its own thread so that it can be killed and its
+ * errors reported. `startMain` spawns a worker, hands it the compiled module (shared, not
+ * recompiled) and serves its host calls on this thread until main returns, fails, is killed
+ * or times out.
+ */
+import { Killed, Timeout, WasGoError, WorkerError, HostError, type ErrorPlace } from '../engine/errors';
+import type { SafetyLevel } from '../engine/settings';
+import { collectingOut, encodeResult, qualifiedName } from '../table/marshal';
+import type { HostCallContext, HostFunctionSpec, OutBuffer } from '../table/host-function';
+import type { ModuleInfo } from '../wasm/info';
+import { HostEnd, hasWaitAsync } from './channel';
+import {
+  DEFAULT_CHANNEL_BYTES, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, deserializeError, readArg, writeResult,
+  type FunctionDescriptor, type SerializedError, type WakeMode, type WorkerMessage,
+} from './protocol';
+import { assertWorkersAvailable, spawnWorker, type IsolateWorker } from './worker';
+
+/** Channel tuning; the defaults are the fastest robust choice measured (docs/isolation.md). */
+export interface ChannelOptions {
+  /** Size of the data area; bigger messages are chunked. Default 64 KiB. */
+  bytes?: number;
+  /** How an idle main thread learns of a request. Default 'waitAsync' where available, else 'message'. */
+  wake?: WakeMode;
+  /** Main thread: keep spinning this long after an answer for the guest's next call, µs. Default 50; 0 = never spin. */
+  mainSpinUs?: number;
+  /** Worker: spin this long for an answer before sleeping in Atomics.wait, µs. Default 200. */
+  workerSpinUs?: number;
+  /** Main thread: longest stretch of back-to-back serving before yielding to the event loop, ms. Default 4. */
+  sliceMs?: number;
+}
+
+export interface StartOptions {
+  /** Entry point export; default main, _start, __main_argc_argv (like runMain). */
+  entry?: string;
+  /** Wall-clock limit in ms, counted from start(); 0 = none. Default: the engine's mainTimeoutMs. */
+  timeoutMs?: number;
+  /** Fuel budget for main (metered modules); default the instance's fuelPerCall; 0 = unmetered. */
+  fuel?: number;
+  channel?: ChannelOptions;
+}
+
+/**
+ * - `starting`: the worker is being spawned and instantiated;
+ * - `running`: main is running;
+ * - `finished`: main returned (result resolved);
+ * - `failed`: it trapped, faulted, was killed or timed out (result rejected with the WasGoError).
+ */
+export type MainRunState = 'starting' | 'running' | 'finished' | 'failed';
+
+/** A main() running in a worker. */
+export interface MainRun {
+  /** main's i32 result (0 for void); rejects with a classified WasGoError. */
+  readonly result: Promise<number>;
+  readonly state: MainRunState;
+  /** Why the run failed, once it has. */
+  readonly error: WasGoError | undefined;
+  /** Fuel main used (metered modules), once it ended on its own. */
+  readonly fuelUsed: number;
+  /** Ends the run now (worker.terminate) with `Killed`; a no-op once it has ended. */
+  kill(): void;
+}
+
+/** What startMain needs from an instance. */
+export interface RunTarget {
+  instance: number;
+  name: string;
+  level: SafetyLevel;
+  module: WebAssembly.Module;
+  info: ModuleInfo;
+  entry: { name: string; form: 'no-args' | 'argc-argv' };
+  /** argv[0] is the mod's name. */
+  argv: string[];
+  /** The host functions the module's imports resolve to (any level; the worker links like the engine). */
+  functions: readonly Readonly<HostFunctionSpec>[];
+  memoryMb: number;
+  fuel: number;
+  fuelGlobal: string;
+  timeoutMs: number;
+  /** Called once when the run ends. */
+  end(error: WasGoError | undefined, fuelUsed: number): void;
+}
+
+/** Starts main in a worker. Throws WorkerUnavailable synchronously when worker mode cannot work here. */
+export function startMain(target: RunTarget, channel: ChannelOptions = {}): MainRun {
+  assertWorkersAvailable();
+  return new WorkerRun(target, channel);
+}
+
+class WorkerRun implements MainRun {
+  readonly result: Promise<number>;
+  state: MainRunState = 'starting';
+  error: WasGoError | undefined;
+  fuelUsed = 0;
+  private worker: IsolateWorker | undefined;
+  private readonly host: HostEnd;
+  private readonly timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly place: ErrorPlace;
+  private readonly ctx: HostCallContext;
+  private readonly writer = new Writer();
+  private settle!: { resolve(v: number): void; reject(e: WasGoError): void };
+
+  constructor(private readonly t: RunTarget, o: ChannelOptions) {
+    this.place = { module: t.name, export: t.entry.name, instance: t.instance };
+    this.ctx = { instanceId: t.instance, mod: t.name, level: t.level, guest: undefined };
+    this.result = new Promise<number>((resolve, reject) => (this.settle = { resolve, reject }));
+    this.result.catch(() => undefined); // failures also reach the engine's 'error' event; never an unhandled rejection
+    const wake: WakeMode = o.wake ?? (hasWaitAsync ? 'waitAsync' : 'message');
+    const buffer = new SharedArrayBuffer(HEADER_BYTES + Math.max(64, o.bytes ?? DEFAULT_CHANNEL_BYTES));
+    this.host = new HostEnd(buffer, (kind, message) => this.request(kind, message), {
+      wake, spinUs: o.mainSpinUs ?? 50, sliceMs: o.sliceMs ?? 4,
+    });
+    this.host.start();
+    if (t.timeoutMs > 0) {
+      this.timer = setTimeout(() => this.stop(new Timeout(`main did not finish within ${t.timeoutMs} ms`, this.place)), t.timeoutMs);
+    }
+    const functions: FunctionDescriptor[] = t.functions.map((f) => ({
+      module: f.module, name: f.name, params: [...f.params], result: f.result, level: f.level, kind: f.kind, inlineOnly: f.inlineOnly === true,
+    }));
+    spawnWorker({
+      message: (m) => this.message(m),
+      failure: (e) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`the worker failed: ${e.message}`, this.place, { cause: e })),
+    }).then((worker) => {
+      this.worker = worker;
+      if (this.state === 'finished' || this.state === 'failed') {
+        worker.terminate();
+        return;
+      }
+      worker.post({
+        type: 'init', module: t.module, channel: buffer, name: t.name, instance: t.instance, level: t.level,
+        memoryMb: t.memoryMb, info: t.info, functions, entry: t.entry, argv: t.argv, fuel: t.fuel, fuelGlobal: t.fuelGlobal,
+        wake, spinUs: o.workerSpinUs ?? 200,
+      });
+    }, (e: unknown) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`cannot start a worker: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e })));
+  }
+
+  kill(): void {
+    this.stop(new Killed('main was killed', this.place));
+  }
+
+  private message(m: WorkerMessage): void {
+    switch (m.type) {
+      case 'wake': this.host.wake(); break;
+      case 'started': if (this.state === 'starting') this.state = 'running'; break;
+      case 'done': this.end(undefined, m.result, m.fuelUsed); break;
+      case 'failed': this.end(this.rebuild(m.error), 0, m.fuelUsed); break;
+    }
+  }
+
+  /** Ends the run with an error (kill, timeout, fault, host error). */
+  private stop(error: WasGoError): void {
+    this.end(error, 0, 0);
+  }
+
+  private end(error: WasGoError | undefined, result: number, fuelUsed: number): void {
+    if (this.state === 'finished' || this.state === 'failed') return;
+    this.state = error ? 'failed' : 'finished';
+    this.error = error;
+    this.fuelUsed = fuelUsed;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.host.close();
+    this.worker?.terminate();
+    try {
+      this.t.end(error, fuelUsed);
+    } finally {
+      if (error) this.settle.reject(error);
+      else this.settle.resolve(result);
+    }
+  }
+
+  private rebuild(s: SerializedError): WasGoError {
+    return deserializeError(s).at(this.place);
+  }
+
+  /** A complete request from the worker: a host call (answered now or later) or a fault. */
+  private request(kind: number, message: Uint8Array): Uint8Array | Promise<Uint8Array | undefined> | undefined {
+    if (kind === K_FAULT) {
+      this.stop(this.rebuild(JSON.parse(new TextDecoder().decode(message)) as SerializedError));
+      return undefined;
+    }
+    if (kind !== K_CALL) {
+      this.stop(new WorkerError(`unknown request kind ${kind} on the channel`, this.place));
+      return undefined;
+    }
+    const r = new Reader(message);
+    const spec = this.t.functions[r.u32()];
+    if (!spec) {
+      this.stop(new WorkerError('the worker called a host function that does not exist', this.place));
+      return undefined;
+    }
+    const fn = qualifiedName(spec);
+    const outs: (OutBuffer & { data: Uint8Array })[] = [];
+    const args = spec.params.map((k) => {
+      if (k !== 'out') return readArg(r, k);
+      const out = collectingOut(r.u32());
+      outs.push(out);
+      return out;
+    });
+    const answer = (v: unknown): Uint8Array => {
+      const w = this.writer.reset();
+      writeResult(w, spec.result, encodeResult(spec.result, v as never, fn));
+      for (const out of outs) w.bytesWithLength(out.data);
+      return w.data.slice();
+    };
+    const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
+    try {
+      const v = impl(this.ctx, ...args);
+      if (!(v instanceof Promise)) return answer(v);
+      return v.then(answer, (e: unknown) => {
+        this.stop(this.hostError(e, fn));
+        return undefined;
+      });
+    } catch (e) {
+      this.stop(this.hostError(e, fn));
+      return undefined;
+    }
+  }
+
+  private hostError(e: unknown, fn: string): WasGoError {
+    if (e instanceof WasGoError) return e.at(this.place);
+    return new HostError(`${fn} failed: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e });
+  }
+}

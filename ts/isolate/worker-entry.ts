@@ -1,0 +1,139 @@
+/**
+ * The code that runs inside a worker (bundled on its own by build.mjs and embedded as a string
+ * in every WasGo bundle). It instantiates its own instance of the shared WebAssembly.Module,
+ * linked exactly like an inline instance (the same `link`, so the same bounds checks, UTF-8
+ * decoding and error stubs) except that every host function forwards the decoded arguments to
+ * the main thread over the channel and blocks until the answer comes back.
+ */
+import { EntryNotFound, GuestMemoryError, HostError, InstantiateError, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
+import { classify, guestFrames } from '../engine/traps';
+import { GuestMemory } from '../guest/memory';
+import { FunctionTable } from '../table/function-table';
+import type { GuestAccess, HostCallContext, OutBuffer } from '../table/host-function';
+import { link } from '../table/linker';
+import { GuestEnd } from './channel';
+import {
+  K_CALL, K_FAULT, Reader, Writer, readResult, serializeError, writeArg,
+  type FunctionDescriptor, type InitMessage, type WorkerMessage,
+} from './protocol';
+
+/** How the worker talks to its parent (Node's parentPort or a Web Worker's self). */
+export interface WorkerPort {
+  post(message: WorkerMessage): void;
+  listen(fn: (message: InitMessage) => void): void;
+}
+
+export function serve(port: WorkerPort): void {
+  let started = false;
+  port.listen((m) => {
+    if (m?.type !== 'init' || started) return;
+    started = true;
+    run(m, port);
+  });
+}
+
+function run(init: InitMessage, port: WorkerPort): void {
+  const place: ErrorPlace = { module: init.name, instance: init.instance };
+  const channel = new GuestEnd(init.channel, init.spinUs, init.wake === 'message' ? () => port.post({ type: 'wake' }) : () => undefined);
+  let fuel: WebAssembly.Global | undefined;
+  const budget = (): bigint => BigInt(init.fuel > 0 ? init.fuel : Number.MAX_SAFE_INTEGER);
+  const fuelUsed = (): number => {
+    if (!fuel) return 0;
+    const left = fuel.value as bigint;
+    return Number(budget() - (left < 0n ? 0n : left));
+  };
+
+  // An error stub was called or a check failed: tell the main thread, which kills this thread.
+  const fault = (error: WasGoError): never => {
+    const frames = guestFrames(new Error());
+    error.at(frames.length ? { ...place, guestStack: frames } : place);
+    channel.transact(K_FAULT, new TextEncoder().encode(JSON.stringify(serializeError(error))));
+    throw error; // not reached: the main thread never answers a fault
+  };
+
+  try {
+    const table = new FunctionTable();
+    init.functions.forEach((f, index) => table.register({ ...f, implementation: forwarder(f, index, channel) }));
+    const binding: { guest?: GuestAccess | undefined } = {};
+    const linked = link(init.info, {
+      table, level: init.level, moduleName: init.name, instanceId: init.instance, memoryMb: init.memoryMb,
+      strictImports: false, binding, fault, currentFault: () => undefined,
+    });
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(init.module, linked.imports);
+    } catch (e) {
+      const c = classify(e, place);
+      throw new InstantiateError(`cannot instantiate ${init.name}: ${c.describe()}`, place, { cause: c });
+    }
+    const exports = instance.exports;
+    const f = exports[init.fuelGlobal];
+    fuel = f instanceof WebAssembly.Global ? f : undefined;
+    const memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined ?? linked.memory;
+    binding.guest = memory ? { memory: new GuestMemory(memory, init.name), exports } : undefined;
+    port.post({ type: 'started' });
+
+    const main = exports[init.entry.name] as (...a: number[]) => unknown;
+    let result: unknown;
+    try {
+      if (fuel) fuel.value = budget();
+      const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, exports, binding.guest?.memory, init.name) : [];
+      if (fuel) fuel.value = budget();
+      result = main(...args);
+    } catch (e) {
+      const exhausted = fuel !== undefined && (fuel.value as bigint) < 0n;
+      throw classify(e, { ...place, export: init.entry.name }, exhausted);
+    }
+    port.post({ type: 'done', result: result === undefined ? 0 : Number(result) | 0, fuelUsed: fuelUsed() });
+  } catch (e) {
+    const error = e instanceof WasGoError ? e.at(place) : new WorkerError(`worker failed: ${(e as Error)?.message ?? String(e)}`, place);
+    port.post({ type: 'failed', error: serializeError(error), fuelUsed: fuelUsed() });
+  }
+}
+
+/** The worker-side implementation of one host function: ship the decoded arguments, wait, apply the answer. */
+function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd) {
+  const fn = `${f.module}.${f.name}`;
+  if (f.inlineOnly) {
+    return (): never => {
+      throw new HostError(`${fn} needs direct access to the guest, so it cannot be called from a mod running in worker mode`);
+    };
+  }
+  const outs = f.params.flatMap((p, i) => (p === 'out' ? [i] : []));
+  const w = new Writer();
+  return (_ctx: HostCallContext, ...args: unknown[]) => {
+    w.reset();
+    w.u32(index);
+    for (let i = 0; i < f.params.length; i++) writeArg(w, f.params[i]!, args[i]);
+    const r = new Reader(channel.transact(K_CALL, w.data));
+    const result = readResult(r, f.result);
+    for (const i of outs) {
+      const data = r.bytesWithLength();
+      if (data.length) (args[i] as OutBuffer).write(data);
+    }
+    return result;
+  };
+}
+
+/** argv for main(argc, argv): the same rules as WasGoInstance.runMain (see docs/abi.md). */
+function writeArgv(argv: string[], exports: WebAssembly.Exports, memory: GuestMemory | undefined, name: string): number[] {
+  const alloc = ['host_malloc', 'malloc'].map((n) => exports[n]).find((v) => typeof v === 'function') as ((n: number) => unknown) | undefined;
+  if (!alloc || !memory) {
+    if (argv.length <= 1) return [0, 0];
+    throw new EntryNotFound('main(argc, argv) needs the module to export memory and host_malloc or malloc to receive arguments', { module: name });
+  }
+  const strings = argv.map((a) => GuestMemory.encode(`${a}\0`));
+  const size = 4 * (argv.length + 1) + strings.reduce((n, s) => n + s.length, 0);
+  const base = Number(alloc(size));
+  if (!base) throw new GuestMemoryError('the guest allocator returned null for argv', { module: name });
+  memory.check(base, size, 'argv');
+  const table = new DataView(new ArrayBuffer(4 * (argv.length + 1)));
+  let at = base + table.byteLength;
+  strings.forEach((s, i) => {
+    table.setUint32(4 * i, at, true);
+    memory.write(at, s);
+    at += s.length;
+  });
+  memory.write(base, new Uint8Array(table.buffer));
+  return [argv.length, base];
+}
