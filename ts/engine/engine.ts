@@ -194,6 +194,7 @@ export class WasGoEngine {
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,
         fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
+        table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
         onDispose: () => {
           this.live.delete(id);

@@ -3,7 +3,9 @@ import type { SafetyLevel } from './settings';
 import { classify } from './traps';
 import { GuestMemory } from '../guest/memory';
 import type { ImportLink } from '../table/linker';
-import type { GuestAccess } from '../table/host-function';
+import type { GuestAccess, HostFunctionSpec } from '../table/host-function';
+import type { FunctionTable } from '../table/function-table';
+import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
 
 export type InstanceState = 'ready' | 'running' | 'failed' | 'disposed';
@@ -38,6 +40,10 @@ export interface InstanceParts {
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
   onDispose(): void;
+  /** Worker mode (start): the table the instance was linked against, and engine limits. */
+  table?: FunctionTable;
+  memoryMb?: number;
+  mainTimeoutMs?: number;
 }
 
 /** One instantiated mod. Inline calls run on the caller's thread under a fuel budget. */
@@ -52,6 +58,7 @@ export class WasGoInstance {
   fuelUsed = 0;
   lastCallFuel = 0;
   private stateValue: InstanceState = 'ready';
+  private worker: MainRun | undefined;
   private depth = 0;
   private readonly exportsObj: WebAssembly.Exports;
   private readonly fuel: WebAssembly.Global | undefined;
@@ -96,6 +103,7 @@ export class WasGoInstance {
   /** Calls an exported function inline. Any abnormal end fails the instance and throws a classified WasGoError. */
   call(name: string, args: readonly WasmValue[] = [], options: CallOptions = {}): WasmValue | undefined {
     this.assertUsable();
+    if (this.worker) throw new InstanceFailed(`instance ${this.id} (${this.name}) is running main in a worker`, { module: this.name, instance: this.id });
     const fn = this.exportsObj[name];
     if (typeof fn !== 'function') throw new EntryNotFound(`no exported function ${JSON.stringify(name)}`, { module: this.name, instance: this.id });
     const outer = this.depth === 0;
@@ -156,9 +164,42 @@ export class WasGoInstance {
     return r === undefined ? 0 : Number(r) | 0;
   }
 
+  /**
+   * Lifecycle step 7: runs the entry point (same rules as runMain) in a worker thread that
+   * `kill()` or `timeoutMs` can stop; host functions keep running on this thread, and
+   * asynchronous ones work. Any abnormal end fails the instance. See docs/isolation.md.
+   */
+  start(args: readonly string[] = [], options: StartOptions = {}): MainRun {
+    const entry = this.findMain(options.entry);
+    if (this.stateValue === 'running') throw new InstanceFailed(`instance ${this.id} (${this.name}) is already running`, { module: this.name, instance: this.id });
+    const table = this.parts.table;
+    const functions = new Set<Readonly<HostFunctionSpec>>();
+    for (const i of this.info.imports) {
+      const spec = i.kind === 'function' ? table?.find(i.module, i.name) : undefined;
+      if (spec) functions.add(spec);
+    }
+    const run = startMain({
+      instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
+      argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
+      fuel: options.fuel ?? this.parts.fuelPerCall, fuelGlobal: FUEL_GLOBAL,
+      timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
+      end: (error, fuelUsed) => {
+        this.worker = undefined;
+        this.lastCallFuel = fuelUsed;
+        this.fuelUsed += fuelUsed;
+        if (error) this.fail(error);
+        else if (this.stateValue === 'running') this.stateValue = 'ready';
+      },
+    }, options.channel);
+    this.worker = run;
+    this.stateValue = 'running';
+    return run;
+  }
+
   dispose(): void {
     if (this.stateValue === 'disposed') return;
     this.stateValue = 'disposed';
+    this.worker?.kill();
     this.parts.binding.guest = undefined;
     this.parts.onDispose();
   }
