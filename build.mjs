@@ -8,10 +8,24 @@ const quiet = process.argv.includes('--quiet');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7);
 const common = { bundle: true, sourcemap: false, logLevel: quiet ? 'error' : 'warning', target: 'es2022' };
 
+// Worker mode (ts/isolate): the worker's code is bundled on its own and embedded as a string in
+// every bundle below, so no extra file has to be shipped or found (browsers use a Blob URL).
+// Keep these options in step with WORKER_BUNDLE in ts/isolate/worker.ts.
+async function workerDefine() {
+  if (!existsSync('ts/isolate/worker-entry.ts')) return {};
+  const out = await esbuild.build({
+    ...common, entryPoints: ['ts/isolate/worker-entry.ts'], write: false,
+    format: 'iife', globalName: 'WasGoWorker', platform: 'browser',
+  });
+  return { __WASGO_WORKER_SOURCE__: JSON.stringify(out.outputFiles[0].text) };
+}
+
 async function buildTs() {
+  const define = await workerDefine();
   await esbuild.build({
     ...common,
-    entryPoints: { index: 'ts/index.ts', cli: 'ts/cli/main.ts', ...(existsSync('ts/isolate/worker-entry.ts') ? { worker: 'ts/isolate/worker-entry.ts' } : {}) },
+    define,
+    entryPoints: { index: 'ts/index.ts', cli: 'ts/cli/main.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.js' },
     platform: 'node',
@@ -24,6 +38,7 @@ async function buildTs() {
     ...common,
     entryPoints: ['ts/browser.ts'],
     outfile: 'addons/wasgo/wasgo.js',
+    define,
     platform: 'browser',
     format: 'iife',
     minify: false,
@@ -31,7 +46,7 @@ async function buildTs() {
     banner: { js: '// Built by build.mjs from ts/ — do not edit by hand.' },
   });
   if (existsSync('bench/run.ts')) {
-    await esbuild.build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'esm',
+    await esbuild.build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'esm', define,
       banner: { js: "import { createRequire as __wasgoCreateRequire } from 'node:module'; const require = __wasgoCreateRequire(import.meta.url);" } });
   }
 }
