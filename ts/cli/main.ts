@@ -10,9 +10,14 @@ const HELP = `wasgo ${VERSION} — run WebAssembly mods with exactly the power y
 
 usage:
   wasgo run <file.wasm> [--level 1|2|3] [--entry NAME] [--strict] [--allow-writes]
-                        [--file-dir DIR] [--allow-url PREFIX]... [--seed N] [--verbose] [-- args...]
+                        [--file-dir DIR] [--allow-url PREFIX]... [--seed N] [--verbose]
+                        [--fuel N] [--memory-mb N] [--worker [--timeout-ms N]] [-- args...]
   wasgo inspect <file.wasm> [--json]
   wasgo --version
+
+--fuel N: fuel per call (0 = unmetered); --memory-mb N: cap for guest memory;
+--worker: run main in a worker thread (asynchronous host functions such as http_request work
+there); --timeout-ms N: wall-clock limit for a --worker main (default 10000, 0 = none).
 
 Exit status: main's i32 result (0 for void); 125 when the mod was refused or trapped
 (one line on stderr: "wasgo: <ErrorName>: message"); 2 for usage errors.`;
