@@ -111,8 +111,8 @@ describe('connect external functions', () => {
 
   it('reserved __wasgo names are refused', async () => {
     const { engine } = freshEngine();
-    await expect(engine.loadMod(await wat('(module (global (export "__wasgo_fuel") (mut i64) (i64.const 0)))'))).rejects.toThrow(/reserved name/);
-    await expect(engine.loadMod(await wat('(module (import "wasgo" "__wasgo_x" (func)))'))).rejects.toThrow(/reserved name/);
+    await expect(engine.loadMod(await wat('(module (global (export "__wasgo_fuel") (mut i64) (i64.const 0)))'))).rejects.toThrow(/reserved/);
+    await expect(engine.loadMod(await wat('(module (import "wasgo" "__wasgo_x" (func)))'))).rejects.toThrow(/reserved/);
   });
 
   it('a trap in the start function is an InstantiateError carrying the trap', async () => {

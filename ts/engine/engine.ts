@@ -1,6 +1,6 @@
 import { CompileError, EngineShutDown, InstantiateError, LoadError, WasGoError } from './errors';
 import { Events, type EngineEvents } from './events';
-import { WasGoInstance, type CallOptions } from './instance';
+import { FUEL_GLOBAL, WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
 import { classify } from './traps';
 import { platform } from '../platform/platform';
@@ -12,6 +12,7 @@ import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
 import type { ModuleInfo } from '../wasm/info';
 import { inspect } from '../wasm/inspect';
+import { checkReservedNames } from '../wasm/reserved';
 import { prepareModule } from './prepare';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
@@ -130,18 +131,36 @@ export class WasGoEngine {
 
   /** Step 3: validates, applies memory caps and fuel metering, compiles. */
   async compile(binary: ModuleBinary): Promise<CompiledModule> {
-    this.ensureUp();
-    const { name } = binary;
-    const info = inspect(binary.bytes, name);
-    const bytes = prepareModule(binary.bytes, info, { name, memoryMb: this.settingsValue.memoryMb });
+    const bytes = this.prepare(binary);
     try {
-      const module = await WebAssembly.compile(bytes as Uint8Array<ArrayBuffer>);
-      return { name, bytes, module, info: bytes === binary.bytes ? info : inspect(bytes, name) };
+      return this.compiled(binary.name, bytes, await WebAssembly.compile(bytes));
     } catch (e) {
-      const msg = (e as Error).message.replace(/^WebAssembly\.\w+\(\): /, '');
-      const offset = /@\+(\d+)/.exec(msg)?.[1];
-      throw new CompileError(`invalid module: ${msg}`, offset ? { module: name, offset: Number(offset) } : { module: name }, { cause: e });
+      throw compileError(binary, e);
     }
+  }
+
+  /**
+   * Step 3 without awaiting, for hosts that cannot await (GDScript). Browsers refuse
+   * synchronous compilation of large modules on the main thread (Chrome: over 8 MB).
+   */
+  compileSync(binary: ModuleBinary): CompiledModule {
+    const bytes = this.prepare(binary);
+    try {
+      return this.compiled(binary.name, bytes, new WebAssembly.Module(bytes));
+    } catch (e) {
+      throw compileError(binary, e);
+    }
+  }
+
+  private prepare(binary: ModuleBinary): Uint8Array<ArrayBuffer> {
+    this.ensureUp();
+    checkReservedNames(inspect(binary.bytes, binary.name), binary.name);
+    const s = this.settingsValue;
+    return prepareModule(binary.bytes, { name: binary.name, memoryMb: s.memoryMb, fuelPerCall: s.fuelPerCall });
+  }
+
+  private compiled(name: string, bytes: Uint8Array, module: WebAssembly.Module): CompiledModule {
+    return { name, bytes, module, info: guestView(inspect(bytes, name)) };
   }
 
   /** Steps 4–5: links against the function table of the level, instantiates. */
@@ -250,6 +269,28 @@ export class WasGoEngine {
     }
     return r;
   }
+}
+
+/**
+ * A CompileError naming the reason and the offset in the module as the author built it: the
+ * rewritten bytes failed, so the original is compiled again for a message that matches it.
+ */
+function compileError(binary: ModuleBinary, rewrittenError: unknown): CompileError {
+  let e = rewrittenError;
+  try {
+    new WebAssembly.Module(binary.bytes as Uint8Array<ArrayBuffer>);
+  } catch (original) {
+    e = original;
+  }
+  const msg = (e as Error).message.replace(/^WebAssembly\.\w+\(\): /, '');
+  const offset = /@\+(\d+)/.exec(msg)?.[1];
+  const place = offset ? { module: binary.name, offset: Number(offset) } : { module: binary.name };
+  return new CompileError(`invalid module: ${msg}`, place, { cause: e });
+}
+
+/** What the guest declared: the sandbox's own additions (the fuel counter) are not part of it. */
+function guestView(info: ModuleInfo): ModuleInfo {
+  return { ...info, exports: info.exports.filter((e) => e.name !== FUEL_GLOBAL) };
 }
 
 function sourceName(source: ModSource): string {

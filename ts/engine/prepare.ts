@@ -1,14 +1,23 @@
-import type { ModuleInfo } from '../wasm/info';
+import { capMemories, PAGE_BYTES } from '../wasm/memory-caps';
+import { instrumentFuel } from '../wasm/fuel';
 
 export interface PrepareOptions {
   name: string;
   memoryMb: number;
+  /** Budget per call; 0 = unmetered, and the module is then not instrumented at all. */
+  fuelPerCall: number;
 }
 
 /**
- * Rewrites a module for the sandbox before it is compiled: memory caps and fuel metering
- * (ts/wasm). Returns the input unchanged when nothing needs rewriting.
+ * Rewrites a module for the sandbox before it is compiled (ts/wasm): every defined memory's
+ * maximum becomes min(declared, cap) — the JS API cannot cap a module's own memory later —
+ * and, unless fuel is off, a fuel counter is charged at loop headers and calls.
+ * Throws MemoryLimit (initial size over the cap, shared or 64-bit memory), LinkError (reserved
+ * names) or CompileError (malformed binary, with its offset).
  */
-export function prepareModule(bytes: Uint8Array, _info: ModuleInfo, _o: PrepareOptions): Uint8Array {
-  return bytes;
+export function prepareModule(bytes: Uint8Array, o: PrepareOptions): Uint8Array<ArrayBuffer> {
+  const maxPages = Math.floor((o.memoryMb * 1024 * 1024) / PAGE_BYTES);
+  const capped = capMemories(bytes, { maxPages, moduleName: o.name }).bytes;
+  if (o.fuelPerCall <= 0) return capped;
+  return instrumentFuel(capped, { moduleName: o.name, initialFuel: BigInt(o.fuelPerCall) });
 }

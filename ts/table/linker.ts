@@ -9,7 +9,6 @@ import { decodeArgs, encodeResult, memoryOut, qualifiedName, type OutSlot } from
 const PAGE = 65536;
 /** Imported tables are created by the host; this bounds what a guest may ask for. */
 export const MAX_TABLE_ELEMENTS = 1_000_000;
-export const RESERVED_PREFIX = '__wasgo';
 
 export type ImportStatus = 'linked' | 'refused' | 'not provided' | 'host memory' | 'host table';
 
@@ -55,7 +54,6 @@ export interface Linked {
  * module that merely imports them still runs; `strictImports` refuses instead.
  */
 export function link(info: ModuleInfo, o: LinkOptions): Linked {
-  checkReservedNames(info, o.moduleName);
   const imports: Record<string, Record<string, WebAssembly.ImportValue>> = {};
   const links: ImportLink[] = [];
   let memory: WebAssembly.Memory | undefined;
@@ -118,18 +116,6 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
     }
   }
   return memory ? { imports, links, memory } : { imports, links };
-}
-
-/** Guests may not import or export WasGo's reserved names (fuel counters and the like). */
-export function checkReservedNames(info: ModuleInfo, moduleName: string): void {
-  for (const i of info.imports) {
-    if (i.module.startsWith(RESERVED_PREFIX) || i.name.startsWith(RESERVED_PREFIX)) {
-      throw new LinkError(`import ${i.module}.${i.name} uses a reserved name (${RESERVED_PREFIX}*)`, { module: moduleName });
-    }
-  }
-  for (const e of info.exports) {
-    if (e.name.startsWith(RESERVED_PREFIX)) throw new LinkError(`export ${e.name} uses a reserved name (${RESERVED_PREFIX}*)`, { module: moduleName });
-  }
 }
 
 function refusedStub(module: string, name: string, type: FuncType, needed: number | null, o: LinkOptions) {

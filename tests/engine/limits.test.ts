@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryLimit, OutOfFuel, StackOverflow, Unreachable, type WasGoError } from '../../ts/index';
+import { wat } from '../helpers/wat';
+import { freshEngine } from '../helpers/engine';
+
+const thrown = (fn: () => unknown): WasGoError => { try { fn(); } catch (e) { return e as WasGoError; } throw new Error('expected a throw'); };
+const OK = '(module (func (export "main") (result i32) i32.const 1))';
+
+describe('limits, through the engine', () => {
+  it('an infinite loop is stopped by fuel inline, and the engine keeps serving', async () => {
+    const { engine, errors } = freshEngine({ fuelPerCall: 1_000_000 });
+    const i = await engine.loadMod(await wat('(module (func (export "main") (loop $l (br $l))))'), { name: 'spin.wasm' });
+    expect(i.metered).toBe(true);
+    const err = thrown(() => i.runMain());
+    expect(err).toBeInstanceOf(OutOfFuel);
+    expect(err.place).toMatchObject({ module: 'spin.wasm', export: 'main' });
+    expect(i.lastCallFuel).toBe(1_000_000);
+    expect(errors.map((e) => e.code)).toEqual(['OutOfFuel']);
+    expect((await engine.loadMod(await wat(OK))).runMain()).toBe(1);
+  });
+
+  it('fuel used is reported per call and per instance, and a per-call budget overrides the setting', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 1_000_000 });
+    const i = await engine.loadMod(await wat(`(module (func (export "count") (param $n i32) (result i32) (local $i i32)
+      (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n)))) (local.get $i)))`));
+    expect(i.call('count', [1000])).toBe(1000);
+    const small = i.lastCallFuel;
+    expect(i.call('count', [10_000])).toBe(10_000);
+    expect(i.lastCallFuel).toBeGreaterThan(small * 9);
+    expect(i.fuelUsed).toBe(small + i.lastCallFuel);
+    expect(() => i.call('count', [10_000], { fuel: small })).toThrow(OutOfFuel);
+  });
+
+  it('fuelPerCall 0 leaves the module unmetered', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 0 });
+    const i = await engine.loadMod(await wat(OK));
+    expect(i.metered).toBe(false);
+    expect(i.runMain()).toBe(1);
+  });
+
+  it('a guest unreachable is not mistaken for fuel', async () => {
+    const { engine } = freshEngine();
+    const i = await engine.loadMod(await wat('(module (func (export "main") unreachable))'));
+    expect(thrown(() => i.runMain())).toBeInstanceOf(Unreachable);
+  });
+
+  it('a memory bomb is capped: grow past memoryMb returns -1 for a memory without a maximum', async () => {
+    const { engine } = freshEngine({ memoryMb: 4 });
+    const i = await engine.loadMod(await wat(`(module (memory (export "memory") 1)
+      (func (export "bomb") (result i32) (local $n i32)
+        (block $full (loop $l (br_if $full (i32.eq (memory.grow (i32.const 1)) (i32.const -1))) (local.set $n (i32.add (local.get $n) (i32.const 1))) (br $l)))
+        (local.get $n)))`));
+    expect(i.call('bomb')).toBe(63); // 4 MiB = 64 pages, one to start with
+    expect(i.memory!.size).toBe(4 * 1024 * 1024);
+  });
+
+  it('an initial memory above the cap is refused before compiling', async () => {
+    const { engine } = freshEngine({ memoryMb: 4 });
+    const err = await engine.loadMod(await wat('(module (memory 65))'), { name: 'big.wasm' }).catch((e) => e);
+    expect(err).toBeInstanceOf(MemoryLimit);
+    expect(err.place.module).toBe('big.wasm');
+  });
+
+  it('unbounded recursion ends in StackOverflow, instance failed, host fine', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 0 });
+    const i = await engine.loadMod(await wat('(module (func $r (export "main") (call $r)))'));
+    expect(thrown(() => i.runMain())).toBeInstanceOf(StackOverflow);
+    expect(i.state).toBe('failed');
+    expect((await engine.loadMod(await wat(OK))).runMain()).toBe(1);
+  });
+
+  it('compile errors name the offset in the module as built, not the rewritten one', async () => {
+    const { engine } = freshEngine();
+    // a valid header and a function body whose type does not check
+    const bytes = Uint8Array.from([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 127, 3, 2, 1, 0, 7, 8, 1, 4, 109, 97, 105, 110, 0, 0, 10, 4, 1, 2, 0, 11]);
+    const err = await engine.compile({ name: 'bad.wasm', bytes }).catch((e) => e);
+    expect(err.code).toBe('CompileError');
+    let original = '';
+    try { new WebAssembly.Module(bytes); } catch (e) { original = (e as Error).message; }
+    expect(original).toContain(`@+${err.place.offset}`);
+  });
+});
