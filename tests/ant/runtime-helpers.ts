@@ -55,7 +55,9 @@ function watStringLength(s: string): number {
 export function guest(p: GuestParts): string {
   const data: string[] = [];
   let at = 1024;
-  const strings = (body: string) => body.replace(/@"((?:[^"\\]|\\.)*)"/g, (_m, text: string) => {
+  const strings = (body: string) => body.replace(/@"((?:[^"\\]|\\.)*)"/g, (_m, raw: string) => {
+    // wabt reads the text per UTF-16 unit: spell non-ASCII characters as UTF-8 byte escapes.
+    const text = raw.replace(/[^\x00-\x7f]/gu, (c) => [...new TextEncoder().encode(c)].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join(''));
     const len = watStringLength(text);
     data.push(`(data (i32.const ${at}) "${text}")`);
     const r = `(i32.const ${at}) (i32.const ${len})`;
