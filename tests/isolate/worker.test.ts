@@ -12,7 +12,6 @@ import { freshEngine } from '../helpers/engine';
 import { wat } from '../helpers/wat';
 
 const enc = new TextEncoder();
-const dec = new TextDecoder();
 
 /** Game functions used by the guests below (registered at level 1 in module `game`). */
 function gameFunctions(log: string[]): HostFunctionSpec[] {
