@@ -1,0 +1,26 @@
+// STUB (hand-made, replaced by scripts/gen-godot-policy.mjs output)
+export const ENGINE_VERSION = '4.6.0';
+export const SINGLETONS: Readonly<Record<string, string>> = { Time: 'Time', Input: 'Input', OS: 'OS', Engine: 'Engine' };
+export const CLASSES = `
+Object		-	get_class is_class get_instance_id is_queued_for_deletion call callv call_deferred set get connect free set_script get_script emit_signal notification		
+Node	Object	i	get_name set_name get_child_count get_children get_child get_parent get_index has_node get_node get_node_or_null find_child find_children is_ancestor_of is_inside_tree add_child remove_child move_child queue_free get_tree get_window get_viewport propagate_call		
+CanvasItem	Node	-	set_visible is_visible is_visible_in_tree show hide set_modulate get_modulate set_self_modulate get_self_modulate set_z_index get_z_index set_z_as_relative is_z_relative set_draw_behind_parent is_draw_behind_parent_enabled set_as_top_level is_set_as_top_level get_transform get_global_transform get_global_mouse_position get_local_mouse_position queue_redraw draw_line draw_dashed_line draw_polyline draw_arc draw_rect draw_circle draw_colored_polygon draw_polygon		
+Node2D	CanvasItem	i	set_position get_position set_rotation get_rotation set_rotation_degrees get_rotation_degrees set_scale get_scale set_skew get_skew set_global_position get_global_position set_global_rotation get_global_rotation set_global_rotation_degrees get_global_rotation_degrees set_global_scale get_global_scale set_global_skew get_global_skew set_transform set_global_transform rotate translate global_translate move_local_x move_local_y look_at get_angle_to to_local to_global apply_scale		
+Node3D	Node	i	set_position get_position set_rotation get_rotation set_rotation_degrees get_rotation_degrees set_scale get_scale set_quaternion get_quaternion set_basis get_basis set_global_position get_global_position set_global_rotation get_global_rotation set_global_rotation_degrees get_global_rotation_degrees set_transform get_transform set_global_transform get_global_transform set_visible is_visible is_visible_in_tree show hide rotate rotate_x rotate_y rotate_z rotate_object_local global_rotate translate translate_object_local global_translate scale_object_local look_at look_at_from_position to_local to_global orthonormalize set_identity		
+Control	CanvasItem	i	set_position get_position set_global_position get_global_position set_size get_size set_rotation get_rotation set_rotation_degrees get_rotation_degrees set_scale get_scale set_pivot_offset get_pivot_offset get_rect get_global_rect set_custom_minimum_size get_custom_minimum_size get_minimum_size set_anchors_preset set_anchor get_anchor set_offset get_offset		
+Sprite2D	Node2D	i	set_flip_h is_flipped_h set_flip_v is_flipped_v set_frame get_frame set_hframes get_hframes set_vframes get_vframes set_centered is_centered set_offset get_offset set_region_enabled is_region_enabled set_region_rect get_region_rect get_rect		
+Label	Control	i	set_text get_text set_horizontal_alignment get_horizontal_alignment set_vertical_alignment get_vertical_alignment set_autowrap_mode get_autowrap_mode get_line_count set_uppercase is_uppercase set_visible_characters get_visible_characters set_visible_ratio get_visible_ratio		
+Timer	Node	i	start stop is_stopped set_wait_time get_wait_time set_one_shot is_one_shot set_autostart has_autostart get_time_left set_paused is_paused		
+ColorRect	Control	i	set_color get_color		
+Polygon2D	Node2D	i	set_polygon get_polygon set_color get_color		
+Line2D	Node2D	i	set_points get_points add_point remove_point clear_points get_point_count set_point_position get_point_position set_width get_width set_default_color get_default_color		
+Marker2D	Node2D	i			
+Marker3D	Node3D	i			
+Input	Object	-	is_action_pressed is_action_just_pressed is_action_just_released get_action_strength get_action_raw_strength get_axis get_vector is_anything_pressed is_key_pressed is_physical_key_pressed is_key_label_pressed is_mouse_button_pressed get_mouse_button_mask get_last_mouse_velocity is_joy_button_pressed get_joy_axis get_connected_joypads get_mouse_mode		
+Time	Object	-	get_ticks_msec get_ticks_usec get_unix_time_from_system get_datetime_dict_from_system get_date_dict_from_system get_time_dict_from_system get_datetime_string_from_system get_date_string_from_system get_time_string_from_system get_time_zone_from_system get_datetime_dict_from_unix_time get_date_dict_from_unix_time get_time_dict_from_unix_time get_datetime_string_from_unix_time get_date_string_from_unix_time get_time_string_from_unix_time get_unix_time_from_datetime_dict get_unix_time_from_datetime_string get_datetime_dict_from_datetime_string get_datetime_string_from_datetime_dict get_offset_string_from_offset_minutes		
+OS	Object	-			
+Engine	Object	-			
+HTTPRequest	Node	i			
+Expression	RefCounted	i			
+RefCounted	Object	-			
+`;
