@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { EntryNotFound, OutOfFuel, PackageError, StackOverflow } from '../../ts/engine/errors';
 import { GAME_IS_RUNNING_ERROR, GENERIC_FAILURE, NO_MORE_MEMORY_ERROR, PATH_RESOLUTION_ERROR, RESOLUTION_ERROR } from '../../ts/ant/spec-codes';
-import { coreRecording, guest, makePackage, play, playFailing, type GuestParts } from './runtime-helpers';
+import { coreRecording, guest, makePackage, play, playFailing, type Files, type GuestParts } from './runtime-helpers';
 
 const MOD: GuestParts = { imports: ['record'], onLoad: '(call $record (local.get $id))' };
 const bounded = async <T>(ms: number, f: () => Promise<T>): Promise<T> => {
@@ -15,7 +15,7 @@ const bounded = async <T>(ms: number, f: () => Promise<T>): Promise<T> => {
 
 describe('hostile packages: the Core', () => {
   it('no core (empty package, only a main, a folder named core.wasm) → MissingCore (67) before any code runs', async () => {
-    for (const files of [{}, { 'main.wasm': MOD }, { 'core.wasm/x.wasm': MOD }]) {
+    for (const files of [{}, { 'main.wasm': MOD }, { 'core.wasm/x.wasm': MOD }] as Files[]) {
       const { error, records } = await playFailing(files);
       expect(error).toBeInstanceOf(PackageError);
       expect(error).toMatchObject({ code: 'MissingCore', errno: 67 });

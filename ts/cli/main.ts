@@ -2,6 +2,7 @@ import { WasGoError } from '../engine/errors';
 import { nodePlatform } from '../platform/node';
 import { setPlatform } from '../platform/platform';
 import { VERSION } from '../version';
+import { keygenCommand, packCommand, validateCommand } from './ant';
 import { UsageError } from './args';
 import { inspectCommand } from './inspect';
 import { runCommand } from './run';
@@ -13,6 +14,11 @@ usage:
                         [--file-dir DIR] [--allow-url PREFIX]... [--seed N] [--verbose]
                         [--fuel N] [--memory-mb N] [--worker [--timeout-ms N]] [-- args...]
   wasgo inspect <file.wasm> [--json]
+  wasgo run <game.ant.zip> [--level N] [--frames N] [--trace] [--allow-unsigned | --require-signature]
+                           [--trust KEY]... [-- args...]
+  wasgo pack <dir> -o <game.ant.zip> [--sign keyfile] [--name N] [--version V]
+  wasgo validate <game.ant.zip> [--level N] [--allow-unsigned | --require-signature] [--trust KEY]... [--json]
+  wasgo keygen <keyfile>
   wasgo --version
 
 --fuel N: fuel per call (0 = unmetered); --memory-mb N: cap for guest memory;
@@ -29,6 +35,9 @@ async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'run': return runCommand(rest);
+    case 'pack': return packCommand(rest);
+    case 'validate': return validateCommand(rest);
+    case 'keygen': return keygenCommand(rest);
     case 'inspect': return inspectCommand(requireFile(rest), rest.includes('--json'));
     case '--version': case '-v': console.log(VERSION); return 0;
     case undefined: case 'help': case '--help': case '-h': console.log(HELP); return 0;

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { WasGoEngine } from '../engine/engine';
 import type { SafetyLevel } from '../engine/settings';
+import { isAntPackageArg, runAntCommand } from './ant';
 import { intOption, parse, UsageError } from './args';
 
 export const RUN_OPTIONS = {
@@ -20,6 +21,7 @@ export const RUN_OPTIONS = {
 
 /** `wasgo run <file> [options] [-- args]`: prints the mod's output, exits with main's result. */
 export async function runCommand(argv: string[]): Promise<number> {
+  if (isAntPackageArg(argv)) return runAntCommand(argv); // an ANT.zip game (ts/cli/ant.ts)
   const { values, positionals, passthrough } = parse(argv, RUN_OPTIONS);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('usage: wasgo run <file.wasm> [--level 1|2|3] [--entry NAME] [--worker] [-- args...]');
