@@ -1,7 +1,7 @@
 // Compiles the example mods with real toolchains: AssemblyScript (asc) and clang --target=wasm32.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -9,11 +9,22 @@ function run(cmd, args, quiet) {
   execFileSync(cmd, args, { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit', cwd: join(here, '..') });
 }
 
-function newer(src, out) {
-  return !existsSync(out) || statSync(src).mtimeMs > statSync(out).mtimeMs;
+/** Newest modification time under a file or folder. */
+function mtime(path) {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  return readdirSync(path).reduce((m, name) => Math.max(m, mtime(join(path, name))), st.mtimeMs);
 }
 
-/** Each examples/<name>/build.json: { "steps": [ { "tool": "asc"|"clang", "src": "...", "out": "...", "args": [...] } ] } */
+function newer(srcs, out) {
+  return !existsSync(out) || srcs.some((src) => mtime(src) > statSync(out).mtimeMs);
+}
+
+/**
+ * Each examples/<name>/build.json: { "steps": [ { "tool": "asc"|"clang"|"pack", "src": "...", "out": "...",
+ * "args": [...], "deps": [...] } ] }. "pack" zips the folder `src` into the ANT.zip `out` with
+ * `wasgo pack` (so the TypeScript build must come first). `deps` are extra inputs (headers).
+ */
 export async function buildExamples({ quiet = false } = {}) {
   const { readFileSync } = await import('node:fs');
   for (const dir of readdirSync(here)) {
@@ -23,11 +34,15 @@ export async function buildExamples({ quiet = false } = {}) {
     for (const step of steps) {
       const src = join('examples', dir, step.src);
       const out = join('examples', dir, step.out);
-      if (!newer(join(here, '..', src), join(here, '..', out))) continue;
+      const inputs = [src, ...(step.deps ?? []).map((d) => join('examples', dir, d))].map((p) => join(here, '..', p));
+      if (!newer(inputs, join(here, '..', out))) continue;
+      mkdirSync(dirname(join(here, '..', out)), { recursive: true });
       if (step.tool === 'asc') {
         run('node', ['node_modules/assemblyscript/bin/asc.js', src, '-o', out, '--runtime', 'stub', '-O3', ...(step.args ?? [])], quiet);
       } else if (step.tool === 'clang') {
         run('clang', ['--target=wasm32', '-nostdlib', '-O2', '-Wl,--no-entry', '-o', out, src, ...(step.args ?? [])], quiet);
+      } else if (step.tool === 'pack') {
+        run('node', ['bin/wasgo.mjs', 'pack', src, '-o', out, ...(step.args ?? [])], quiet);
       } else {
         throw new Error(`examples/${dir}/build.json: unknown tool ${step.tool}`);
       }

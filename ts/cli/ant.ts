@@ -128,7 +128,7 @@ function traceLine(e: AntEvent): string {
     case 'phase': return `phase ${e.phase}`;
     case 'loaded': return `loaded ${e.module.path} as ModuleId ${e.module.id} (${e.module.role})`;
     case 'import': {
-      const arg = e.fn === 'load_module' || e.fn === 'load_module_core' ? (e.path === undefined ? '(unreadable)' : JSON.stringify(e.path)) : '';
+      const arg = e.fn === 'load_module' || e.fn === 'load_module_core' ? (e.path === undefined ? '…' : JSON.stringify(e.path)) : '';
       return `${e.caller.path} ${e.fn}(${arg}) → ${describeAntResult(e.result)}${e.reason ? ` (${e.reason})` : ''}`;
     }
   }
