@@ -5,6 +5,8 @@ export { DEFAULT_SETTINGS, resolveSettings, LEVELS, type SafetyLevel, type WasGo
 export { WasGoEngine, type ModuleBinary, type CompiledModule, type ModSource, type InstanceOptions, type RunOptions } from './engine/engine';
 export { WasGoInstance, type EntryPoint, type CallOptions, type InstanceState, type WasmValue } from './engine/instance';
 export type { EngineEvents } from './engine/events';
+export { liveWorkers, noLiveWorkers, workerUnavailableReason } from './isolate/worker';
+export type { MainRun, MainRunState, StartOptions, ChannelOptions } from './isolate/run';
 export { FunctionTable } from './table/function-table';
 export { signature, wasmType, type HostFunctionSpec, type HostCallContext, type ParamKind, type ResultKind, type OutBuffer } from './table/host-function';
 export type { ImportLink, ImportStatus } from './table/linker';
