@@ -353,6 +353,21 @@ describe('worker mode: kill and timeout', () => {
     await stillServes(engine, printed);
   });
 
+  it('a guest flooding the host with calls still times out (the main thread keeps yielding)', async () => {
+    const { engine, load, printed } = setup();
+    const inst = await load(`(module (import "game" "mix" (func $m (param i32 i64 f32 f64) (result f64)))
+      (func (export "main") (loop $l (drop (call $m (i32.const 1) (i64.const 2) (f32.const 3) (f64.const 4))) (br $l))))`);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    const t0 = performance.now();
+    const err = await inst.start([], { timeoutMs: 200, fuel: 0 }).result.catch((e: unknown) => e);
+    clearInterval(timer);
+    expect(err).toBeInstanceOf(Timeout);
+    expect(performance.now() - t0).toBeLessThan(600);
+    expect(ticks).toBeGreaterThan(10); // other timers kept running on the main thread
+    await stillServes(engine, printed);
+  });
+
   it('the default timeout comes from settings.mainTimeoutMs', async () => {
     const { load } = setup({ mainTimeoutMs: 150 });
     const err = await (await load(LOOP)).start([], { fuel: 0 }).result.catch((e: unknown) => e);

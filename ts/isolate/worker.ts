@@ -64,16 +64,15 @@ const isNode = typeof nodeProcess?.versions?.node === 'string' && typeof (global
  * with workers on cross-origin isolated pages.
  */
 export function workerUnavailableReason(): string | undefined {
-  if (typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function') {
-    return 'worker mode needs SharedArrayBuffer and Atomics, which this JavaScript engine does not provide';
-  }
-  if (isNode) return undefined;
-  if ((globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
+  const noSharedMemory = typeof SharedArrayBuffer !== 'function' || typeof Atomics?.wait !== 'function';
+  if (!isNode && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== true) {
     return 'worker mode needs SharedArrayBuffer, which browsers only allow on cross-origin isolated pages: ' +
       'serve the page with the headers "Cross-Origin-Opener-Policy: same-origin" and "Cross-Origin-Embedder-Policy: require-corp" ' +
-      '(in Godot: enable the web export option for cross-origin isolation). Inline mode (call, runMain) still works.';
+      '(Godot web exports: the PWA option "Ensure Cross Origin Isolation Headers" adds them through a service worker). ' +
+      'Inline mode (call, runMain) still works.';
   }
-  if (typeof Worker !== 'function') return 'worker mode needs Web Workers, which this page does not provide';
+  if (noSharedMemory) return 'worker mode needs SharedArrayBuffer and Atomics, which this JavaScript engine does not provide';
+  if (!isNode && typeof Worker !== 'function') return 'worker mode needs Web Workers, which this page does not provide';
   return undefined;
 }
 
