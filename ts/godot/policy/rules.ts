@@ -56,7 +56,8 @@ export const DENIED_METHODS: Readonly<Record<string, Rule>> = {
   get_signal_connection_list: 'reflection',
   get_incoming_connections: 'reflection',
   notification: 'reflection',
-  free: 'reflection',
+  free: 'reflection', // GDScript's Object.free: not a ClassDB method (GDExtension: object_destroy); see NOT_IN_CLASSDB
+  cancel_free: 'reflection',
   property_get_revert: 'reflection',
   // Node: reflection across the tree and thread-group calls
   propagate_call: 'reflection',
@@ -77,6 +78,9 @@ export const DENIED_METHODS: Readonly<Record<string, Rule>> = {
   set_owner: 'tree-escape',
   get_world_2d: 'tree-escape',
   get_world_3d: 'tree-escape',
+  get_canvas_layer_node: 'tree-escape',
+  // calls methods or sets properties by name later
+  create_tween: 'reflection',
   // Node: multiplayer
   rpc: 'network',
   rpc_id: 'network',
@@ -95,6 +99,10 @@ export const DENIED_CLASSES: Readonly<Record<string, Rule>> = {
   // reflection
   'Expression': 'reflection',
   'ClassDB': 'reflection',
+  'Tween': 'reflection', // tween_property/tween_method/tween_callback: properties and calls by name
+  'AnimationMixer': 'reflection', // AnimationPlayer/AnimationTree method and property tracks
+  'UndoRedo': 'reflection',
+  'JSONRPC': 'reflection',
   'Engine': 'system',
   'EngineDebugger': 'system',
   // code loading
@@ -123,6 +131,9 @@ export const DENIED_CLASSES: Readonly<Record<string, Rule>> = {
   'ZIPPacker': 'system',
   'JavaScriptBridge': 'system',
   'JavaScriptObject': 'system',
+  'JavaClassWrapper': 'system',
+  'JavaClass': 'system',
+  'JavaObject': 'system',
   'EditorInterface': 'system',
   'DisplayServer': 'system',
   'Crypto': 'system',
@@ -152,6 +163,9 @@ export const DENIED_CLASSES: Readonly<Record<string, Rule>> = {
   'Semaphore': 'threads',
   'WorkerThreadPool': 'threads',
 };
+
+/** Denied methods that are not ClassDB methods (the tests skip them). */
+export const NOT_IN_CLASSDB: readonly string[] = ['free'];
 
 /** Denied classes that the 4.6 web runtime does not have (editor-only); the tests skip them. */
 export const NOT_IN_WEB_TEMPLATE: readonly string[] = ['EditorInterface'];
