@@ -16,3 +16,20 @@ describe('ANT runtime', () => {
     expect(game.phase).toBe('disposed');
   });
 });
+
+describe('AntGame phases run once, in order', () => {
+  it('refuses the Initialization Phase before loading, and each phase twice', async () => {
+    const { AntGame } = await import('../../ts/ant/runtime');
+    const { makePackage } = await import('./runtime-helpers');
+    const { freshEngine } = await import('../helpers/engine');
+    const { engine } = freshEngine({ requireSignature: false });
+    const game = new AntGame({ engine });
+    await expect(game.runInitializationPhase()).rejects.toThrow(/follows a successful Loading Phase/);
+    await game.runLoadingPhase(await makePackage({ 'core.wasm': { main: '' } }));
+    await expect(game.runLoadingPhase(new Uint8Array())).rejects.toThrow(/runs once/);
+    await game.runInitializationPhase();
+    await expect(game.runInitializationPhase()).rejects.toThrow(/once/);
+    expect(game.phase).toBe('initialization');
+    game.dispose();
+  });
+});

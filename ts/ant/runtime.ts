@@ -119,6 +119,7 @@ export class AntGame {
   private mainLoaded = false;
   private readonly maxModules: number;
   private label = 'game';
+  private loadingStarted = false;
 
   /** Use loadGame(). */
   constructor(private readonly options: LoadGameOptions = {}) {
@@ -201,7 +202,9 @@ export class AntGame {
     const o = this.options;
     const settings = this.engine.settings;
     if (!this.engine.running) throw new EngineShutDown('the WasGo engine is not running: call WasGoEngine.get().init(settings) first');
-    this.setPhase('loading');
+    if (this.loadingStarted) throw new AntRuntimeError(GENERIC_FAILURE, 'the Loading Phase runs once per game');
+    this.loadingStarted = true;
+    this.emit({ type: 'phase', phase: 'loading' });
     try {
       const pkg = source instanceof Uint8Array
         ? await readPackage(source, {
@@ -244,7 +247,10 @@ export class AntGame {
 
   /** Initialization Phase: instantiate the Core and run its entry. */
   async runInitializationPhase(): Promise<void> {
-    const compiled = this.compiled.get(entryNameOf(CORE_PATH)!)!;
+    const compiled = this.compiled.get(entryNameOf(CORE_PATH)!);
+    if (!compiled || this.phaseValue !== 'loading' || this.live.length) {
+      throw new AntRuntimeError(GENERIC_FAILURE, `the Initialization Phase follows a successful Loading Phase, once (phase ${this.phaseValue})`);
+    }
     this.setPhase('initialization');
     const ref: ModuleRecord = { id: 0, path: CORE_PATH, role: 'core', loadedBy: undefined };
     try {
@@ -410,10 +416,6 @@ export class AntGame {
   }
 
   private setPhase(phase: AntPhase): void {
-    if (this.phaseValue === phase && phase === 'loading') {
-      this.emit({ type: 'phase', phase });
-      return;
-    }
     if (this.phaseValue === phase) return;
     this.phaseValue = phase;
     this.emit({ type: 'phase', phase });
