@@ -92,8 +92,12 @@ export const POLICY_ENGINE_VERSION: string = ENGINE_VERSION;
 /** Engine singletons in the data: name → class of the singleton object. */
 export const ENGINE_SINGLETONS: Readonly<Record<string, string>> = SINGLETONS;
 
+const chains = new Map<string, readonly string[]>();
+
 /** `cls` and its ancestors from ClassDB, most-derived first; null if `cls` is unknown. */
-export function ancestry(cls: string): string[] | null {
+export function ancestry(cls: string): readonly string[] | null {
+  const cached = chains.get(cls);
+  if (cached) return cached;
   const db = classDb();
   const out: string[] = [];
   let c: string | null = cls;
@@ -103,6 +107,8 @@ export function ancestry(cls: string): string[] | null {
     out.push(c);
     c = info.parent;
   }
+  Object.freeze(out);
+  chains.set(cls, out);
   return out;
 }
 
@@ -155,6 +161,7 @@ function resolveChain(chain: readonly string[]): { chain: readonly string[] } | 
   }
   const real = ancestry(chain[0]!);
   if (!real) return { bad: `class ${chain[0]} is not in Godot ${ENGINE_VERSION}'s ClassDB`, never: false };
+  if (real === chain) return { chain: real };
   if (real.length !== chain.length || real.some((c, i) => c !== chain[i])) {
     return { bad: `class chain [${chain.join(', ')}] does not match ClassDB's [${real.join(', ')}]`, never: false };
   }
@@ -172,10 +179,26 @@ function deniedInChain(chain: readonly string[]): string | null {
 export function createPolicy(additions: PolicyAdditions = {}): Policy {
   validateAdditions(additions);
 
+  // Decisions for methods that exist in ClassDB, per class: bounded by the size of ClassDB.
+  const cache = new Map<string, Map<string, [Level | null, string]>>();
+
   function methodMin(chain: readonly string[], method: string): [Level | null, string] {
     if (typeof method !== 'string' || !NAME.test(method)) return [null, `malformed method name ${JSON.stringify(method)}`];
     const r = resolveChain(chain);
     if ('bad' in r) return [r.never ? null : 3, r.bad];
+    let perClass = cache.get(r.chain[0]!);
+    const hit = perClass?.get(method);
+    if (hit) return hit;
+    const result = methodMinUncached(r.chain, method);
+    if (r.chain.some((c) => classDb().get(c)!.methods.has(method))) {
+      if (!perClass) cache.set(r.chain[0]!, (perClass = new Map()));
+      perClass.set(method, result);
+    }
+    return result;
+  }
+
+  function methodMinUncached(chain: readonly string[], method: string): [Level | null, string] {
+    const r = { chain };
     const denied = deniedInChain(r.chain);
     if (denied) return [3, denied];
     const rule = own(DENIED_METHODS, method);
