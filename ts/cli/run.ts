@@ -45,7 +45,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   // --worker: main runs in a worker thread (killable, async host functions such as http_request work).
   const instance = await engine.loadMod(file);
   try {
-    return await instance.start(passthrough, entry).result;
+    const fuel = intOption(values.fuel, 'fuel', 0, Number.MAX_SAFE_INTEGER);
+    return await instance.start(passthrough, { ...entry, ...(fuel !== undefined ? { fuel } : {}) }).result;
   } finally {
     instance.dispose();
   }

@@ -128,7 +128,7 @@ export class WasGoInstance {
       this.depth--;
       if (outer) this.settleFuel(budget);
     }
-    if (outer) this.stateValue = 'ready';
+    if (outer && this.stateValue === 'running') this.stateValue = 'ready'; // a host function may have disposed it
     return result as WasmValue | undefined;
   }
 
@@ -181,7 +181,8 @@ export class WasGoInstance {
     const run = startMain({
       instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
       argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
-      fuel: options.fuel ?? this.parts.fuelPerCall, fuelGlobal: FUEL_GLOBAL,
+      // A worker main is bounded by the wall clock (mainTimeoutMs) and kill(); fuel only when asked.
+      fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL,
       timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
       end: (error, fuelUsed) => {
         this.worker = undefined;

@@ -35,7 +35,7 @@ export interface StartOptions {
   entry?: string;
   /** Wall-clock limit in ms, counted from start(); 0 = none. Default: the engine's mainTimeoutMs. */
   timeoutMs?: number;
-  /** Fuel budget for main (metered modules); default the instance's fuelPerCall; 0 = unmetered. */
+  /** Fuel budget for main (metered modules). Default 0 = unmetered: a worker main is bounded by timeoutMs and kill(). */
   fuel?: number;
   channel?: ChannelOptions;
 }
