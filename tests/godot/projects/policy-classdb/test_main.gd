@@ -112,3 +112,17 @@ func test_denials(t: T) -> void:
 		matched += n
 	t.check("denied classes exist", bad.is_empty(), ", ".join(bad))
 	print("POLICY denials: %d methods, %d class patterns matching %d classes" % [policy["deniedMethods"].size(), policy["deniedClasses"].size(), matched])
+
+
+## Level 1 reads the singletons it allows, never changes them: every allowed Input and Time method
+## is a const (or static) method in the engine's own binding.
+func test_singletons_read_only(t: T) -> void:
+	for s: String in policy["level1Singletons"]:
+		var flags := {}
+		for m in ClassDB.class_get_method_list(s, false):
+			flags[m["name"]] = m["flags"]
+		var writers: Array[String] = []
+		for m: String in policy["level1Methods"].get(s, []):
+			if not (int(flags.get(m, 0)) & (METHOD_FLAG_CONST | METHOD_FLAG_STATIC)):
+				writers.append(m)
+		t.check(s + " methods are const", writers.is_empty(), "not const: " + ", ".join(writers))
