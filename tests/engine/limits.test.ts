@@ -80,3 +80,25 @@ describe('limits, through the engine', () => {
     expect(original).toContain(`@+${err.place.offset}`);
   });
 });
+
+describe('host calls are metered by the bytes they move', () => {
+  const PRINTER = `(module (import "wasgo" "print" (func $p (param i32 i32))) (memory (export "memory") 64)
+    (func (export "flood") (param $n i32) (loop $l (call $p (i32.const 0) (i32.const 4000000))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1))) (br_if $l (local.get $n)))))`;
+
+  it('a loop of cheap calls passing big buffers runs out of fuel before the host decodes them', async () => {
+    const { engine, printed } = freshEngine({ fuelPerCall: 10_000_000 });
+    const i = await engine.loadMod(await wat(PRINTER));
+    const err = thrown(() => i.call('flood', [1000]));
+    expect(err).toBeInstanceOf(OutOfFuel);
+    expect(err.message).toMatch(/wasgo\.print: moving 4000000 bytes exceeds the fuel left/);
+    expect(printed.length).toBe(2); // 2 × 4 MB fit in 10 M units; the third is refused unread
+  });
+
+  it('unmetered modules are not charged', async () => {
+    const { engine, printed } = freshEngine({ fuelPerCall: 0 });
+    const i = await engine.loadMod(await wat(PRINTER));
+    i.call('flood', [3]);
+    expect(printed.length).toBe(3);
+  });
+});

@@ -1,4 +1,5 @@
-import { HostError, ImportRefused, LinkError, MemoryLimit, WasGoError } from '../engine/errors';
+import { HostError, ImportRefused, LinkError, MemoryLimit, OutOfFuel, WasGoError } from '../engine/errors';
+import { FUEL_EXPORT } from '../wasm/fuel';
 import type { SafetyLevel } from '../engine/settings';
 import type { GuestMemory } from '../guest/memory';
 import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
@@ -139,10 +140,12 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     return g.memory;
   };
   const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
+  const moves = movesBytes(spec);
   return (...raw: unknown[]) => {
     const prior = o.currentFault();
     if (prior) throw prior;
     try {
+      if (moves) chargeBytes(spec, raw, o, fn);
       const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => (spec.params[i] === 'out' ? memoryOut(a as OutSlot, memory) : a));
       const r = impl(ctx, ...args);
       if (r instanceof Promise) {
@@ -154,6 +157,28 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
       throw o.fault(asWasGoError(e, fn, o));
     }
   };
+}
+
+function movesBytes(spec: Readonly<HostFunctionSpec>): boolean {
+  return spec.params.some((p) => p === 'string' || p === 'bytes' || p === 'out');
+}
+
+/**
+ * Host calls are metered by the bytes they move (1 fuel per byte of string, bytes and out
+ * capacity), charged BEFORE anything is read: otherwise a loop of cheap calls passing huge
+ * buffers would do unbounded host work for a few units of fuel. Unmetered modules pay nothing.
+ */
+function chargeBytes(spec: Readonly<HostFunctionSpec>, raw: readonly unknown[], o: LinkOptions, fn: string): void {
+  const fuel = o.binding.guest?.exports[FUEL_EXPORT];
+  if (!(fuel instanceof WebAssembly.Global)) return;
+  let bytes = 0;
+  let i = 0;
+  for (const p of spec.params) {
+    if (p === 'string' || p === 'bytes' || p === 'out') { bytes += (raw[i + 1] as number) >>> 0; i += 2; } else i++;
+  }
+  const left = (fuel.value as bigint) - BigInt(bytes);
+  fuel.value = left;
+  if (left < 0n) throw new OutOfFuel(`${fn}: moving ${bytes} bytes exceeds the fuel left for this call`);
 }
 
 function asWasGoError(e: unknown, fn: string, o: LinkOptions): WasGoError {
