@@ -1,11 +1,25 @@
 ## The WasGoEngine autoload: the Godot-side binding of WasGo's TypeScript engine.
 ##
-## It only forwards. Every decision (safety levels, limits, what a mod may call) is made in
-## TypeScript, in res://addons/wasgo/wasgo.js (built from ts/ by build.mjs). On the web the
-## script is evaluated through JavaScriptBridge, so an exported game needs no HTML changes.
+## It only forwards and executes. Every decision (safety levels, limits, what a mod may call)
+## is made in TypeScript, in res://addons/wasgo/wasgo.js (built from ts/ by build.mjs). On the
+## web the script is evaluated through JavaScriptBridge, so an exported game needs no HTML
+## changes.
+##
+## Game-script API (docs/godot.md):
+##   var mod := WasGoEngine.load_mod("res://mods/mover.wasm", $Player)   # -> WasGoMod or null
+##   mod.errored.connect(func(code, message): ...)
+##   mod.call_export("step", [0.5])      # inline, under the fuel budget
+##   mod.start()                         # main(), in a worker when possible
+##   mod.process_each_frame = true       # calls the mod's _process(delta) export every frame
+##   WasGoEngine.set_write_confirmation(func(mod, path, size): return true)   # level 2 writes
+##
+## The bridge (ts/godot/web-bridge.ts): TypeScript calls ONE callback, _op(op, 0, ...), for
+## everything it needs from Godot, and this script answers with WasGo.godot.reply(status,
+## value, message, class). Bytes travel as base64, ObjectIDs as strings.
 extends Node
 
 const Settings := preload("res://addons/wasgo/settings.gd")
+const WasGoMod := preload("res://addons/wasgo/wasgo_mod.gd")
 const SCRIPT_PATH := "res://addons/wasgo/wasgo.js"
 
 ## The `WasGo` JavaScript global once wasgo.js is loaded; null when it could not be loaded.
@@ -14,6 +28,27 @@ var _wasgo: JavaScriptObject = null
 var _settings: Dictionary = {}
 ## Why the engine is not ready, or "".
 var _load_error := ""
+## `WasGo.godot` (ts/godot/web.ts) and the bridge callback TypeScript calls.
+var _godot: JavaScriptObject = null
+var _callback: JavaScriptObject = null
+## Live mods: instance id -> WeakRef(WasGoMod).
+var _mods := {}
+## Strong references to RefCounted objects handed to a mod: instance id -> { ObjectID: Object }.
+var _keep := {}
+## Non-RefCounted objects a mod constructed: instance id -> [ObjectID], freed at dispose when
+## they never entered the tree.
+var _owned := {}
+## The game's write confirmation (Callable(mod: String, path: String, size: int) -> bool).
+var _write_confirmation := Callable()
+## Pending confirmation dialogs: request id -> ConfirmationDialog.
+var _dialogs := {}
+## Why the last load_mod() failed: { code, errno, message }.
+var _last_load_error := {}
+## Caches: class -> "Class,Parent,...,Object"; "name/argc" -> Expression.
+var _chains := {}
+var _expressions := {}
+## Call plans (what does not change between calls of one method): id -> Dictionary.
+var _plans := {}
 
 
 func _ready() -> void:
@@ -30,18 +65,29 @@ func _ready() -> void:
 	if _wasgo == null:
 		_fail("evaluating %s did not define the WasGo global" % SCRIPT_PATH)
 		return
-	# TODO(engine): create the TypeScript engine here from _settings (JSON.stringify) and the
-	# JavaScriptBridge adapter of ts/godot/, and keep it next to _wasgo.
+	_godot = _wasgo.godot
+	_callback = JavaScriptBridge.create_callback(_op)
+	var r = JSON.parse_string(str(_godot.attach(_callback, JSON.stringify(_settings))))
+	if not (r is Dictionary) or not r.get("ok", false):
+		_fail("the WasGo engine refused the settings: %s" % (r.get("message", "") if r is Dictionary else "no answer"))
+		_godot = null
+		return
 
 
 func _exit_tree() -> void:
-	# Drop the JavaScriptObject while the engine is still up (see docs/godot.md, quirks).
+	# Drop the JavaScriptObjects while the engine is still up (see docs/godot.md, quirks).
+	for id in _mods.keys():
+		if _godot != null:
+			_godot.dispose(id)
+	_mods.clear()
 	_wasgo = null
+	_godot = null
+	_callback = null
 
 
 ## True once wasgo.js is loaded and the TypeScript engine can be called.
 func is_ready() -> bool:
-	return _wasgo != null
+	return _wasgo != null and _godot != null
 
 
 ## WasGo's version (the TypeScript bundle's VERSION), or "" when not ready.
@@ -59,8 +105,530 @@ func load_error() -> String:
 	return _load_error
 
 
-# --- Game-script API: load_mod(path_or_bytes, node) -> WasGoMod, load_package(path) for
-# --- ANT.zip, ... are added here, each forwarding to the TypeScript engine.
+# --- Game-script API ------------------------------------------------------------------------
+
+
+## Loads a mod: `source` is a res:// or user:// path to a .wasm file, or its bytes
+## (PackedByteArray). `node` becomes the mod's own node (its handle 1): below level 3 the mod
+## may only touch that node and its descendants. Compiles and instantiates synchronously (so
+## keep mods under 8 MB: browsers refuse bigger synchronous compiles on the main thread).
+## `options`: { "name": String, "level": 1..3 (overrides wasgo/safety/level for this mod) }.
+## Returns the WasGoMod, or null (push_error, and last_load_error() says why).
+func load_mod(source: Variant, node: Node, options: Dictionary = {}) -> WasGoMod:
+	_last_load_error = {}
+	if not is_ready():
+		return _load_failed("EngineShutDown", 7, "WasGo is not ready: " + _load_error)
+	if node == null or not is_instance_valid(node):
+		return _load_failed("HostError", 34, "load_mod needs the mod's node")
+	var bytes := PackedByteArray()
+	var mod_name := str(options.get("name", "mod"))
+	if source is PackedByteArray:
+		bytes = source
+	elif source is String:
+		bytes = FileAccess.get_file_as_bytes(source)
+		if bytes.is_empty():
+			return _load_failed("LoadError", 2, "cannot read %s (%s)" % [source, error_string(FileAccess.get_open_error())])
+		if not options.has("name"):
+			mod_name = source.get_file()
+	else:
+		return _load_failed("LoadError", 2, "load_mod takes a path (String) or bytes (PackedByteArray)")
+	var r = JSON.parse_string(str(_godot.loadMod(Marshalls.raw_to_base64(bytes), mod_name,
+		str(node.get_instance_id()), node.get_class(), int(options.get("level", 0)))))
+	if not (r is Dictionary) or not r.get("ok", false):
+		if r is Dictionary:
+			return _load_failed(str(r.get("code")), int(r.get("errno", 1)), str(r.get("message")))
+		return _load_failed("WasGoError", 1, "no answer from the WasGo engine")
+	var mod := WasGoMod.new()
+	mod.name = mod_name
+	mod.node = node
+	mod.level = int(r["level"])
+	mod._engine = self
+	mod._id = int(r["id"])
+	mod._exports = PackedStringArray(r.get("exports", []))
+	_mods[mod._id] = weakref(mod)
+	return mod
+
+
+## Why the last load_mod() returned null: { code, errno, message } ({} after a success).
+func last_load_error() -> Dictionary:
+	return _last_load_error.duplicate()
+
+
+## The game's answer to level-2 file writes: a Callable(mod: String, path: String, size: int)
+## -> bool, called synchronously (so writes work for inline calls too). Without one a
+## ConfirmationDialog asks the player, which only mods started in a worker can wait for.
+func set_write_confirmation(confirm: Callable) -> void:
+	_write_confirmation = confirm
+
+
+## Counters: { calls (guest -> Godot), denied, ops (bridge round trips) }.
+func stats() -> Dictionary:
+	if not is_ready():
+		return {}
+	var r = JSON.parse_string(str(_godot.stats()))
+	return r if r is Dictionary else {}
+
+
+func _process(delta: float) -> void:
+	if _mods.is_empty():
+		return
+	for id in _mods.keys():
+		var mod = _mods[id].get_ref()
+		if mod == null:
+			_mods.erase(id)
+			continue
+		if mod.process_each_frame and mod.has_export("_process") and mod.is_alive():
+			mod.call_export("_process", [delta])
+
+
+func _load_failed(code: String, errno: int, message: String) -> WasGoMod:
+	_last_load_error = {"code": code, "errno": errno, "message": message}
+	push_error("WasGo: cannot load mod: " + message)
+	return null
+
+
+func _forget(id: int) -> void:
+	_mods.erase(id)
+
+
+## A wasm value as TypeScript sent it (a string) turned into the export's type.
+func _value(v: Variant, type: String) -> Variant:
+	if v == null:
+		return null
+	match type:
+		"i32", "i64":
+			return str(v).to_int()
+		_:
+			return str(v).to_float()
+
+
+# --- Bridge operations (TypeScript -> Godot). Executes only; TypeScript decides. -------------
+
+
+func _op(args: Array) -> void:
+	var op: String = args[0]
+	var box := {}
+	_dispatch(op, box, args)
+	# create_callback's return value never reaches JS: answer through a JS call instead (a JS
+	# object passed in as a box would cost a JavaScriptObject wrapper per call).
+	_godot.reply(box.get("s", "godot"), box.get("v"), box.get("m", ""), box.get("c", ""))
+
+
+func _dispatch(op: String, box: Dictionary, args: Array) -> void:
+	match op:
+		"call": _op_call(box, args)
+		"plan": _op_plan(box, args[2], args[3])
+		"utility": _op_utility(box, args)
+		"notify": _op_notify(box, args)
+		"status": _op_status(box, args[2], args[3])
+		"singleton": _op_singleton(box, args[2])
+		"construct": _op_construct(box, args[2], args[3])
+		"chain":
+			box["v"] = _chain(args[2])
+			box["s"] = "ok"
+		"method": _op_method(box, args[2], args[3])
+		"accessor":
+			box["v"] = ClassDB.class_get_property_setter(args[2], args[3]) if args[4] else ClassDB.class_get_property_getter(args[2], args[3])
+			box["s"] = "ok"
+		"can_instantiate":
+			box["v"] = ClassDB.can_instantiate(args[2])
+			box["s"] = "ok"
+		"class":
+			var o := _live(args[2])
+			box["v"] = o.get_class() if o != null else ""
+			box["s"] = "ok"
+		"release": _op_release(box, args[2], args[3])
+		"dispose": _op_dispose(box, args[2])
+		"noop":
+			box["s"] = "ok"
+		"print":
+			print(args[2])
+			box["s"] = "ok"
+		"print_error":
+			push_error(args[2])
+			box["s"] = "ok"
+		"read": _op_read(box, args[2])
+		"write": _op_write(box, args[2], args[3])
+		"confirm": _op_confirm(box, args[2], args[3], args[4], args[5])
+		_:
+			box["m"] = "unknown bridge operation " + op
+			box["s"] = "godot"
+
+
+func _live(oid: String) -> Object:
+	var id := oid.to_int()
+	if id == 0 or not is_instance_id_valid(id):
+		return null
+	return instance_from_id(id)
+
+
+## "" when `obj` may be used: it exists and, when `subtree` is an ObjectID, lies in that
+## subtree — or in a tree of nodes mod `instance` constructed that is not in the scene yet.
+func _access(obj: Object, subtree: String, instance: int = 0) -> String:
+	if obj == null:
+		return "freed"
+	if subtree != "":
+		var root := _live(subtree)
+		if root == null or not (obj is Node):
+			return "outside"
+		if obj == root or root.is_ancestor_of(obj):
+			return ""
+		var top: Node = obj
+		while top.get_parent() != null:
+			top = top.get_parent()
+		if top.is_inside_tree() or not _owned.get(instance, []).has(top.get_instance_id()):
+			return "outside"
+	return ""
+
+
+func _chain(cls: String) -> String:
+	if _chains.has(cls):
+		return _chains[cls]
+	if not ClassDB.class_exists(cls):
+		return ""
+	var parts := PackedStringArray()
+	var c := cls
+	while c != "":
+		parts.append(c)
+		c = ClassDB.get_parent_class(c)
+	var s := ",".join(parts)
+	_chains[cls] = s
+	return s
+
+
+## A handle for an object handed to mod `instance` (TypeScript keeps the table); RefCounted
+## objects are kept alive while the mod may use them.
+func _handle_for(instance: int, obj: Object) -> int:
+	if obj is RefCounted:
+		if not _keep.has(instance):
+			_keep[instance] = {}
+		_keep[instance][obj.get_instance_id()] = obj
+	return int(_godot.handleFor(str(obj.get_instance_id()), _chain(obj.get_class())))
+
+
+## `v` with every object (inside Arrays and Dictionaries too, keys included) replaced by its handle.
+func _handles_in(instance: int, v: Variant) -> Variant:
+	match typeof(v):
+		TYPE_OBJECT:
+			return _handle_for(instance, v) if v != null else null
+		TYPE_ARRAY:
+			var out := []
+			for e in v:
+				out.append(_handles_in(instance, e))
+			return out
+		TYPE_DICTIONARY:
+			var d := {}
+			for k in v:
+				d[_handles_in(instance, k)] = _handles_in(instance, v[k])
+			return d
+	return v
+
+
+## Why `v` may not be an argument: objects anywhere inside it (an EncodedObjectAsID decoded
+## from bytes, say) and, unless allowed, RIDs. "" when it is fine.
+func _smuggled(v: Variant, allow_rid: bool) -> String:
+	match typeof(v):
+		TYPE_OBJECT:
+			return "an object inside an argument (objects are passed only as handles in Object parameters)" if v != null else ""
+		TYPE_RID:
+			return "" if allow_rid else "an RID argument (RIDs name server resources directly; level 3)"
+		TYPE_ARRAY:
+			for e in v:
+				var why := _smuggled(e, allow_rid)
+				if why != "":
+					return why
+		TYPE_DICTIONARY:
+			for k in v:
+				var why := _smuggled(k, allow_rid)
+				if why == "":
+					why = _smuggled(v[k], allow_rid)
+				if why != "":
+					return why
+	return ""
+
+
+func _decode_args(b64: String, box: Dictionary, allow_rid: bool) -> Variant:
+	var a = bytes_to_var(Marshalls.base64_to_raw(b64)) if b64 != "" else []
+	if typeof(a) != TYPE_ARRAY:
+		box["m"] = "arguments must be var_to_bytes() of an Array"
+		box["s"] = "godot"
+		return null
+	for i in a.size():
+		var t := typeof(a[i])
+		if t != TYPE_OBJECT and t != TYPE_RID and t != TYPE_ARRAY and t != TYPE_DICTIONARY:
+			continue
+		var why := _smuggled(a[i], allow_rid)
+		if why != "":
+			box["m"] = "argument %d: %s" % [i + 1, why]
+			box["s"] = "refused"
+			return null
+	return a
+
+
+func _answer(box: Dictionary, instance: int, result: Variant) -> void:
+	var t := typeof(result)
+	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
+		result = _handles_in(instance, result)
+	box["v"] = Marshalls.raw_to_base64(var_to_bytes(result))
+	box["s"] = "ok"
+
+
+# A plan: "method|static class|arg types csv|object arg indices csv|path arg indices csv|min
+# args|max args (-1 = vararg)|RIDs allowed (0/1)".
+func _op_plan(box: Dictionary, id: int, key: String) -> void:
+	var p := key.split("|")
+	_plans[id] = {
+		"method": StringName(p[0]), "static": p[1], "types": _ints(p[2]), "objects": _ints(p[3]),
+		"paths": _ints(p[4]), "min": p[5].to_int(), "max": p[6].to_int(), "rid": p[7] == "1",
+	}
+	box["s"] = "ok"
+
+
+func _ints(csv: String) -> PackedInt32Array:
+	var out := PackedInt32Array()
+	if csv != "":
+		for s in csv.split(","):
+			out.append(s.to_int())
+	return out
+
+
+# args: op, 0, instance, ObjectID ("" for static), plan id, args (base64), subtree ObjectID ("" = none)
+func _op_call(box: Dictionary, a: Array) -> void:
+	var instance: int = a[2]
+	var plan: Dictionary = _plans.get(a[4], {})
+	if plan.is_empty():
+		box["m"] = "unknown call plan %s" % a[4]
+		return
+	var static_class: String = plan["static"]
+	var obj: Object = null
+	if static_class == "":
+		obj = _live(a[3])
+		var why := _access(obj, a[6], instance)
+		if why != "":
+			box["s"] = why
+			return
+	var args = _decode_args(a[5], box, plan["rid"])
+	if args == null:
+		return
+	var n: int = args.size()
+	var mx: int = plan["max"]
+	if n < plan["min"] or (mx >= 0 and n > mx):
+		box["m"] = "expects %s arguments, got %d" % [str(mx) if plan["min"] == mx else "%d..%s" % [plan["min"], "" if mx < 0 else str(mx)], n]
+		box["s"] = "godot"
+		return
+	var types: PackedInt32Array = plan["types"]
+	for i in min(types.size(), n):
+		var t := types[i]
+		var at := typeof(args[i])
+		if t == TYPE_NIL or t == TYPE_OBJECT or at == t:
+			continue
+		if t == TYPE_FLOAT and at == TYPE_INT:
+			args[i] = float(args[i])
+		elif (t == TYPE_STRING_NAME or t == TYPE_NODE_PATH or t == TYPE_STRING) and (at == TYPE_STRING or at == TYPE_STRING_NAME or at == TYPE_NODE_PATH):
+			args[i] = type_convert(args[i], t)
+		else:
+			box["m"] = "argument %d: expected %s, got %s" % [i + 1, type_string(t), type_string(at)]
+			box["s"] = "godot"
+			return
+	for i in plan["objects"]:
+		if i >= n:
+			continue
+		var h = args[i]
+		if h == null or (typeof(h) == TYPE_INT and h == 0):
+			args[i] = null
+			continue
+		if typeof(h) != TYPE_INT:
+			box["m"] = "argument %d: expected an object handle (int), got %s" % [i + 1, type_string(typeof(h))]
+			box["s"] = "godot"
+			return
+		var res := str(_godot.objectArg(h))
+		if res == "":
+			box["m"] = "argument %d: handle %d refused" % [i + 1, h]
+			box["s"] = "refused"
+			return
+		var parts := res.split(":")
+		var o := _live(parts[0])
+		var w := _access(o, parts[1] if parts.size() > 1 else "", instance)
+		if w != "":
+			box["m"] = "argument %d: %s" % [i + 1, "the object was freed" if w == "freed" else "the node is outside the mod's subtree"]
+			box["s"] = w
+			return
+		args[i] = o
+	for i in plan["paths"]:
+		if i < n and not _godot.pathArg(str(args[i])):
+			box["m"] = "argument %d: node path refused" % (i + 1)
+			box["s"] = "refused"
+			return
+	if static_class != "":
+		_answer(box, instance, ClassDB.callv("class_call_static", [static_class, plan["method"]] + args))
+	else:
+		_answer(box, instance, obj.callv(plan["method"], args))
+
+
+# args: op, 0, instance, function name, args (base64)
+func _op_utility(box: Dictionary, a: Array) -> void:
+	var args = _decode_args(a[4], box, false)
+	if args == null:
+		return
+	var key := "%s/%d" % [a[3], args.size()]
+	var e: Expression = _expressions.get(key)
+	if e == null:
+		e = Expression.new()
+		var names := PackedStringArray()
+		for i in args.size():
+			names.append("a%d" % i)
+		if e.parse("%s(%s)" % [a[3], ", ".join(names)], names) != OK:
+			box["m"] = e.get_error_text()
+			box["s"] = "godot"
+			return
+		_expressions[key] = e
+	var r = e.execute(args, null, false)
+	if e.has_execute_failed():
+		box["m"] = e.get_error_text()
+		box["s"] = "godot"
+		return
+	_answer(box, a[2], r)
+
+
+func _op_notify(box: Dictionary, a: Array) -> void:
+	box["s"] = "ok"
+	var ref = _mods.get(a[2])
+	var mod = ref.get_ref() if ref != null else null
+	if mod != null:
+		mod._event(a[3], int(a[4]), str(a[5]), int(a[6]))
+
+
+func _op_status(box: Dictionary, oid: String, subtree: String) -> void:
+	var w := _access(_live(oid), subtree)
+	box["v"] = "ok" if w == "" else w
+	box["s"] = "ok"
+
+
+func _op_singleton(box: Dictionary, singleton: String) -> void:
+	box["s"] = "ok"
+	if not Engine.has_singleton(singleton):
+		box["v"] = ""
+		return
+	var o := Engine.get_singleton(singleton)
+	box["c"] = o.get_class()
+	box["v"] = str(o.get_instance_id())
+
+
+func _op_construct(box: Dictionary, instance: int, cls: String) -> void:
+	box["s"] = "ok"
+	box["v"] = ""
+	if not ClassDB.can_instantiate(cls):
+		return
+	var o = ClassDB.instantiate(cls)
+	if not (o is Object):
+		return
+	if o is RefCounted:
+		if not _keep.has(instance):
+			_keep[instance] = {}
+		_keep[instance][o.get_instance_id()] = o
+	else:
+		if not _owned.has(instance):
+			_owned[instance] = []
+		_owned[instance].append(o.get_instance_id())
+	box["c"] = o.get_class()
+	box["v"] = str(o.get_instance_id())
+
+
+func _op_method(box: Dictionary, cls: String, method: String) -> void:
+	box["s"] = "ok"
+	box["v"] = ""
+	var c := cls
+	while c != "":
+		for m in ClassDB.class_get_method_list(c, true):
+			if m["name"] != method:
+				continue
+			var types := []
+			var classes := []
+			for arg in m["args"]:
+				types.append(arg["type"])
+				classes.append(str(arg["class_name"]))
+			box["v"] = JSON.stringify({
+				"owner": c, "name": method, "args": types, "argClasses": classes,
+				"defaults": m["default_args"].size(), "vararg": (m["flags"] & METHOD_FLAG_VARARG) != 0,
+				"isStatic": (m["flags"] & METHOD_FLAG_STATIC) != 0,
+			})
+			return
+		c = ClassDB.get_parent_class(c)
+
+
+func _op_release(box: Dictionary, instance: int, oid: String) -> void:
+	box["s"] = "ok"
+	if _keep.has(instance):
+		_keep[instance].erase(oid.to_int())
+
+
+func _op_dispose(box: Dictionary, instance: int) -> void:
+	box["s"] = "ok"
+	_keep.erase(instance)
+	_mods.erase(instance)
+	for id in _owned.get(instance, []):
+		if is_instance_id_valid(id):
+			var o := instance_from_id(id)
+			if o is Node:
+				if not o.is_inside_tree() and o.get_parent() == null:
+					o.free()
+			elif not (o is RefCounted):
+				o.free()
+	_owned.erase(instance)
+
+
+func _op_read(box: Dictionary, path: String) -> void:
+	if not FileAccess.file_exists(path):
+		box["s"] = "missing"
+		return
+	var bytes := FileAccess.get_file_as_bytes(path)
+	if bytes.is_empty() and FileAccess.get_open_error() != OK:
+		box["m"] = error_string(FileAccess.get_open_error())
+		box["s"] = "godot"
+		return
+	box["v"] = Marshalls.raw_to_base64(bytes)
+	box["s"] = "ok"
+
+
+func _op_write(box: Dictionary, path: String, b64: String) -> void:
+	var err := DirAccess.make_dir_recursive_absolute(path.get_base_dir())
+	if err != OK and err != ERR_ALREADY_EXISTS:
+		box["m"] = "cannot create %s: %s" % [path.get_base_dir(), error_string(err)]
+		box["s"] = "godot"
+		return
+	var f := FileAccess.open(path, FileAccess.WRITE)
+	if f == null:
+		box["m"] = error_string(FileAccess.get_open_error())
+		box["s"] = "godot"
+		return
+	f.store_buffer(Marshalls.base64_to_raw(b64))
+	f.close()
+	box["s"] = "ok"
+
+
+func _op_confirm(box: Dictionary, request: int, mod: String, path: String, size: int) -> void:
+	box["s"] = "ok"
+	if _write_confirmation.is_valid():
+		box["v"] = "yes" if _write_confirmation.call(mod, path, size) == true else "no"
+		return
+	var d := ConfirmationDialog.new()
+	d.title = "A mod wants to save a file"
+	d.dialog_text = "Mod '%s' wants to write %d bytes to %s. Allow it?" % [mod, size, path]
+	d.confirmed.connect(_on_dialog.bind(request, true))
+	d.canceled.connect(_on_dialog.bind(request, false))
+	_dialogs[request] = d
+	add_child(d)
+	d.popup_centered()
+	box["v"] = "pending"
+
+
+func _on_dialog(request: int, ok: bool) -> void:
+	var d = _dialogs.get(request)
+	_dialogs.erase(request)
+	if d != null:
+		d.queue_free()
+	if _godot != null:
+		_godot.confirmed(request, ok)
 
 
 func _fail(message: String) -> void:

@@ -59,6 +59,16 @@ if (!flag('no-build') && (!existsSync(wasgoJs) || statSync(wasgoJs).mtimeMs < ne
   }
 }
 
+// 1b. The example mods some projects pack (wasgo_test.json "files"); incremental.
+if (!flag('no-build')) {
+  const { buildExamples } = await import(pathToFileURL(join(root, 'examples/build-examples.mjs')).href);
+  try {
+    await buildExamples({ quiet: true });
+  } catch (e) {
+    log(`warning: building the example mods failed: ${e?.message ?? e}`);
+  }
+}
+
 // 2. Bundle the TypeScript harness next to node_modules so playwright-core resolves.
 const cacheDir = join(root, 'node_modules/.cache/wasgo-e2e');
 mkdirSync(cacheDir, { recursive: true });

@@ -148,7 +148,7 @@ export async function runHarness(opts: HarnessOptions): Promise<ProjectReport[]>
 
   const packs = new Map<string, Uint8Array>();
   for (const project of projects) {
-    const files = assembleProject({ project, commonDir: join(root, 'tests/godot/common'), addonDir: join(root, 'addons/wasgo'), packageJson: join(root, 'package.json') });
+    const files = assembleProject({ project, commonDir: join(root, 'tests/godot/common'), addonDir: join(root, 'addons/wasgo'), packageJson: join(root, 'package.json'), root });
     const pck = writePck(files);
     packs.set(packName(project.name), pck);
     if (opts.keepDir) {

@@ -9,6 +9,12 @@ export interface ProjectOptions {
   timeoutMs?: number;
   /** Extra engine arguments; put user arguments after "--" (they reach OS.get_cmdline_user_args()). */
   args?: string[];
+  /**
+   * Files from the repository to pack too: pack path (without res://) → path relative to the
+   * repository root, e.g. { "mods/mover.wasm": "examples/godot-mover/mover.wasm" } (built
+   * examples are not committed: `npm run build` makes them).
+   */
+  files?: Record<string, string>;
 }
 
 export interface ProjectSource {
@@ -82,11 +88,18 @@ export interface AssembleInput {
   addonDir: string;
   /** the repo's package.json → packed as res://wasgo_test/package.json (tests read the version) */
   packageJson: string;
+  /** Repository root, for the project's `files` (wasgo_test.json). */
+  root?: string;
 }
 
 /** The project's own files + the shared test helpers + the addon (+ a class cache when needed). */
-export function assembleProject({ project, commonDir, addonDir, packageJson }: AssembleInput): PackFile[] {
+export function assembleProject({ project, commonDir, addonDir, packageJson, root }: AssembleInput): PackFile[] {
   const own = collectDir(project.dir);
+  for (const [path, from] of Object.entries(project.options.files ?? {})) {
+    const full = join(root ?? '.', from);
+    if (!existsSync(full)) throw new Error(`${project.name}/wasgo_test.json: ${from} does not exist (run npm run build)`);
+    own.push({ path, data: new Uint8Array(readFileSync(full)) });
+  }
   const taken = new Set(own.map((f) => f.path));
   const files = [...own];
   // A project may override a shared or addon file by shipping its own copy at the same path.

@@ -1,0 +1,335 @@
+/**
+ * The `godot` import module: GDExtension-style functions a mod uses to reach Godot. Each call
+ * checks the handle, asks the policy for (class chain, method) at the mod's level and — below
+ * level 3 — has Godot check that a Node lies inside the mod's subtree, all in one bridge round
+ * trip. Every decision is made here; the bridge only executes. See docs/abi.md ("godot").
+ */
+import { GodotError, HandleError, HostError } from '../engine/errors';
+import type { SafetyLevel } from '../engine/settings';
+import type { HostCallContext, HostFunctionSpec, OutBuffer } from '../table/host-function';
+import { VariantType, type Access, type ArgumentChecks, type CallOutcome, type GodotBridge, type MethodInfo, type ObjectId } from './bridge';
+import { GodotPolicyDenied } from './errors';
+import { MOD_NODE_HANDLE, NULL_HANDLE, type HandleEntry, type InstanceHandles } from './handles';
+import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
+
+/** What the policy decides (the policy module, ts/godot/policy.ts, implements it). */
+export interface Decision {
+  allowed: boolean;
+  /** The lowest level allowing it; null = no level. */
+  level: SafetyLevel | null;
+  reason: string;
+}
+
+export interface GodotPolicy {
+  methodDecision(classChain: readonly string[], method: string, level: SafetyLevel): Decision;
+  singletonDecision(name: string, level: SafetyLevel): Decision;
+  constructDecision(className: string, level: SafetyLevel): Decision;
+  utilityDecision(name: string, level: SafetyLevel): Decision;
+  nodePathAllowed(path: string, level: SafetyLevel): boolean;
+}
+
+/** One mod's view: its level, its handles, its node. */
+export interface ModState {
+  readonly instance: number;
+  readonly name: string;
+  readonly level: SafetyLevel;
+  readonly handles: InstanceHandles;
+  readonly modNode: ObjectId;
+}
+
+export interface GodotApiHost {
+  readonly bridge: GodotBridge;
+  readonly policy: GodotPolicy;
+  mod(instance: number): ModState | undefined;
+  printed(ctx: HostCallContext, text: string): void;
+  printedError(ctx: HostCallContext, text: string): void;
+}
+
+/** Counters a game can display (and the e2e tests print). */
+export interface GodotApiStats {
+  calls: number;
+  denied: number;
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const MAX_NAME = 256;
+
+/** A method bind: a (class, method) pair looked up once (GDExtension's classdb_get_method_bind). */
+interface Bind {
+  className: string;
+  method: string;
+}
+
+/**
+ * Class chains and method descriptions, cached for the engine's lifetime: ClassDB does not
+ * change while a game runs.
+ */
+export class ClassCache {
+  private readonly chains = new Map<string, string[]>();
+  private readonly methods = new Map<string, MethodInfo | null>();
+  private readonly accessors = new Map<string, string>();
+
+  constructor(private readonly bridge: GodotBridge) {}
+
+  chain(className: string): string[] {
+    let c = this.chains.get(className);
+    if (!c) this.chains.set(className, (c = this.bridge.classChain(className)));
+    return c;
+  }
+
+  method(className: string, method: string): MethodInfo | null {
+    const key = `${className}.${method}`;
+    let m = this.methods.get(key);
+    if (m === undefined) this.methods.set(key, (m = this.bridge.methodInfo(className, method)));
+    return m;
+  }
+
+  accessor(className: string, property: string, set: boolean): string {
+    const key = `${className}.${property}.${set ? 's' : 'g'}`;
+    let a = this.accessors.get(key);
+    if (a === undefined) this.accessors.set(key, (a = this.bridge.propertyAccessor(className, property, set)));
+    return a;
+  }
+
+  /** Remembers a chain Godot reported alongside an object. */
+  learn(chain: readonly string[]): void {
+    if (chain.length && !this.chains.has(chain[0]!)) this.chains.set(chain[0]!, [...chain]);
+  }
+}
+
+export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { calls: 0, denied: 0 }): HostFunctionSpec[] {
+  const { bridge, policy } = host;
+  const classes = new ClassCache(bridge);
+  const binds: Bind[] = [{ className: '', method: '' }]; // bind 0 = none
+  const bindIds = new Map<string, number>();
+
+  const modOf = (ctx: HostCallContext): ModState => {
+    const m = host.mod(ctx.instanceId);
+    if (!m) throw new HostError(`godot.*: instance ${ctx.instanceId} (${ctx.mod}) was not loaded as a Godot mod (use WasGoEngine.load_mod)`);
+    return m;
+  };
+  const deny = (what: string, d: Decision, level: SafetyLevel): never => {
+    stats.denied++;
+    const need = d.level === null ? 'no safety level allows it' : `it needs level ${d.level}`;
+    throw new GodotPolicyDenied(`${what} is not allowed at safety level ${level}; ${need} (${d.reason})`, d.level);
+  };
+  const name = (n: string, what: string): string => {
+    if (n.length > MAX_NAME || !IDENT.test(n)) throw new GodotError(`${what} ${JSON.stringify(n.slice(0, 64))} is not a valid name`);
+    return n;
+  };
+  /** Below level 3 a Node must be the mod's node or inside it. */
+  const accessFor = (m: ModState, chain: readonly string[]): Access => ({
+    subtreeOf: m.level < 3 && chain.includes('Node') ? m.modNode : '',
+  });
+
+  /** Checks the objects and paths Godot finds in the arguments; remembers the first refusal. */
+  const checksFor = (m: ModState): ArgumentChecks & { refusal?: Error } => {
+    const c: ArgumentChecks & { refusal?: Error } = {
+      objectArg(handle: number): ObjectId | null {
+        if (!m.handles.has(handle)) {
+          c.refusal ??= new HandleError(`argument: ${handle} is not a live handle of this mod (invented, released, freed or another mod's)`);
+          return null;
+        }
+        const e = m.handles.resolve(handle);
+        const a = accessFor(m, e.chain);
+        return a.subtreeOf ? `${e.id}:${a.subtreeOf}` : e.id;
+      },
+      pathArg(path: string): boolean {
+        if (m.level >= 3 || policy.nodePathAllowed(path, m.level)) return true;
+        stats.denied++;
+        c.refusal ??= new GodotPolicyDenied(
+          `node path ${JSON.stringify(path)} leaves the mod's subtree (absolute, '..' or /root); not allowed at safety level ${m.level}; it needs level 3`, 3);
+        return false;
+      },
+      handleFor(id: ObjectId, chainCsv: string): number {
+        const chain = chainCsv ? chainCsv.split(',') : ['Object'];
+        classes.learn(chain);
+        try {
+          return m.handles.handleFor(id, chain);
+        } catch (e) {
+          c.refusal ??= e as Error;
+          return NULL_HANDLE;
+        }
+      },
+    };
+    return c;
+  };
+
+  /** Turns a bridge outcome into the result length (bytes into out) or the right error. */
+  const settle = (m: ModState, target: HandleEntry | null, outcome: CallOutcome, checks: { refusal?: Error }, out: OutBuffer, what: string): number => {
+    if (checks.refusal) throw checks.refusal;
+    if (outcome.ok) {
+      out.write(outcome.value);
+      return outcome.value.length;
+    }
+    switch (outcome.status) {
+      case 'freed':
+        if (target) m.handles.drop(target.handle);
+        throw new HandleError(`${what}: handle ${target?.handle ?? '?'} names an object that was freed`);
+      case 'outside':
+        stats.denied++;
+        throw new GodotPolicyDenied(`${what}: the node is outside the mod's subtree; not allowed at safety level ${m.level}; it needs level 3`, 3);
+      case 'refused':
+        throw new GodotError(`${what}: an argument was refused: ${outcome.message}`);
+      default:
+        throw new GodotError(`${what}: ${outcome.message}`);
+    }
+  };
+
+  /** The shared path of every method call: on an object handle, or static (handle = null, bindClass = the class). */
+  const callMethod = (ctx: HostCallContext, handle: number | null, method: string, args: Uint8Array, out: OutBuffer, bindClass?: string): number => {
+    const m = modOf(ctx);
+    stats.calls++;
+    const target = handle === null ? null : m.handles.resolve(handle, 'object');
+    const chain = target ? target.chain : classes.chain(bindClass ?? '');
+    if (!chain.length) throw new GodotError(`no class ${JSON.stringify(bindClass)} in ClassDB`);
+    if (target && bindClass && !chain.includes(bindClass)) {
+      throw new GodotError(`method bind ${bindClass}.${method} called on a ${chain[0]} (handle ${handle})`);
+    }
+    const what = `${chain[0]}.${method}`;
+    const d = policy.methodDecision(chain, method, m.level);
+    if (!d.allowed) deny(what, d, m.level);
+    const info = classes.method(chain[0]!, method);
+    if (!info) throw new GodotError(`${what}: no such method`);
+    if (!target && !info.isStatic) throw new GodotError(`${what} is not a static method; call it on an object`);
+    const objectArgs: number[] = [];
+    const pathArgs: number[] = [];
+    info.args.forEach((t, i) => {
+      if (t === VariantType.OBJECT) objectArgs.push(i);
+      else if (t === VariantType.NODE_PATH) pathArgs.push(i);
+    });
+    const checks = checksFor(m);
+    const outcome = bridge.call(m.instance, {
+      object: target ? target.id : '', staticClass: target ? '' : chain[0]!, method, args, objectArgs, pathArgs,
+      allowRid: m.level >= 3, subtreeOf: target ? accessFor(m, target.chain).subtreeOf : '',
+      types: info.args, minArgs: info.args.length - info.defaults, maxArgs: info.vararg ? -1 : info.args.length,
+    }, checks);
+    return settle(m, target, outcome, checks, out, what);
+  };
+
+  const property = (ctx: HostCallContext, handle: number, prop: string, set: boolean, value: Uint8Array | null, out: OutBuffer | null): number => {
+    const m = modOf(ctx);
+    const target = m.handles.resolve(handle, 'object');
+    name(prop, 'property');
+    const accessor = classes.accessor(target.chain[0]!, prop, set);
+    if (!accessor) {
+      // No ClassDB accessor (script variables, dynamic properties): only Object.get/set reach it.
+      const d = policy.methodDecision(target.chain, set ? 'set' : 'get', m.level);
+      if (!d.allowed) deny(`${target.chain[0]}.${set ? 'set' : 'get'}(${JSON.stringify(prop)})`, d, m.level);
+      return callMethod(ctx, handle, set ? 'set' : 'get', set ? arrayOf(stringValue(prop), value!) : arrayOf(stringValue(prop)), out ?? DISCARD);
+    }
+    const info = classes.method(target.chain[0]!, accessor);
+    const expected = set ? 1 : 0;
+    if (info && info.args.length !== expected) {
+      throw new GodotError(`${target.chain[0]}.${prop} is an indexed property; call ${accessor} with its index`);
+    }
+    return callMethod(ctx, handle, accessor, set ? arrayOf(value!) : EMPTY_ARRAY, out ?? DISCARD);
+  };
+
+  const g = { module: 'godot', level: 1, kind: 'core' } as const;
+  return [
+    { ...g, name: 'mod_node', params: [], result: 'i32', doc: "Handle of the mod's own node (always 1).",
+      implementation: (ctx: HostCallContext) => (modOf(ctx), MOD_NODE_HANDLE) },
+    { ...g, name: 'global_get_singleton', params: ['string'], result: 'i32',
+      doc: 'Handle of an engine singleton (Input, Time, ...) the level allows; 0 when there is no such singleton.',
+      implementation: (ctx: HostCallContext, singleton: string) => {
+        const m = modOf(ctx);
+        name(singleton, 'singleton');
+        const d = policy.singletonDecision(singleton, m.level);
+        if (!d.allowed) deny(`singleton ${singleton}`, d, m.level);
+        const s = bridge.getSingleton(singleton);
+        if (!s) return NULL_HANDLE;
+        return m.handles.handleFor(s.id, classes.chain(s.className));
+      } },
+    { ...g, name: 'classdb_get_method_bind', params: ['string', 'string'], result: 'i32',
+      doc: 'A bind id for (class, method), 0 when ClassDB has no such method. Whether a call is allowed is decided at call time.',
+      implementation: (ctx: HostCallContext, className: string, method: string) => {
+        modOf(ctx);
+        name(className, 'class');
+        name(method, 'method');
+        const key = `${className}.${method}`;
+        const known = bindIds.get(key);
+        if (known !== undefined) return known;
+        if (!classes.chain(className).length || !classes.method(className, method)) return 0;
+        binds.push({ className, method });
+        bindIds.set(key, binds.length - 1);
+        return binds.length - 1;
+      } },
+    { ...g, name: 'object_method_bind_call', params: ['i32', 'i32', 'bytes', 'out'], result: 'i32',
+      doc: 'Calls a bind on an object handle; args = var_to_bytes(Array) with objects as handle ints; writes var_to_bytes(result) into out, returns its full length.',
+      implementation: (ctx: HostCallContext, bind: number, handle: number, args: Uint8Array, out: OutBuffer) => {
+        const b = bind > 0 ? binds[bind] : undefined;
+        if (!b) throw new GodotError(`object_method_bind_call: ${bind} is not a method bind`);
+        return callMethod(ctx, handle, b.method, args, out, b.className);
+      } },
+    { ...g, name: 'object_call', params: ['i32', 'string', 'bytes', 'out'], result: 'i32',
+      doc: 'Calls a method by name on an object handle (object_method_bind_call without the bind).',
+      implementation: (ctx: HostCallContext, handle: number, method: string, args: Uint8Array, out: OutBuffer) =>
+        callMethod(ctx, handle, name(method, 'method'), args, out) },
+    { ...g, name: 'classdb_call_static', params: ['string', 'string', 'bytes', 'out'], result: 'i32',
+      doc: 'Calls a static method of a class (FileAccess.file_exists, ...), like object_call.',
+      implementation: (ctx: HostCallContext, className: string, method: string, args: Uint8Array, out: OutBuffer) =>
+        callMethod(ctx, null, name(method, 'method'), args, out, name(className, 'class')) },
+    { ...g, name: 'object_get', params: ['i32', 'string', 'out'], result: 'i32',
+      doc: "Reads a property through its ClassDB getter (the policy decides on the getter's name); var_to_bytes into out.",
+      implementation: (ctx: HostCallContext, handle: number, prop: string, out: OutBuffer) => property(ctx, handle, prop, false, null, out) },
+    { ...g, name: 'object_set', params: ['i32', 'string', 'bytes'], result: 'void',
+      doc: "Sets a property through its ClassDB setter (the policy decides on the setter's name); value = var_to_bytes(value).",
+      implementation: (ctx: HostCallContext, handle: number, prop: string, value: Uint8Array) => void property(ctx, handle, prop, true, value, null) },
+    { ...g, name: 'object_get_class', params: ['i32', 'out'], result: 'i32',
+      doc: "The object's native class name (UTF-8) into out; returns its full length.",
+      implementation: (ctx: HostCallContext, handle: number, out: OutBuffer) => {
+        const bytes = new TextEncoder().encode(modOf(ctx).handles.resolve(handle).chain[0]!);
+        out.write(bytes);
+        return bytes.length;
+      } },
+    { ...g, name: 'object_is_valid', params: ['i32'], result: 'i32',
+      doc: '1 when the handle is live and its object exists, 0 otherwise (never an error; a freed object\'s handle is dropped).',
+      implementation: (ctx: HostCallContext, handle: number) => {
+        const m = modOf(ctx);
+        if (!m.handles.has(handle)) return 0;
+        const e = m.handles.resolve(handle);
+        if (bridge.objectStatus(e.id, { subtreeOf: '' }) === 'freed') {
+          m.handles.drop(handle);
+          return 0;
+        }
+        return 1;
+      } },
+    { ...g, name: 'classdb_construct_object', params: ['string'], result: 'i32',
+      doc: 'Constructs an object of a class the level allows; returns its handle.',
+      implementation: (ctx: HostCallContext, className: string) => {
+        const m = modOf(ctx);
+        name(className, 'class');
+        const d = policy.constructDecision(className, m.level);
+        if (!d.allowed) deny(`constructing ${className}`, d, m.level);
+        const o = bridge.construct(m.instance, className);
+        if (!o) throw new GodotError(`cannot construct ${className} (no such class, or not instantiable)`);
+        return m.handles.handleFor(o.id, classes.chain(o.className));
+      } },
+    { ...g, name: 'handle_release', params: ['i32'], result: 'void',
+      doc: "Forgets a handle (the mod's node cannot be released); its number is never reused.",
+      implementation: (ctx: HostCallContext, handle: number) => {
+        const m = modOf(ctx);
+        if (handle === MOD_NODE_HANDLE) return;
+        const e = m.handles.drop(handle);
+        if (e) bridge.release(m.instance, e.id);
+      } },
+    { ...g, name: 'variant_utility_call', params: ['string', 'bytes', 'out'], result: 'i32',
+      doc: 'A @GlobalScope utility function (randf, lerp, clamp, ...) the level allows; args as for calls; result into out.',
+      implementation: (ctx: HostCallContext, fn: string, args: Uint8Array, out: OutBuffer) => {
+        const m = modOf(ctx);
+        stats.calls++;
+        name(fn, 'utility function');
+        const d = policy.utilityDecision(fn, m.level);
+        if (!d.allowed) deny(`utility function ${fn}`, d, m.level);
+        const checks = checksFor(m);
+        return settle(m, null, bridge.utility(m.instance, fn, args, checks), checks, out, fn);
+      } },
+    { ...g, name: 'print', params: ['string'], result: 'void', doc: "A line to the game's output and the mod's printed signal.",
+      implementation: (ctx: HostCallContext, text: string) => host.printed(ctx, text) },
+    { ...g, name: 'print_error', params: ['string'], result: 'void', doc: "A non-fatal error: Godot's error output (with the mod's name) and the printed signal.",
+      implementation: (ctx: HostCallContext, text: string) => host.printedError(ctx, text) },
+  ];
+}
+
+const DISCARD: OutBuffer = { capacity: 0, write: () => 0 };

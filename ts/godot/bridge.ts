@@ -1,0 +1,135 @@
+/**
+ * The bridge: the few things WasGo needs from Godot, as a TypeScript interface mirroring the
+ * GDExtension interface functions of the same purpose (global_get_singleton,
+ * classdb_get_method_bind, object_method_bind_call, classdb_construct_object, ...). One
+ * adapter per place TypeScript runs inside Godot; today the web adapter (web-bridge.ts,
+ * through JavaScriptBridge). Every decision is made by the caller (api.ts, in TypeScript):
+ * the bridge only executes, and reports facts (an object is freed, outside a subtree, ...).
+ *
+ * Objects are named by their Godot ObjectID as a decimal string (ObjectIDs are 64-bit; JS
+ * numbers would round them). Variants travel in Godot's binary serialization
+ * (var_to_bytes / bytes_to_var): the bridge never decodes them in TypeScript.
+ */
+
+/** A Godot ObjectID, decimal. */
+export type ObjectId = string;
+
+/** Godot's Variant.Type numbers used by WasGo. */
+export const VariantType = {
+  NIL: 0, BOOL: 1, INT: 2, FLOAT: 3, STRING: 4, VECTOR2: 5, STRING_NAME: 21, NODE_PATH: 22, RID: 23, OBJECT: 24,
+  CALLABLE: 25, SIGNAL: 26, DICTIONARY: 27, ARRAY: 28,
+} as const;
+
+/** One method of a class, as ClassDB describes it. */
+export interface MethodInfo {
+  /** The class that declares it (walking up from the class asked for). */
+  owner: string;
+  name: string;
+  /** Variant.Type of each declared argument (0 = any Variant). */
+  args: number[];
+  /** For OBJECT arguments: the class name ClassDB gives. */
+  argClasses: string[];
+  /** Number of arguments that have defaults. */
+  defaults: number;
+  vararg: boolean;
+  isStatic: boolean;
+}
+
+/** Preconditions the caller asks the bridge to check in the same round trip as the call. */
+export interface Access {
+  /** The object must be this node or one of its descendants ('' = no such requirement). */
+  subtreeOf: ObjectId | '';
+}
+
+/** What a call hands back. */
+export type CallOutcome =
+  | { ok: true; /** var_to_bytes of the result, with every object replaced by a handle. */ value: Uint8Array }
+  | { ok: false; status: BridgeStatus; message: string };
+
+/**
+ * Why the bridge did not do something:
+ * - `freed`: the object no longer exists (is_instance_id_valid is false);
+ * - `outside`: the object is not in the subtree the caller required;
+ * - `refused`: an argument was refused by the caller's check (objectArg/pathArg);
+ * - `godot`: Godot reported an error (bad arguments, no such method/property, ...).
+ */
+export type BridgeStatus = 'freed' | 'outside' | 'refused' | 'godot';
+
+/** Object arguments and paths found while Godot decodes a call's arguments, checked by the caller. */
+export interface ArgumentChecks {
+  /** An OBJECT-typed argument held this handle; return its ObjectID, or null to refuse. */
+  objectArg(handle: number): ObjectId | null;
+  /** A NODE_PATH-typed argument; return false to refuse. */
+  pathArg(path: string): boolean;
+  /** An object in a result: return the handle to put in its place. */
+  handleFor(id: ObjectId, className: string): number;
+}
+
+export interface CallRequest extends Access {
+  /** The object called ('' for a static method, see staticClass). */
+  object: ObjectId;
+  /** For a static method (ClassDB.class_call_static): its class; '' otherwise. */
+  staticClass: string;
+  method: string;
+  /** var_to_bytes of an Array of the arguments (objects as handle ints). */
+  args: Uint8Array;
+  /** Indices of OBJECT-typed arguments (from MethodInfo), resolved through ArgumentChecks.objectArg. */
+  objectArgs: number[];
+  /** Indices of NODE_PATH-typed arguments, checked through ArgumentChecks.pathArg. */
+  pathArgs: number[];
+  /** Whether RID values may appear in the arguments (they name server resources directly). */
+  allowRid: boolean;
+  /** Variant.Type of each declared argument (0 = any), checked before the call. */
+  types: number[];
+  /** How many arguments the method takes: declared minus defaults .. declared (-1 = vararg). */
+  minArgs: number;
+  maxArgs: number;
+}
+
+export interface GodotBridge {
+  /** The class and its ancestors, most-derived first, ending with 'Object'; [] when no such class. */
+  classChain(className: string): string[];
+  /** ClassDB's description of `method` on `className` or an ancestor; null when none. */
+  methodInfo(className: string, method: string): MethodInfo | null;
+  /** The setter (`set`) or getter of a property as ClassDB names it; '' when there is none. */
+  propertyAccessor(className: string, property: string, set: boolean): string;
+  /** Whether the class can be instantiated (ClassDB.can_instantiate). */
+  canInstantiate(className: string): boolean;
+
+  /** Engine.get_singleton(name) as an ObjectID; null when there is no such singleton. */
+  getSingleton(name: string): { id: ObjectId; className: string } | null;
+  /** ClassDB.instantiate(className); the bridge keeps RefCounted results alive for `instance`. */
+  construct(instance: number, className: string): { id: ObjectId; className: string } | null;
+  /** The native class of a live object; null when freed. */
+  objectClass(id: ObjectId): string | null;
+  /** Whether the object exists and meets `access`; the status says why not. */
+  objectStatus(id: ObjectId, access: Access): 'ok' | 'freed' | 'outside';
+
+  /** Calls a method; decodes args in Godot, checks object/path args through `checks`. */
+  call(instance: number, request: CallRequest, checks: ArgumentChecks): CallOutcome;
+  /** A utility function of @GlobalScope (randf, lerp, ...); args as in `call`, no objects. */
+  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome;
+  /** Connects a signal of an object to a callback into the mod (`deliver` on this side). */
+  connect(instance: number, id: ObjectId, signal: string, connection: number, access: Access): 'ok' | BridgeStatus;
+
+  /** Stops keeping the strong reference held for `instance` to a RefCounted object it had a handle for. */
+  release(instance: number, id: ObjectId): void;
+  /** The instance is gone: drop its references and free the nodes it constructed but never added to a tree. */
+  dispose(instance: number): void;
+
+  /** Tells the game script about a mod (WasGoMod signals): printed, errored, finished, fuel. */
+  notify(instance: number, event: ModEvent): void;
+
+  print(text: string): void;
+  printError(text: string): void;
+  /** A res:// or user:// file; undefined when it does not exist. */
+  readFile(path: string): Uint8Array | undefined;
+  /** A user:// file, creating parent folders. Throws with Godot's error text. */
+  writeFile(path: string, data: Uint8Array): void;
+}
+
+/** What the game script hears about a mod. */
+export type ModEvent =
+  | { kind: 'printed'; text: string; /** from print_error / push_error */ error: boolean }
+  | { kind: 'errored'; code: number; message: string; levelNeeded: number | null }
+  | { kind: 'finished'; status: number };

@@ -1,0 +1,135 @@
+/**
+ * `WasGo.godot`: what the WasGoEngine autoload (addons/wasgo/wasgo_engine.gd) calls through
+ * JavaScriptBridge. Only strings, numbers and booleans cross (GDScript's Arrays, Dictionaries
+ * and PackedByteArrays arrive in JS as undefined): bytes as base64, structured values as JSON,
+ * 64-bit values as strings. Answers that can fail are JSON `{ ok: true, ... }` or
+ * `{ ok: false, code, errno, message, levelNeeded }`.
+ */
+import { WasGoError } from '../engine/errors';
+import type { WasmValue } from '../engine/instance';
+import type { SafetyLevel, WasGoSettings } from '../engine/settings';
+import { VERSION } from '../version';
+import { createPolicy } from './policy';
+import { levelNeededOf } from './errors';
+import { GodotHost } from './host';
+import { WriteConfirmer } from './platform';
+import { fromBase64 } from './variant';
+import { WebBridge, type GodotCallback } from './web-bridge';
+
+let bridge: WebBridge | undefined;
+let host: GodotHost | undefined;
+let confirmer: WriteConfirmer | undefined;
+
+function attached(): GodotHost {
+  if (!host) throw new Error('WasGo.godot.attach(callback, settings) was not called');
+  return host;
+}
+
+function fail(e: unknown): string {
+  if (e instanceof WasGoError) {
+    return JSON.stringify({ ok: false, code: e.code, errno: e.errno, message: e.describe(), levelNeeded: levelNeededOf(e) });
+  }
+  return JSON.stringify({ ok: false, code: 'Error', errno: 1, message: (e as Error)?.message ?? String(e), levelNeeded: null });
+}
+
+function answer(fn: () => Record<string, unknown>): string {
+  try {
+    return JSON.stringify({ ok: true, ...fn() });
+  } catch (e) {
+    return fail(e);
+  }
+}
+
+/** Results as strings: JSON numbers become floats in GDScript, and i64 needs all 64 bits. */
+function wasmValue(v: WasmValue | undefined): string | null {
+  return v === undefined ? null : String(v);
+}
+
+/** Attaches Godot: `callback` executes bridge operations; settings are read_settings() as JSON. */
+export function attach(callback: GodotCallback, settingsJson: string): string {
+  return answer(() => {
+    bridge = new WebBridge(callback);
+    const b = bridge;
+    confirmer = new WriteConfirmer((request, mod, path, bytes) => b.confirm(request, mod, path, bytes));
+    host = new GodotHost(bridge, createPolicy(), confirmer);
+    const settings = JSON.parse(settingsJson || '{}') as Partial<WasGoSettings>;
+    host.attach(settings);
+    return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined } };
+  });
+}
+
+/** Compiles and instantiates a mod synchronously; `{ ok, id }`. */
+export function loadMod(base64: string, name: string, nodeId: string, nodeClass: string, level: number): string {
+  return answer(() => {
+    const options = { name, level: level >= 1 && level <= 3 ? (level as SafetyLevel) : undefined };
+    const id = attached().loadMod(fromBase64(base64), nodeId, nodeClass, options);
+    const inst = attached().instance(id);
+    return { id, level: inst.level, exports: inst.functions.filter((f) => !f.startsWith('__wasgo')), metered: inst.metered };
+  });
+}
+
+/** Calls an export inline: args JSON array of numbers (i64 as strings); `{ ok, value }`. */
+export function call(id: number, name: string, argsJson: string, fuel: number): string {
+  return answer(() => {
+    const h = attached();
+    const inst = h.instance(id);
+    const type = inst.info.exports.find((e) => e.name === name)?.type;
+    const raw = JSON.parse(argsJson || '[]') as unknown[];
+    const args = raw.map((a, i) => (type?.params[i] === 'i64' ? BigInt(a as string | number) : Number(a)));
+    const value = h.callExport(id, name, args, fuel > 0 ? fuel : undefined);
+    return { value: wasmValue(value), type: type?.results[0] ?? null, fuel: inst.lastCallFuel };
+  });
+}
+
+/** Runs main (worker when available, else inline); `finished` comes as a notify event. */
+export function start(id: number, argsJson: string, preferWorker: boolean): string {
+  return answer(() => ({ mode: attached().start(id, JSON.parse(argsJson || '[]') as string[], Boolean(preferWorker)) }));
+}
+
+export function kill(id: number): void {
+  host?.kill(id);
+}
+
+export function dispose(id: number): void {
+  host?.dispose(id);
+}
+
+export function state(id: number): string {
+  return host?.mod(id) ? attached().instance(id).state : 'disposed';
+}
+
+/** GDScript's answer to a bridge operation (see web-bridge.ts). */
+export function reply(s: string, v: unknown, m: string, c: string): void {
+  bridge?.reply(s, v, m, c);
+}
+
+/** GDScript → JS during a bridge call (see web-bridge.ts). */
+export function objectArg(handle: number): string {
+  return bridge ? bridge.objectArg(handle) : '';
+}
+
+export function pathArg(path: string): boolean {
+  return bridge ? bridge.pathArg(path) : false;
+}
+
+export function handleFor(id: string, chain: string): number {
+  return bridge ? bridge.handleFor(id, chain) : 0;
+}
+
+/** A write-confirmation dialog's answer. */
+export function confirmed(request: number, ok: boolean): void {
+  confirmer?.answer(request, Boolean(ok));
+}
+
+/** Counters: guest → Godot calls, denials, bridge operations. */
+export function stats(): string {
+  return JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0 });
+}
+
+/** Measures the bridge: µs per empty round trip (TypeScript → GDScript → TypeScript). */
+export function measureBridge(n: number): string {
+  if (!bridge) return JSON.stringify({ ok: false });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) bridge.noop();
+  return JSON.stringify({ ok: true, noopUs: ((performance.now() - t0) * 1000) / n });
+}
