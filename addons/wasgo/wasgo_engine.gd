@@ -20,6 +20,7 @@ extends Node
 
 const Settings := preload("res://addons/wasgo/settings.gd")
 const WasGoMod := preload("res://addons/wasgo/wasgo_mod.gd")
+const WasGoGame := preload("res://addons/wasgo/wasgo_game.gd")
 const SCRIPT_PATH := "res://addons/wasgo/wasgo.js"
 
 ## The `WasGo` JavaScript global once wasgo.js is loaded; null when it could not be loaded.
@@ -31,8 +32,9 @@ var _load_error := ""
 ## `WasGo.godot` (ts/godot/web.ts) and the bridge callback TypeScript calls.
 var _godot: JavaScriptObject = null
 var _callback: JavaScriptObject = null
-## Live mods: instance id -> WeakRef(WasGoMod).
+## Live mods: instance id -> WeakRef(WasGoMod); ANT games: game id -> WeakRef(WasGoGame).
 var _mods := {}
+var _games := {}
 ## Strong references to RefCounted objects handed to a mod: instance id -> { ObjectID: Object }.
 var _keep := {}
 ## Non-RefCounted objects a mod constructed: instance id -> [ObjectID], freed at dispose when
@@ -76,10 +78,10 @@ func _ready() -> void:
 
 func _exit_tree() -> void:
 	# Drop the JavaScriptObjects while the engine is still up (see docs/godot.md, quirks).
-	for id in _mods.keys():
-		if _godot != null:
-			_godot.dispose(id)
+	if _godot != null:
+		_godot.detach()
 	_mods.clear()
+	_games.clear()
 	_wasgo = null
 	_godot = null
 	_callback = null
@@ -147,6 +149,48 @@ func load_mod(source: Variant, node: Node, options: Dictionary = {}) -> WasGoMod
 	mod._exports = PackedStringArray(r.get("exports", []))
 	_mods[mod._id] = weakref(mod)
 	return mod
+
+
+## Loads an ANT.zip game package (a path or its bytes). Asynchronous: returns a WasGoGame at
+## once (null only when the source cannot be read); it emits `loaded` when the Core's entry has
+## returned, or `errored`. Trust: wasgo/ant/require_signature and wasgo/ant/trusted_keys.
+## With `node`, the game's modules may use the godot module with that node as their own.
+## `options`: { "name": String, "level": 1..3 }.
+func load_package(source: Variant, node: Node = null, options: Dictionary = {}) -> WasGoGame:
+	_last_load_error = {}
+	if not is_ready():
+		_load_failed("EngineShutDown", 7, "WasGo is not ready: " + _load_error)
+		return null
+	var bytes := PackedByteArray()
+	var game_name := str(options.get("name", "game"))
+	if source is PackedByteArray:
+		bytes = source
+	elif source is String:
+		bytes = FileAccess.get_file_as_bytes(source)
+		if bytes.is_empty():
+			_load_failed("LoadError", 2, "cannot read %s (%s)" % [source, error_string(FileAccess.get_open_error())])
+			return null
+		if not options.has("name"):
+			game_name = source.get_file()
+	else:
+		_load_failed("LoadError", 2, "load_package takes a path (String) or bytes (PackedByteArray)")
+		return null
+	var node_id := str(node.get_instance_id()) if node != null else ""
+	var r = JSON.parse_string(str(_godot.loadPackage(Marshalls.raw_to_base64(bytes), game_name, node_id,
+		node.get_class() if node != null else "", int(options.get("level", 0)))))
+	if not (r is Dictionary) or not r.get("ok", false):
+		_load_failed(str(r.get("code", "WasGoError")) if r is Dictionary else "WasGoError", 1, str(r.get("message", "")) if r is Dictionary else "no answer")
+		return null
+	var game := WasGoGame.new()
+	game.name = game_name
+	game._engine = self
+	game._id = int(r["id"])
+	_games[game._id] = weakref(game)
+	return game
+
+
+func _forget_game(id: int) -> void:
+	_games.erase(id)
 
 
 ## Why the last load_mod() returned null: { code, errno, message } ({} after a success).
@@ -220,6 +264,12 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 		"plan": _op_plan(box, args[2], args[3])
 		"utility": _op_utility(box, args)
 		"notify": _op_notify(box, args)
+		"game_event":
+			box["s"] = "ok"
+			var ref = _games.get(args[2])
+			var game = ref.get_ref() if ref != null else null
+			if game != null:
+				game._event(args[3], int(args[4]), str(args[5]), int(args[6]))
 		"status": _op_status(box, args[2], args[3])
 		"singleton": _op_singleton(box, args[2])
 		"construct": _op_construct(box, args[2], args[3])
@@ -470,24 +520,35 @@ func _op_utility(box: Dictionary, a: Array) -> void:
 	var args = _decode_args(a[4], box, false)
 	if args == null:
 		return
-	var key := "%s/%d" % [a[3], args.size()]
-	var e: Expression = _expressions.get(key)
+	var e := _expression(a[3], args.size(), box)
 	if e == null:
-		e = Expression.new()
-		var names := PackedStringArray()
-		for i in args.size():
-			names.append("a%d" % i)
-		if e.parse("%s(%s)" % [a[3], ", ".join(names)], names) != OK:
-			box["m"] = e.get_error_text()
-			box["s"] = "godot"
-			return
-		_expressions[key] = e
+		return
 	var r = e.execute(args, null, false)
 	if e.has_execute_failed():
 		box["m"] = e.get_error_text()
 		box["s"] = "godot"
 		return
 	_answer(box, a[2], r)
+
+
+## A cached Expression calling `callee` (a @GlobalScope function, or Class.static_method) with
+## `argc` inputs a0, a1, ...; null (and box filled) when it does not parse. TypeScript checked
+## the names (identifiers only) and the policy before.
+func _expression(callee: String, argc: int, box: Dictionary) -> Expression:
+	var key := "%s/%d" % [callee, argc]
+	var e: Expression = _expressions.get(key)
+	if e != null:
+		return e
+	e = Expression.new()
+	var names := PackedStringArray()
+	for i in argc:
+		names.append("a%d" % i)
+	if e.parse("%s(%s)" % [callee, ", ".join(names)], names) != OK:
+		box["m"] = e.get_error_text()
+		box["s"] = "godot"
+		return null
+	_expressions[key] = e
+	return e
 
 
 func _op_notify(box: Dictionary, a: Array) -> void:

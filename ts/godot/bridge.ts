@@ -117,8 +117,10 @@ export interface GodotBridge {
   /** The instance is gone: drop its references and free the nodes it constructed but never added to a tree. */
   dispose(instance: number): void;
 
-  /** Tells the game script about a mod (WasGoMod signals): printed, errored, finished, fuel. */
+  /** Tells the game script about a mod (WasGoMod signals): printed, errored, finished. */
   notify(instance: number, event: ModEvent): void;
+  /** Tells the game script about an ANT.zip game (WasGoGame signals). */
+  notifyGame(game: number, event: GameEvent): void;
 
   print(text: string): void;
   printError(text: string): void;
@@ -133,3 +135,9 @@ export type ModEvent =
   | { kind: 'printed'; text: string; /** from print_error / push_error */ error: boolean }
   | { kind: 'errored'; code: number; message: string; levelNeeded: number | null }
   | { kind: 'finished'; status: number };
+
+/** What the game script hears about an ANT.zip game (load_package). */
+export type GameEvent =
+  | { kind: 'loaded'; coreResult: number; /** JSON: phase and modules */ detail: string }
+  | { kind: 'printed'; text: string; error: boolean }
+  | { kind: 'errored'; code: number; message: string; levelNeeded: number | null };

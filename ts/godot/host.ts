@@ -12,7 +12,8 @@ import type { HostCallContext } from '../table/host-function';
 import type { MainRun } from '../isolate/run';
 import { workerUnavailableReason } from '../isolate/worker';
 import { ClassCache, godotFunctions, type GodotApiHost, type GodotApiStats, type GodotPolicy, type ModState } from './api';
-import type { GodotBridge, ModEvent, ObjectId } from './bridge';
+import type { GameEvent, GodotBridge, ModEvent, ObjectId } from './bridge';
+import { loadGame, type AntGame } from '../ant/runtime';
 import { levelNeededOf } from './errors';
 import { HandleSpace } from './handles';
 import { godotPlatform, type WriteConfirmer } from './platform';
@@ -34,6 +35,10 @@ export class GodotHost implements GodotApiHost {
   private readonly handles = new HandleSpace();
   private readonly mods = new Map<number, ModState & { instanceRef: WasGoInstance; run?: MainRun | undefined }>();
   private readonly classes: ClassCache;
+  /** ANT.zip games: game id → the game once loaded; module instances → their game. */
+  private readonly games = new Map<number, { game?: AntGame | undefined; disposed: boolean }>();
+  private readonly gameOf = new Map<number, number>();
+  private nextGame = 1;
   private unsubscribe: (() => void)[] = [];
 
   constructor(readonly bridge: GodotBridge, readonly policy: GodotPolicy, private readonly confirmer?: WriteConfirmer) {
@@ -53,6 +58,19 @@ export class GodotHost implements GodotApiHost {
       this.engine.on('guest-error', (e) => this.tell(e.instance, { kind: 'printed', text: e.text, error: true })),
       this.engine.on('error', (e) => this.tell(e.instance, { kind: 'errored', code: e.error.errno, message: e.error.describe(), levelNeeded: levelNeededOf(e.error) })),
     ];
+  }
+
+  /** Godot is going away: dispose everything without calling into it any more. */
+  detach(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe = [];
+    for (const id of [...this.games.keys()]) this.disposeGame(id);
+    for (const [id, m] of [...this.mods]) {
+      this.mods.delete(id);
+      this.handles.close(id);
+      m.run?.kill();
+      m.instanceRef.dispose();
+    }
   }
 
   mod(instance: number): ModState | undefined {
@@ -127,12 +145,75 @@ export class GodotHost implements GodotApiHost {
     return 'inline';
   }
 
+  /**
+   * Loads an ANT.zip game (docs/ant-packages.md): reading and verifying the package is
+   * asynchronous, so this returns the game's id at once and `loaded` (or `errored`) follows.
+   * With `node`, every module of the game may use the `godot` module with that node as its
+   * handle 1 (same rules as a mod).
+   */
+  loadPackage(bytes: Uint8Array, options: ModOptions & { node?: { id: ObjectId; className: string } | undefined }): number {
+    const id = this.nextGame++;
+    const entry: { game?: AntGame | undefined; disposed: boolean } = { disposed: false };
+    this.games.set(id, entry);
+    const level = options.level ?? this.engine.settings.level;
+    const chain = options.node ? this.classes.chain(options.node.className) : [];
+    loadGame(bytes, {
+      name: options.name, level,
+      onEvent: (e) => {
+        if (e.type !== 'loaded') return;
+        const inst = e.module.instance;
+        this.gameOf.set(inst.id, id);
+        if (options.node && chain.includes('Node')) {
+          const handles = this.handles.open(inst.id, options.node.id, chain);
+          this.mods.set(inst.id, { instance: inst.id, name: inst.name, level, handles, modNode: options.node.id, instanceRef: inst });
+        }
+      },
+    }).then(
+      (game) => {
+        if (entry.disposed) return game.dispose();
+        entry.game = game;
+        const modules = game.modules.map((m) => ({ id: m.id, path: m.path, role: m.role }));
+        this.tellGame(id, { kind: 'loaded', coreResult: game.coreResult ?? 0, detail: JSON.stringify({ phase: game.phase, modules }) });
+      },
+      (e: unknown) => {
+        const err = e instanceof WasGoError ? e : new HostError(String((e as Error)?.message ?? e));
+        this.tellGame(id, { kind: 'errored', code: err.errno, message: err.describe(), levelNeeded: levelNeededOf(err) });
+      },
+    );
+    return id;
+  }
+
+  game(id: number): AntGame {
+    const g = this.games.get(id)?.game;
+    if (!g) throw new HostError(`ANT game ${id} is not loaded (yet, or any more)`);
+    return g;
+  }
+
+  disposeGame(id: number): void {
+    const entry = this.games.get(id);
+    if (!entry) return;
+    entry.disposed = true;
+    this.games.delete(id);
+    if (entry.game) {
+      for (const m of entry.game.modules) this.forgetInstance(m.instance.id);
+      entry.game.dispose();
+    }
+  }
+
   /** Stops a running main (worker mode) and disposes the instance. */
   kill(id: number): void {
     const m = this.mods.get(id);
     if (!m) return;
     m.run?.kill();
     this.dispose(id);
+  }
+
+  private forgetInstance(id: number): void {
+    this.gameOf.delete(id);
+    if (this.mods.delete(id)) {
+      this.handles.close(id);
+      this.bridge.dispose(id);
+    }
   }
 
   dispose(id: number): void {
@@ -147,7 +228,21 @@ export class GodotHost implements GodotApiHost {
     }
   }
 
+  private tellGame(game: number, e: GameEvent): void {
+    if (!this.games.has(game)) return;
+    try {
+      this.bridge.notifyGame(game, e);
+    } catch (err) {
+      if (!(err instanceof WasGoError)) throw err;
+    }
+  }
+
   private tell(instance: number, e: ModEvent): void {
+    const game = this.gameOf.get(instance);
+    if (game !== undefined) {
+      if (e.kind !== 'finished') this.tellGame(game, e);
+      return;
+    }
     if (!this.mods.has(instance)) return;
     try {
       this.bridge.notify(instance, e);

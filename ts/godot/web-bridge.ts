@@ -14,7 +14,7 @@
  * `pathArg` and `handleFor`, which land in `checks` below.
  */
 import { GodotError } from '../engine/errors';
-import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, CallRequest, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
+import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, CallRequest, GameEvent, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
 import { fromBase64, toBase64 } from './variant';
 
 /** The GDScript callable as JS sees it. */
@@ -34,6 +34,12 @@ export class WebBridge implements GodotBridge {
   private readonly answers: Box[] = [];
   /** Bridge operations performed (each a JS → GDScript callback). */
   ops = 0;
+  /** Once closed (Godot quit, or another attach), the callback is never called again. */
+  private closed = false;
+
+  close(): void {
+    this.closed = true;
+  }
 
   constructor(private readonly callback: GodotCallback) {}
 
@@ -149,6 +155,14 @@ export class WebBridge implements GodotBridge {
     }
   }
 
+  notifyGame(game: number, e: GameEvent): void {
+    switch (e.kind) {
+      case 'loaded': this.op('game_event', game, e.kind, e.coreResult, e.detail, 0); break;
+      case 'printed': this.op('game_event', game, e.kind, e.error ? 1 : 0, e.text, 0); break;
+      case 'errored': this.op('game_event', game, e.kind, e.code, e.message, e.levelNeeded ?? 0); break;
+    }
+  }
+
   print(text: string): void {
     this.op('print', text);
   }
@@ -187,6 +201,7 @@ export class WebBridge implements GodotBridge {
   // --- plumbing
 
   private op(name: string, ...args: unknown[]): Box {
+    if (this.closed) throw new GodotError(`bridge operation ${name}: Godot is gone (the bridge was detached)`);
     const box: Box = {};
     this.ops++;
     this.answers.push(box);

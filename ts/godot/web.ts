@@ -48,6 +48,7 @@ function wasmValue(v: WasmValue | undefined): string | null {
 /** Attaches Godot: `callback` executes bridge operations; settings are read_settings() as JSON. */
 export function attach(callback: GodotCallback, settingsJson: string): string {
   return answer(() => {
+    detach();
     bridge = new WebBridge(callback);
     const b = bridge;
     confirmer = new WriteConfirmer((request, mod, path, bytes) => b.confirm(request, mod, path, bytes));
@@ -56,6 +57,21 @@ export function attach(callback: GodotCallback, settingsJson: string): string {
     host.attach(settings);
     return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined } };
   });
+}
+
+/**
+ * Godot is quitting (or attaching again): never call the old callback again — a pending
+ * worker or package load finishing later would call into a Godot instance that is gone.
+ */
+export function detach(): void {
+  bridge?.close();
+  try {
+    host?.detach();
+  } finally {
+    host = undefined;
+    bridge = undefined;
+    confirmer = undefined;
+  }
 }
 
 /** Compiles and instantiates a mod synchronously; `{ ok, id }`. */
@@ -84,6 +100,40 @@ export function call(id: number, name: string, argsJson: string, fuel: number): 
 /** Runs main (worker when available, else inline); `finished` comes as a notify event. */
 export function start(id: number, argsJson: string, preferWorker: boolean): string {
   return answer(() => ({ mode: attached().start(id, JSON.parse(argsJson || '[]') as string[], Boolean(preferWorker)) }));
+}
+
+/** Starts loading an ANT.zip (asynchronous: `loaded` or `errored` follows as a game event); `{ ok, id }`. */
+export function loadPackage(base64: string, name: string, nodeId: string, nodeClass: string, level: number): string {
+  return answer(() => ({
+    id: attached().loadPackage(fromBase64(base64), {
+      name, level: level >= 1 && level <= 3 ? (level as SafetyLevel) : undefined,
+      node: nodeId ? { id: nodeId, className: nodeClass } : undefined,
+    }),
+  }));
+}
+
+/** Calls an export of one module of a loaded game (Game Phase only); `{ ok, value, type }`. */
+export function callGame(game: number, moduleId: number, name: string, argsJson: string): string {
+  return answer(() => {
+    const g = attached().game(game);
+    const m = g.module(moduleId);
+    const type = m?.instance.info.exports.find((e) => e.name === name)?.type;
+    const raw = JSON.parse(argsJson || '[]') as unknown[];
+    const args = raw.map((a, i) => (type?.params[i] === 'i64' ? BigInt(a as string | number) : Number(a)));
+    return { value: wasmValue(g.call(moduleId, name, args)), type: type?.results[0] ?? null };
+  });
+}
+
+export function gamePhase(game: number): string {
+  try {
+    return attached().game(game).phase;
+  } catch {
+    return 'unloaded';
+  }
+}
+
+export function disposeGame(game: number): void {
+  host?.disposeGame(game);
 }
 
 export function kill(id: number): void {

@@ -21,13 +21,17 @@ static func fresh_node(host: Node) -> Node2D:
 ## Loads `path` on a fresh node and records its signals: { mod, node, errors: [[code, msg]], printed: [], finished: [] }.
 static func load_mod(host: Node, path: String, options: Dictionary = {}) -> Dictionary:
 	var n := fresh_node(host)
-	var rec := {"node": n, "errors": [], "printed": [], "finished": []}
+	# The lambdas capture the lists, not `rec` (which holds the mod): no reference cycle.
+	var errors := []
+	var printed := []
+	var finished := []
+	var rec := {"node": n, "errors": errors, "printed": printed, "finished": finished}
 	var mod = WasGoEngine.load_mod(path, n, options)
 	rec["mod"] = mod
 	if mod != null:
-		mod.errored.connect(func(code: int, msg: String) -> void: rec["errors"].append([code, msg]))
-		mod.printed.connect(func(text: String) -> void: rec["printed"].append(text))
-		mod.finished.connect(func(status: int) -> void: rec["finished"].append(status))
+		mod.errored.connect(func(code: int, msg: String) -> void: errors.append([code, msg]))
+		mod.printed.connect(func(text: String) -> void: printed.append(text))
+		mod.finished.connect(func(status: int) -> void: finished.append(status))
 	return rec
 
 
