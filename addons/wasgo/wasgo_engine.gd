@@ -531,7 +531,7 @@ func _op_utility(box: Dictionary, a: Array) -> void:
 	_answer(box, a[2], r)
 
 
-## A cached Expression calling `callee` (a @GlobalScope function, or Class.static_method) with
+## A cached Expression calling `callee` (a @GlobalScope function) with
 ## `argc` inputs a0, a1, ...; null (and box filled) when it does not parse. TypeScript checked
 ## the names (identifiers only) and the policy before.
 func _expression(callee: String, argc: int, box: Dictionary) -> Expression:
