@@ -14,7 +14,7 @@ import { checkGameShape } from '../ant/runtime-validate';
 import { describeAntResult } from '../ant/spec-codes';
 import { validatePackage } from '../ant/validate';
 import { readZip } from '../ant/zip';
-import { intOption, parse, UsageError } from './args';
+import { intOption, parse, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
 
 const EXIT_FAILED = 125;
 
@@ -33,16 +33,10 @@ const TRUST_OPTIONS = {
 } as const;
 
 const ANT_RUN_OPTIONS = {
+  ...SANDBOX_OPTIONS,
   ...TRUST_OPTIONS,
-  strict: { type: 'boolean' },
-  'file-dir': { type: 'string' },
-  'allow-writes': { type: 'boolean' },
-  'allow-url': { type: 'string', multiple: true },
-  seed: { type: 'string' },
-  fuel: { type: 'string' },
   frames: { type: 'string' },
   trace: { type: 'boolean' },
-  verbose: { type: 'boolean' },
 } as const;
 
 interface TrustValues {
@@ -78,20 +72,10 @@ export async function runAntCommand(argv: string[]): Promise<number> {
   const { values, positionals, passthrough } = parse(argv, ANT_RUN_OPTIONS);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('usage: wasgo run <file.ant.zip> [--level 1|2|3] [--frames N] [--trace] [--allow-unsigned | --require-signature] [--trust KEY]... [-- args...]');
-  const level = (intOption(values.level, 'level', 1, 3) ?? 1) as SafetyLevel;
+  const sandbox = sandboxSettings(values);
   const frames = intOption(values.frames, 'frames', 0, 1_000_000) ?? 3;
-  const trust = await trustFrom(values, level);
-  const engine = WasGoEngine.get().init({
-    level,
-    strictImports: values.strict ?? false,
-    ...(values['file-dir'] ? { fileDir: values['file-dir'] } : {}),
-    confirmWrite: () => values['allow-writes'] === true,
-    networkAllowlist: values['allow-url'] ?? [],
-    randomSeed: intOption(values.seed, 'seed', 0, 2 ** 32 - 1),
-    fuelPerCall: intOption(values.fuel, 'fuel', 0, Number.MAX_SAFE_INTEGER),
-    memoryMb: intOption(values['memory-mb'], 'memory-mb', 1, 65536),
-    ...trust,
-  });
+  const trust = await trustFrom(values, sandbox.level);
+  const engine = WasGoEngine.get().init({ ...sandbox, ...trust });
   engine.on('print', (e) => process.stdout.write(`${e.text}\n`));
   engine.on('guest-error', (e) => process.stderr.write(`${e.mod}: error: ${e.text}\n`));
   if (values.trace) engine.on('error', (e) => process.stderr.write(`ant: ${e.error.describe()}\n`));

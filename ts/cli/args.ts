@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { SafetyLevel, WasGoSettings } from '../engine/settings';
 
 export class UsageError extends Error {}
 
@@ -20,4 +21,42 @@ export function intOption(value: string | undefined, name: string, min: number, 
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new UsageError(`--${name} must be an integer in [${min}, ${max}], got ${value}`);
   return n;
+}
+
+/** The flags every `wasgo run` shares: what the mod may do and how much. */
+export const SANDBOX_OPTIONS = {
+  level: { type: 'string' },
+  strict: { type: 'boolean' },
+  'file-dir': { type: 'string' },
+  'allow-writes': { type: 'boolean' },
+  'allow-url': { type: 'string', multiple: true },
+  seed: { type: 'string' },
+  fuel: { type: 'string' },
+  'memory-mb': { type: 'string' },
+  verbose: { type: 'boolean' },
+} as const;
+
+export interface SandboxValues {
+  level?: string | undefined;
+  strict?: boolean | undefined;
+  'file-dir'?: string | undefined;
+  'allow-writes'?: boolean | undefined;
+  'allow-url'?: string[] | undefined;
+  seed?: string | undefined;
+  fuel?: string | undefined;
+  'memory-mb'?: string | undefined;
+}
+
+/** Engine settings from the sandbox flags (unset flags keep the engine defaults). */
+export function sandboxSettings(values: SandboxValues): Partial<WasGoSettings> & { level: SafetyLevel } {
+  return {
+    level: (intOption(values.level, 'level', 1, 3) ?? 1) as SafetyLevel,
+    strictImports: values.strict ?? false,
+    ...(values['file-dir'] ? { fileDir: values['file-dir'] } : {}),
+    confirmWrite: () => values['allow-writes'] === true,
+    networkAllowlist: values['allow-url'] ?? [],
+    randomSeed: intOption(values.seed, 'seed', 0, 2 ** 32 - 1),
+    fuelPerCall: intOption(values.fuel, 'fuel', 0, Number.MAX_SAFE_INTEGER),
+    memoryMb: intOption(values['memory-mb'], 'memory-mb', 1, 65536),
+  };
 }
