@@ -3,7 +3,7 @@
 extends Node
 
 const T = preload("res://wasgo_test/t.gd")
-const Mods = preload("res://mods.gd")
+const Mods = preload("res://wasgo_test/mods.gd")
 
 const POLICY_DENIED := 71
 const HANDLE_ERROR := 72

@@ -2,7 +2,7 @@
 extends Node
 
 const T = preload("res://wasgo_test/t.gd")
-const Mods = preload("res://mods.gd")
+const Mods = preload("res://wasgo_test/mods.gd")
 
 
 func _ready() -> void:

@@ -1,4 +1,4 @@
-## Helpers shared by the mod-* test projects: fresh nodes, a mod with its signals recorded.
+## Helpers shared by the mod-* test projects (packed into every project): fresh nodes, a mod with its signals recorded.
 extends RefCounted
 
 const MOVER := "res://mods/mover.wasm"
