@@ -102,3 +102,26 @@ describe('host calls are metered by the bytes they move', () => {
     expect(printed.length).toBe(3);
   });
 });
+
+describe('bulk memory operations are charged by length', () => {
+  const FILLER = (calls: boolean) => `(module (memory (export "memory") 64)
+    ${calls ? '(func $nop)' : ''}
+    (func (export "fill") (param $n i32) (param $len i32) (result i32)
+      (loop $l ${calls ? '(call $nop)' : ''}
+        (memory.fill (i32.const 0) (i32.const 7) (local.get $len))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l (local.get $n)))
+      (i32.load8_u (i32.const 100))))`;
+
+  for (const calls of [false, true]) {
+    it(`a loop of 4 MiB fills runs out of fuel long before it would without length charges (${calls ? 'global' : 'local'} counter)`, async () => {
+      const { engine } = freshEngine({ fuelPerCall: 10_000_000 });
+      const i = await engine.loadMod(await wat(FILLER(calls)));
+      expect(i.call('fill', [3, 4 << 20])).toBe(7); // results unchanged
+      const three = i.lastCallFuel;
+      expect(three).toBeGreaterThanOrEqual(3 * ((4 << 20) >> 4));
+      const err = thrown(() => i.call('fill', [1_000_000, 4 << 20]));
+      expect(err).toBeInstanceOf(OutOfFuel);
+    });
+  }
+});

@@ -1,5 +1,5 @@
 import { Reader } from './bytes';
-import { Opcode, readInstruction } from './instructions';
+import { Opcode, prefixed, readInstruction } from './instructions';
 
 /**
  * Where one function body must charge fuel, found in a single pass over its instructions.
@@ -32,7 +32,15 @@ export interface FuelPlan {
   charges: Charge[];
   /** Local mode: positions (before an instruction) where the local is written back. */
   writeBacks: number[];
+  /**
+   * Positions of bulk memory/table operations (fill, copy, init): their work grows with the
+   * length operand, so each is charged that length at run time, not one unit.
+   */
+  bulk: number[];
 }
+
+/** memory.init, memory.copy, memory.fill, table.init, table.copy, table.fill: length is the top operand. */
+const BULK = new Set([8, 10, 11, 12, 14, 17].map((sub) => prefixed(0xfc, sub)));
 
 /** One open block. `else`/`catch` start a new arm: a fresh Frame in the same place. */
 interface Frame {
@@ -61,6 +69,7 @@ export function planFuel(r: Reader, codeStart: number): FuelPlan {
   const loops: Region[] = [];
   const frames: Frame[] = [{ region: entry, armStart: 0 }];
   const exits: number[] = [];
+  const bulk: number[] = [];
   let calls = false;
   while (frames.length > 0) {
     if (r.done()) r.fail('function body ends inside a block');
@@ -87,19 +96,21 @@ export function planFuel(r: Reader, codeStart: number): FuelPlan {
       exits.push(start);
     } else if (op === Opcode.br || op === Opcode.brIf || op === Opcode.brTable) {
       if (branchLabels(r, start + codeStart).some((l) => l === frames.length - 1)) exits.push(start);
+    } else if (BULK.has(op)) {
+      bulk.push(start);
     }
   }
   if (!r.done()) r.fail('instructions after the end of the function body');
 
   const loopCharges = loops.map((l) => l.charge);
-  if (!calls && loops.length > 0) return { mode: 'local', charges: [entry.charge, ...loopCharges], writeBacks: exits };
+  if (!calls && loops.length > 0) return { mode: 'local', charges: [entry.charge, ...loopCharges], writeBacks: exits, bulk };
   const charges = loopCharges;
   if (entry.callPath) {
     const arm = entry.callPath[entry.callPath.length - 1];
     entry.charge.at = arm ? arm.armStart : 0;
     charges.push(entry.charge);
   }
-  return { mode: 'global', charges: charges.sort((a, b) => a.at - b.at), writeBacks: [] };
+  return { mode: 'global', charges: charges.sort((a, b) => a.at - b.at), writeBacks: [], bulk };
 }
 
 /** Narrows the region's call path to the frames it shares with this call's. */

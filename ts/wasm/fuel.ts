@@ -26,7 +26,8 @@ import { putSection, writeSections } from './sections';
  *
  * Cost model: one unit per instruction, charged per loop iteration for the loop's body (both arms
  * of an `if` counted: a deterministic upper bound) and per call path for code outside loops.
- * Bulk memory operations count as one (their work is bounded by the capped memory size).
+ * Bulk operations (memory/table fill, copy, init) are also charged their length at run time:
+ * one unit per 16 bytes or elements, so a loop of big fills cannot do unbounded work.
  */
 
 export const FUEL_EXPORT = '__wasgo_fuel';
@@ -64,14 +65,19 @@ function meterBody(m: WasmModule, index: number, fuelGlobal: number): FunctionBo
   const body = m.code[index]!;
   const r = new Reader(m.bytes, m.name, body.codeOffset, body.codeOffset + body.code.length);
   const plan = planFuel(r, body.codeOffset);
-  const snippet = new FuelSnippets(fuelGlobal, localCount(m, index, body));
-  const insertions: Insertion[] = plan.mode === 'global'
-    ? plan.charges.map((c) => ({ at: c.at, code: snippet.chargeGlobal(c.cost) }))
-    : [
+  const locals = localCount(m, index, body);
+  const local = plan.mode === 'local';
+  // Added locals: the fuel counter (local mode), then a scratch i32 for bulk lengths.
+  const snippet = new FuelSnippets(fuelGlobal, locals, local ? locals + 1 : locals);
+  const insertions: Insertion[] = local
+    ? [
       { at: 0, code: snippet.loadAndCharge(plan.charges[0]!.cost) },
       ...plan.charges.slice(1).map((c) => ({ at: c.at, code: snippet.chargeLocal(c.cost) })),
       ...plan.writeBacks.map((at) => ({ at, code: snippet.writeBack() })),
-    ];
+    ]
+    : plan.charges.map((c) => ({ at: c.at, code: snippet.chargeGlobal(c.cost) }));
+  // Last at their position: the length must be the top operand right before the instruction.
+  insertions.push(...plan.bulk.map((at) => ({ at, code: snippet.chargeLength(local) })));
   // Stable: at one position a loop's charge comes before a write-back for the next instruction.
   insertions.sort((a, b) => a.at - b.at);
   const w = new Writer();
@@ -81,7 +87,8 @@ function meterBody(m: WasmModule, index: number, fuelGlobal: number): FunctionBo
     copied = ins.at;
   }
   w.bytes(body.code.subarray(copied));
-  const localsRaw = plan.mode === 'local' ? withFuelLocal(body) : body.localsRaw;
+  const added = [...(local ? [0x7e] : []), ...(plan.bulk.length ? [0x7f] : [])];
+  const localsRaw = added.length ? withLocals(body, added) : body.localsRaw;
   return { ...body, localsRaw, code: w.finish() };
 }
 
@@ -91,16 +98,36 @@ function localCount(m: WasmModule, index: number, body: FunctionBody): number {
   return body.locals.reduce((n, g) => n + g.count, params);
 }
 
-/** The body's local declarations plus one i64, keeping the original groups' bytes. */
-function withFuelLocal(body: FunctionBody): Uint8Array {
+/** The body's local declarations plus one local of each given type, keeping the original groups' bytes. */
+function withLocals(body: FunctionBody, types: number[]): Uint8Array {
   const r = new Reader(body.localsRaw, 'locals');
   const groups = r.uleb();
-  return new Writer().uleb(groups + 1).bytes(body.localsRaw.subarray(r.pos)).uleb(1).byte(0x7e).finish();
+  const w = new Writer().uleb(groups + types.length).bytes(body.localsRaw.subarray(r.pos));
+  for (const t of types) w.uleb(1).byte(t);
+  return w.finish();
 }
 
 /** The instruction sequences the pass inserts. */
 class FuelSnippets {
-  constructor(private readonly fuel: number, private readonly local: number) {}
+  constructor(private readonly fuel: number, private readonly local: number, private readonly scratch: number) {}
+
+  /**
+   * Before a bulk operation whose length n is the top operand: fuel -= n >> 4 (one unit per
+   * 16 bytes or elements), trapping like any charge. The operand stays on the stack.
+   */
+  chargeLength(localMode: boolean): Uint8Array {
+    const w = this.w().byte(Opcode.localTee).uleb(this.scratch);
+    if (localMode) w.byte(Opcode.localGet).uleb(this.local);
+    else w.byte(Opcode.globalGet).uleb(this.fuel);
+    w.byte(Opcode.localGet).uleb(this.scratch).byte(Opcode.i64ExtendI32U).byte(Opcode.i64Const).sleb(4).byte(Opcode.i64ShrU).byte(Opcode.i64Sub);
+    if (localMode) {
+      return w.byte(Opcode.localTee).uleb(this.local).byte(Opcode.i64Const).sleb(0).byte(Opcode.i64LtS)
+        .byte(Opcode.if).byte(0x40).bytes(this.writeBack()).byte(Opcode.unreachable).byte(Opcode.end).finish();
+    }
+    return w.byte(Opcode.globalSet).uleb(this.fuel)
+      .byte(Opcode.globalGet).uleb(this.fuel).byte(Opcode.i64Const).sleb(0).byte(Opcode.i64LtS)
+      .byte(Opcode.if).byte(0x40).byte(Opcode.unreachable).byte(Opcode.end).finish();
+  }
 
   /** fuel -= cost; if (fuel < 0) unreachable */
   chargeGlobal(cost: number): Uint8Array {

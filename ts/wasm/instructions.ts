@@ -31,6 +31,8 @@ export const Opcode = {
   i64Const: 0x42,
   i64LtS: 0x53,
   i64Sub: 0x7d,
+  i64ShrU: 0x88,
+  i64ExtendI32U: 0xad,
 } as const;
 
 /** Code for a prefixed instruction: prefix in the high bits, sub-opcode in the low 16. */
