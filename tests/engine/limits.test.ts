@@ -125,3 +125,33 @@ describe('bulk memory operations are charged by length', () => {
     });
   }
 });
+
+describe('host functions declare what a call costs', () => {
+  const LOOP = `(module (import "game" "expensive" (func $e)) (func (export "main") (loop $l (call $e) (br $l))))`;
+  const register = (engine: ReturnType<typeof freshEngine>['engine'], calls: { n: number }) =>
+    engine.register({ module: 'game', name: 'expensive', params: [], result: 'void', level: 1, kind: 'core', cost: 1_000_000, implementation: () => { calls.n++; } });
+
+  it('inline: a loop over an expensive host function runs out of fuel after budget / cost calls', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 10_000_000 });
+    const calls = { n: 0 };
+    register(engine, calls);
+    const i = await engine.loadMod(await wat(LOOP));
+    expect(thrown(() => i.runMain())).toBeInstanceOf(OutOfFuel);
+    expect(calls.n).toBeGreaterThanOrEqual(9);
+    expect(calls.n).toBeLessThanOrEqual(10);
+  });
+
+  it('worker: the same cost is charged in the worker', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 10_000_000 });
+    const calls = { n: 0 };
+    register(engine, calls);
+    const i = await engine.loadMod(await wat(LOOP));
+    await expect(i.start([], { fuel: 10_000_000, timeoutMs: 10_000 }).result).rejects.toBeInstanceOf(OutOfFuel);
+    expect(calls.n).toBeLessThanOrEqual(10);
+  });
+
+  it('registration refuses a negative or fractional cost', () => {
+    const { engine } = freshEngine();
+    expect(() => engine.register({ module: 'game', name: 'x', params: [], result: 'void', level: 1, kind: 'core', cost: -1, implementation: () => undefined })).toThrow(/cost/);
+  });
+});

@@ -6,8 +6,8 @@ import { classify } from './traps';
 import { platform } from '../platform/platform';
 import { builtins } from '../table/builtins';
 import { FunctionTable } from '../table/function-table';
-import type { GuestAccess, HostCallContext, HostFunctionSpec } from '../table/host-function';
-import { link, type Linked } from '../table/linker';
+import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
+import { link, type Binding, type Linked } from '../table/linker';
 import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
 import type { ModuleInfo } from '../wasm/info';
@@ -197,7 +197,7 @@ export class WasGoEngine {
     const level = options.level ?? this.settingsValue.level;
     const table = options.imports?.length ? this.tableWith(options.imports) : this.tableValue;
     const fault: { error?: WasGoError | undefined } = {};
-    const binding: { guest?: GuestAccess | undefined } = {};
+    const binding: Binding = {};
     const linked: Linked = link(compiled.info, {
       table, level, moduleName: compiled.name, instanceId: id,
       memoryMb: this.settingsValue.memoryMb, strictImports: this.settingsValue.strictImports, binding,

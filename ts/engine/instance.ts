@@ -2,8 +2,8 @@ import { EntryNotFound, GuestMemoryError, InstanceFailed, type WasGoError } from
 import type { SafetyLevel } from './settings';
 import { classify } from './traps';
 import { GuestMemory } from '../guest/memory';
-import type { ImportLink } from '../table/linker';
-import type { GuestAccess, HostFunctionSpec } from '../table/host-function';
+import { bindInstance, type Binding, type ImportLink } from '../table/linker';
+import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
@@ -33,7 +33,7 @@ export interface InstanceParts {
   instance: WebAssembly.Instance;
   info: ModuleInfo;
   links: ImportLink[];
-  binding: { guest?: GuestAccess | undefined };
+  binding: Binding;
   importedMemory?: WebAssembly.Memory | undefined;
   fuelPerCall: number;
   /** Fault recorded by a host function or stub during the current call (sticky). */
@@ -73,8 +73,7 @@ export class WasGoInstance {
     this.exportsObj = parts.instance.exports;
     const fuel = this.exportsObj[FUEL_GLOBAL];
     this.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;
-    const memory = Object.values(this.exportsObj).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined ?? parts.importedMemory;
-    parts.binding.guest = memory ? { memory: new GuestMemory(memory, parts.name), exports: this.exportsObj } : undefined;
+    bindInstance(parts.binding, this.exportsObj, parts.importedMemory, parts.name);
   }
 
   get state(): InstanceState {
@@ -202,6 +201,7 @@ export class WasGoInstance {
     this.stateValue = 'disposed';
     this.worker?.kill();
     this.parts.binding.guest = undefined;
+    this.parts.binding.fuel = undefined;
     this.parts.onDispose();
   }
 

@@ -48,6 +48,8 @@ export interface FunctionDescriptor {
   level: SafetyLevel;
   kind: 'core' | 'wrapper';
   inlineOnly: boolean;
+  /** Fuel per call, charged in the worker like inline (see HostFunctionSpec.cost). */
+  cost: number;
 }
 
 /** How the main thread learns that a request is waiting when it is not spinning. */

@@ -115,7 +115,7 @@ class WorkerRun implements MainRun {
       this.timer = setTimeout(() => this.stop(new Timeout(`main did not finish within ${t.timeoutMs} ms`, this.place)), t.timeoutMs);
     }
     const functions: FunctionDescriptor[] = t.functions.map((f) => ({
-      module: f.module, name: f.name, params: [...f.params], result: f.result, level: f.level, kind: f.kind, inlineOnly: f.inlineOnly === true,
+      module: f.module, name: f.name, params: [...f.params], result: f.result, level: f.level, kind: f.kind, inlineOnly: f.inlineOnly === true, cost: f.cost ?? 0,
     }));
     spawnWorker({
       message: (m) => this.message(m),

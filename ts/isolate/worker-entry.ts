@@ -9,8 +9,8 @@ import { EntryNotFound, GuestMemoryError, HostError, InstantiateError, WasGoErro
 import { classify, guestFrames } from '../engine/traps';
 import { GuestMemory } from '../guest/memory';
 import { FunctionTable } from '../table/function-table';
-import type { GuestAccess, HostCallContext, OutBuffer } from '../table/host-function';
-import { link } from '../table/linker';
+import type { HostCallContext, OutBuffer } from '../table/host-function';
+import { bindInstance, link, type Binding } from '../table/linker';
 import { GuestEnd } from './channel';
 import {
   K_CALL, K_FAULT, Reader, Writer, readResult, serializeError, writeArg,
@@ -54,7 +54,7 @@ function run(init: InitMessage, port: WorkerPort): void {
   try {
     const table = new FunctionTable();
     init.functions.forEach((f, index) => table.register({ ...f, implementation: forwarder(f, index, channel) }));
-    const binding: { guest?: GuestAccess | undefined } = {};
+    const binding: Binding = {};
     const linked = link(init.info, {
       table, level: init.level, moduleName: init.name, instanceId: init.instance, memoryMb: init.memoryMb,
       strictImports: false, binding, fault, currentFault: () => undefined,
@@ -69,8 +69,7 @@ function run(init: InitMessage, port: WorkerPort): void {
     const exports = instance.exports;
     const f = exports[init.fuelGlobal];
     fuel = f instanceof WebAssembly.Global ? f : undefined;
-    const memory = Object.values(exports).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined ?? linked.memory;
-    binding.guest = memory ? { memory: new GuestMemory(memory, init.name), exports } : undefined;
+    bindInstance(binding, exports, linked.memory, init.name);
     port.post({ type: 'started' });
 
     const main = exports[init.entry.name] as (...a: number[]) => unknown;

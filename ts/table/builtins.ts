@@ -14,9 +14,9 @@ const clock = (): number => (globalThis.performance ?? Date).now();
 export function builtins(services: BuiltinServices): HostFunctionSpec[] {
   const core = { module: 'wasgo', level: 1, kind: 'core' } as const;
   return [
-    { ...core, name: 'print', params: ['string'], result: 'void', doc: 'Print a UTF-8 line to the game log.',
+    { ...core, name: 'print', params: ['string'], result: 'void', cost: 1000, doc: 'Print a UTF-8 line to the game log.',
       implementation: (ctx: HostCallContext, text: string) => services.print(ctx, text) },
-    { ...core, name: 'push_error', params: ['string'], result: 'void', doc: 'Report a non-fatal error to the game.',
+    { ...core, name: 'push_error', params: ['string'], result: 'void', cost: 1000, doc: 'Report a non-fatal error to the game.',
       implementation: (ctx: HostCallContext, text: string) => services.pushError(ctx, text) },
     { ...core, name: 'time_ms', params: [], result: 'f64', doc: 'Monotonic milliseconds since the host started.',
       implementation: () => clock() },

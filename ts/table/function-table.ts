@@ -2,7 +2,7 @@ import { RegistrationError } from '../engine/errors';
 import { LEVELS, type SafetyLevel } from '../engine/settings';
 import type { HostFunctionSpec, ParamKind, ResultKind } from './host-function';
 
-const PARAMS: readonly ParamKind[] = ['i32', 'i64', 'f32', 'f64', 'string', 'bytes', 'out', 'asstring'];
+const PARAMS: readonly ParamKind[] = ['i32', 'i64', 'f32', 'f64', 'string', 'bytes', 'out', 'asstring', 'iovecs', 'u32out', 'u64out', 'region'];
 const RESULTS: readonly ResultKind[] = ['void', 'i32', 'i64', 'f32', 'f64'];
 
 /** Import modules a guest may use as another name for these (naive C code imports from `env`). */
@@ -32,6 +32,7 @@ export class FunctionTable {
     if (spec.kind === 'wrapper' && spec.level < 2) throw new RegistrationError(`${key}: wrappers start at level 2`);
     for (const p of spec.params) if (!PARAMS.includes(p)) throw new RegistrationError(`${key}: unknown parameter kind ${String(p)}`);
     if (!RESULTS.includes(spec.result)) throw new RegistrationError(`${key}: unknown result kind ${String(spec.result)}`);
+    if (spec.cost !== undefined && !(Number.isInteger(spec.cost) && spec.cost >= 0)) throw new RegistrationError(`${key}: cost must be a non-negative integer`);
     if (typeof spec.implementation !== 'function') throw new RegistrationError(`${key}: implementation must be a function`);
     this.entries.set(key, Object.freeze({ ...spec, params: Object.freeze([...spec.params]) }));
   }

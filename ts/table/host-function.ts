@@ -10,14 +10,36 @@ import type { FuncType, ValType } from '../wasm/info';
  * - `bytes`:  (ptr, len) → a Uint8Array copy
  * - `out`:    (ptr, capacity) → an OutBuffer the implementation may fill
  * - `asstring`: one pointer to an AssemblyScript string (UTF-16, length before it); 0 → ''
+ * - `iovecs`: (ptr, count) of WASI iovecs ({buf: u32, len: u32} each) → the bytes of all
+ *   buffers gathered into one Uint8Array copy (at most MAX_IOVECS, in total at most the size of memory)
+ * - `u32out` / `u64out`: one pointer to a 4 / 8-byte little-endian result → a ValueOut;
+ *   the slot is checked before the call and written only if the implementation sets it
+ * - `region`: one pointer to a result whose size the host decides (WASI args_get) → a
+ *   GuestRegion; bounds-checked (and metered) when written, all or nothing
  */
-export type ParamKind = 'i32' | 'i64' | 'f32' | 'f64' | 'string' | 'bytes' | 'out' | 'asstring';
+export type ParamKind = 'i32' | 'i64' | 'f32' | 'f64' | 'string' | 'bytes' | 'out' | 'asstring' | 'iovecs' | 'u32out' | 'u64out' | 'region';
 export type ResultKind = 'void' | 'i32' | 'i64' | 'f32' | 'f64';
 
 export interface OutBuffer {
   readonly capacity: number;
   /** Copies min(data.length, capacity) bytes; returns how many were written. */
   write(data: Uint8Array): number;
+}
+
+/** A `u32out` / `u64out` parameter: where one result value goes (u32 values pass as numbers, u64 as bigint). */
+export interface ValueOut<T extends number | bigint = number | bigint> {
+  set(value: T): void;
+}
+
+/**
+ * A `region` parameter: a guest address the host writes a result of its own size to. The
+ * write is bounds-checked and metered when it happens (it fails the call with
+ * GuestMemoryError if the data does not fit; nothing is written then). At most one write.
+ */
+export interface GuestRegion {
+  /** The guest address (unsigned), e.g. to compute pointers into the region (argv). */
+  readonly address: number;
+  write(data: Uint8Array): void;
 }
 
 /** What the linker hands every call. */
@@ -54,6 +76,12 @@ export interface HostFunctionSpec {
   implementation: HostImplementation;
   /** Needs `ctx.guest` (direct memory/exports access), so it cannot run for a worker guest. */
   inlineOnly?: boolean;
+  /**
+   * Fuel charged per call for the host's own work, in wasm-instruction units (~1 ns each), on
+   * top of 1 unit per byte moved. Keeps fuel proportional to time when a guest loops over an
+   * expensive host function. Default 0.
+   */
+  cost?: number;
   /** One line for `wasgo inspect` and docs. */
   doc?: string;
 }
@@ -65,7 +93,7 @@ export function wasmType(spec: Pick<HostFunctionSpec, 'params' | 'result'>): Fun
   const params: ValType[] = [];
   for (const p of spec.params) {
     if (NUMERIC[p]) params.push(NUMERIC[p]!);
-    else if (p === 'asstring') params.push('i32');
+    else if (p === 'asstring' || p === 'u32out' || p === 'u64out' || p === 'region') params.push('i32');
     else params.push('i32', 'i32');
   }
   return { params, results: spec.result === 'void' ? [] : [spec.result] };

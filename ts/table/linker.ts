@@ -1,7 +1,7 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, OutOfFuel, WasGoError } from '../engine/errors';
 import { FUEL_EXPORT } from '../wasm/fuel';
 import type { SafetyLevel } from '../engine/settings';
-import type { GuestMemory } from '../guest/memory';
+import { GuestMemory } from '../guest/memory';
 import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
 import type { FunctionTable } from './function-table';
 import { signature, wasmType, type GuestAccess, type HostCallContext, type HostFunctionSpec } from './host-function';
@@ -30,8 +30,8 @@ export interface LinkOptions {
   instanceId: number;
   memoryMb: number;
   strictImports: boolean;
-  /** Filled in after instantiation: host functions read guest memory through it. */
-  binding: { guest?: GuestAccess | undefined };
+  /** Filled in after instantiation (`bindInstance`): host functions reach the guest through it. */
+  binding: Binding;
   /**
    * Records a fatal error for the instance (sticky: a guest that catches it with
    * exception handling still fails when the call returns) and returns it to throw.
@@ -39,6 +39,21 @@ export interface LinkOptions {
   fault(error: WasGoError): WasGoError;
   /** The instance's current sticky fault, if any: every later host call fails with it. */
   currentFault(): WasGoError | undefined;
+}
+
+/** What host functions need of their instance, known only once it exists. */
+export interface Binding {
+  guest?: GuestAccess | undefined;
+  /** The fuel counter of a metered module. */
+  fuel?: WebAssembly.Global | undefined;
+}
+
+/** Completes a binding once the instance exists: its memory (exported, else imported) and fuel counter. */
+export function bindInstance(binding: Binding, exports: WebAssembly.Exports, importedMemory: WebAssembly.Memory | undefined, moduleName: string): void {
+  const memory = (Object.values(exports).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? importedMemory;
+  binding.guest = memory ? { memory: new GuestMemory(memory, moduleName), exports } : undefined;
+  const fuel = exports[FUEL_EXPORT];
+  binding.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;
 }
 
 export interface Linked {
@@ -140,12 +155,12 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     return g.memory;
   };
   const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
-  const moves = movesBytes(spec);
+  const charged = (spec.cost ?? 0) > 0 || movesBytes(spec);
   return (...raw: unknown[]) => {
     const prior = o.currentFault();
     if (prior) throw prior;
     try {
-      if (moves) chargeBytes(spec, raw, o, fn);
+      if (charged) chargeCall(spec, raw, o, fn);
       const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => (spec.params[i] === 'out' ? memoryOut(a as OutSlot, memory) : a));
       const r = impl(ctx, ...args);
       if (r instanceof Promise) {
@@ -164,21 +179,22 @@ function movesBytes(spec: Readonly<HostFunctionSpec>): boolean {
 }
 
 /**
- * Host calls are metered by the bytes they move (1 fuel per byte of string, bytes and out
- * capacity), charged BEFORE anything is read: otherwise a loop of cheap calls passing huge
- * buffers would do unbounded host work for a few units of fuel. Unmetered modules pay nothing.
+ * Host calls are metered by the host work they cause: the function's `cost` plus 1 fuel per
+ * byte of string, bytes and out capacity, charged BEFORE anything is read: otherwise a loop of
+ * cheap calls passing huge buffers (or calling an expensive host function) would do unbounded
+ * host work for a few units of fuel. Unmetered modules pay nothing.
  */
-function chargeBytes(spec: Readonly<HostFunctionSpec>, raw: readonly unknown[], o: LinkOptions, fn: string): void {
-  const fuel = o.binding.guest?.exports[FUEL_EXPORT];
-  if (!(fuel instanceof WebAssembly.Global)) return;
+function chargeCall(spec: Readonly<HostFunctionSpec>, raw: readonly unknown[], o: LinkOptions, fn: string): void {
+  const fuel = o.binding.fuel;
+  if (!fuel) return;
   let bytes = 0;
   let i = 0;
   for (const p of spec.params) {
     if (p === 'string' || p === 'bytes' || p === 'out') { bytes += (raw[i + 1] as number) >>> 0; i += 2; } else i++;
   }
-  const left = (fuel.value as bigint) - BigInt(bytes);
+  const left = (fuel.value as bigint) - BigInt(bytes + (spec.cost ?? 0));
   fuel.value = left;
-  if (left < 0n) throw new OutOfFuel(`${fn}: moving ${bytes} bytes exceeds the fuel left for this call`);
+  if (left < 0n) throw new OutOfFuel(`${fn}: ${bytes ? `moving ${bytes} bytes` : 'the call'} exceeds the fuel left for this call`);
 }
 
 function asWasGoError(e: unknown, fn: string, o: LinkOptions): WasGoError {

@@ -22,7 +22,7 @@ export function wrappers(settings: () => WasGoSettings): HostFunctionSpec[] {
   const modPath = (ctx: HostCallContext, path: string): string =>
     joinPath(joinPath(settings().fileDir, modFolder(ctx.mod)), confinedPath(path));
   return [
-    { ...w, name: 'file_write', params: ['string', 'bytes'], result: 'i32',
+    { ...w, name: 'file_write', params: ['string', 'bytes'], result: 'i32', cost: 20_000,
       doc: "Write a file in the mod's own folder after confirmation; 0 = written, -1 = the user declined.",
       implementation: (ctx: HostCallContext, path: string, data: Uint8Array) => {
         const full = modPath(ctx, path);
@@ -30,13 +30,13 @@ export function wrappers(settings: () => WasGoSettings): HostFunctionSpec[] {
         const allowed = s.confirmFileWrites ? s.confirmWrite({ mod: ctx.mod, path: confinedPath(path), bytes: data.length }) : true;
         return andThen(allowed, (ok) => (ok === true ? andThen(io(() => platform().writeFile(full, data)), () => 0) : -1));
       } },
-    { ...w, name: 'file_read', params: ['string', 'out'], result: 'i32',
+    { ...w, name: 'file_read', params: ['string', 'out'], result: 'i32', cost: 20_000,
       doc: "Read a file from the mod's own folder into out; returns its full length, or -1 if missing.",
       implementation: (ctx: HostCallContext, path: string, out: OutBuffer) => {
         const full = modPath(ctx, path);
         return andThen(io(() => platform().readFile(full)), (data) => (data ? (out.write(data), data.length) : -1));
       } },
-    { ...w, name: 'http_request', params: ['string', 'string', 'bytes', 'out'], result: 'i64',
+    { ...w, name: 'http_request', params: ['string', 'string', 'bytes', 'out'], result: 'i64', cost: 100_000,
       doc: 'HTTP to an allowlisted URL (method, url, body, out); returns status<<32 | body length. Asynchronous: worker mode.',
       implementation: async (_ctx: HostCallContext, method: string, url: string, body: Uint8Array, out: OutBuffer) => {
         const allow = new UrlAllowlist(settings().networkAllowlist);
@@ -56,12 +56,12 @@ export function wrappers(settings: () => WasGoSettings): HostFunctionSpec[] {
 export function unsafeFunctions(): HostFunctionSpec[] {
   const u = { module: 'wasgo', level: 3, kind: 'core' } as const;
   return [
-    { ...u, name: 'fs_write', params: ['string', 'bytes'], result: 'i32', doc: 'Write any file the host can write; 0 on success.',
+    { ...u, name: 'fs_write', params: ['string', 'bytes'], result: 'i32', cost: 20_000, doc: 'Write any file the host can write; 0 on success.',
       implementation: (_ctx: HostCallContext, path: string, data: Uint8Array) => andThen(io(() => platform().writeFile(path, data)), () => 0) },
-    { ...u, name: 'fs_read', params: ['string', 'out'], result: 'i32', doc: 'Read any file; returns its full length or -1.',
+    { ...u, name: 'fs_read', params: ['string', 'out'], result: 'i32', cost: 20_000, doc: 'Read any file; returns its full length or -1.',
       implementation: (_ctx: HostCallContext, path: string, out: OutBuffer) =>
         andThen(io(() => platform().readFile(path)), (data) => (data ? (out.write(data), data.length) : -1)) },
-    { ...u, name: 'http_fetch', params: ['string', 'string', 'bytes', 'out'], result: 'i64',
+    { ...u, name: 'http_fetch', params: ['string', 'string', 'bytes', 'out'], result: 'i64', cost: 100_000,
       doc: 'HTTP to any URL, following redirects; returns status<<32 | body length. Asynchronous: worker mode.',
       implementation: async (_ctx: HostCallContext, method: string, url: string, body: Uint8Array, out: OutBuffer) => {
         let target = url;
