@@ -5,7 +5,7 @@ import { GuestMemory } from '../guest/memory';
 import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
 import type { FunctionTable } from './function-table';
 import { signature, wasmType, type GuestAccess, type HostCallContext, type HostFunctionSpec } from './host-function';
-import { decodeArgs, encodeResult, memoryOut, qualifiedName, type OutSlot } from './marshal';
+import { decodeArgs, encodeResult, guestSide, movedBytes, movesBytes, qualifiedName } from './marshal';
 
 const PAGE = 65536;
 /** Imported tables are created by the host; this bounds what a guest may ask for. */
@@ -155,13 +155,14 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     return g.memory;
   };
   const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
-  const charged = (spec.cost ?? 0) > 0 || movesBytes(spec);
+  const charged = (spec.cost ?? 0) > 0 || movesBytes(spec.params);
+  const chargeWrite = (bytes: number) => charge(o, bytes, 0, fn);
   return (...raw: unknown[]) => {
     const prior = o.currentFault();
     if (prior) throw prior;
     try {
-      if (charged) chargeCall(spec, raw, o, fn);
-      const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => (spec.params[i] === 'out' ? memoryOut(a as OutSlot, memory) : a));
+      if (charged && o.binding.fuel) charge(o, movedBytes(spec.params, raw, memory, fn), spec.cost ?? 0, fn);
+      const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => guestSide(spec.params[i]!, a, memory, chargeWrite));
       const r = impl(ctx, ...args);
       if (r instanceof Promise) {
         r.catch(() => undefined);
@@ -174,25 +175,17 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
   };
 }
 
-function movesBytes(spec: Readonly<HostFunctionSpec>): boolean {
-  return spec.params.some((p) => p === 'string' || p === 'bytes' || p === 'out');
-}
-
 /**
  * Host calls are metered by the host work they cause: the function's `cost` plus 1 fuel per
- * byte of string, bytes and out capacity, charged BEFORE anything is read: otherwise a loop of
- * cheap calls passing huge buffers (or calling an expensive host function) would do unbounded
- * host work for a few units of fuel. Unmetered modules pay nothing.
+ * byte moved (string, bytes, out capacity, iovec buffers, result slots: see movedBytes),
+ * charged BEFORE anything is read: otherwise a loop of cheap calls passing huge buffers (or
+ * calling an expensive host function) would do unbounded host work for a few units of fuel.
+ * `region` results are charged when written. Unmetered modules pay nothing.
  */
-function chargeCall(spec: Readonly<HostFunctionSpec>, raw: readonly unknown[], o: LinkOptions, fn: string): void {
+function charge(o: LinkOptions, bytes: number, cost: number, fn: string): void {
   const fuel = o.binding.fuel;
   if (!fuel) return;
-  let bytes = 0;
-  let i = 0;
-  for (const p of spec.params) {
-    if (p === 'string' || p === 'bytes' || p === 'out') { bytes += (raw[i + 1] as number) >>> 0; i += 2; } else i++;
-  }
-  const left = (fuel.value as bigint) - BigInt(bytes + (spec.cost ?? 0));
+  const left = (fuel.value as bigint) - BigInt(bytes + cost);
   fuel.value = left;
   if (left < 0n) throw new OutOfFuel(`${fn}: ${bytes ? `moving ${bytes} bytes` : 'the call'} exceeds the fuel left for this call`);
 }
