@@ -8,7 +8,8 @@
 import * as errors from '../engine/errors';
 import { ImportRefused, WasGoError, type ErrorPlace } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
-import type { ParamKind, ResultKind } from '../table/host-function';
+import type { GuestRegion, OutBuffer, ParamKind, ResultKind, ValueOut } from '../table/host-function';
+import { collectingOut, collectingRegion, collectingValue } from '../table/marshal';
 import type { ModuleInfo } from '../wasm/info';
 
 // ---- the SharedArrayBuffer channel -------------------------------------------------------
@@ -248,20 +249,76 @@ export function writeArg(w: Writer, kind: ParamKind, v: unknown): void {
     case 'i32': case 'f32': case 'f64': w.f64(v as number); break;
     case 'i64': w.i64(v as bigint); break;
     case 'string': case 'asstring': w.string(v as string); break;
-    case 'bytes': w.bytesWithLength(v as Uint8Array); break;
+    case 'bytes': case 'iovecs': w.bytesWithLength(v as Uint8Array); break;
     case 'out': w.u32((v as { capacity: number }).capacity); break;
+    case 'u32out': case 'u64out': break; // checked by the worker; the value comes back in the answer
+    case 'region': w.u32((v as GuestRegion).address); break;
   }
 }
 
-/** Reads one argument on the main thread; `out` becomes its capacity. */
-export function readArg(r: Reader, kind: ParamKind): number | bigint | string | Uint8Array {
+/** What the main thread hands the implementation for an output parameter (filled there, applied in the worker). */
+export type HostSideArg = number | bigint | string | Uint8Array | CollectingOut | CollectingValue | CollectingRegion;
+type CollectingOut = ReturnType<typeof collectingOut>;
+type CollectingValue = ReturnType<typeof collectingValue>;
+type CollectingRegion = ReturnType<typeof collectingRegion>;
+
+/** Reads one argument on the main thread: values as themselves, output parameters as collecting buffers. */
+export function readArg(r: Reader, kind: ParamKind): HostSideArg {
   switch (kind) {
     case 'i32': case 'f32': case 'f64': return r.f64();
     case 'i64': return r.i64();
     case 'string': case 'asstring': return r.string();
-    case 'bytes': return r.bytesWithLength();
-    case 'out': return r.u32();
+    case 'bytes': case 'iovecs': return r.bytesWithLength();
+    case 'out': return collectingOut(r.u32());
+    case 'u32out': case 'u64out': return collectingValue();
+    case 'region': return collectingRegion(r.u32());
   }
+}
+
+/** Main thread, after the call: what the implementation wrote through each output parameter. */
+export function writeOutputs(w: Writer, kinds: readonly ParamKind[], args: readonly HostSideArg[]): void {
+  kinds.forEach((k, i) => {
+    const a = args[i];
+    switch (k) {
+      case 'out': w.bytesWithLength((a as CollectingOut).data); break;
+      case 'u32out': case 'u64out': {
+        const v = (a as CollectingValue).value;
+        w.u8(v === undefined ? 0 : 1);
+        if (v !== undefined) w.i64(BigInt.asIntN(64, typeof v === 'bigint' ? v : BigInt(Math.trunc(v))));
+        break;
+      }
+      case 'region': {
+        const d = (a as CollectingRegion).data;
+        w.u8(d ? 1 : 0);
+        if (d) w.bytesWithLength(d);
+        break;
+      }
+      default: break;
+    }
+  });
+}
+
+/** Worker, with the answer: applies the outputs to the guest-side objects the linker made (bounds-checked there). */
+export function applyOutputs(r: Reader, kinds: readonly ParamKind[], args: readonly unknown[]): void {
+  kinds.forEach((k, i) => {
+    switch (k) {
+      case 'out': {
+        const data = r.bytesWithLength();
+        if (data.length) (args[i] as OutBuffer).write(data);
+        break;
+      }
+      case 'u32out': case 'u64out':
+        if (r.u8()) {
+          const v = r.i64();
+          (args[i] as ValueOut).set(k === 'u32out' ? Number(BigInt.asUintN(32, v)) : v);
+        }
+        break;
+      case 'region':
+        if (r.u8()) (args[i] as GuestRegion).write(r.bytesWithLength());
+        break;
+      default: break;
+    }
+  });
 }
 
 export function writeResult(w: Writer, kind: ResultKind, v: number | bigint | undefined): void {

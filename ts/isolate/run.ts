@@ -6,12 +6,12 @@
  */
 import { Killed, Timeout, WasGoError, WorkerError, HostError, type ErrorPlace } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
-import { collectingOut, encodeResult, qualifiedName } from '../table/marshal';
-import type { HostCallContext, HostFunctionSpec, OutBuffer } from '../table/host-function';
+import { encodeResult, qualifiedName } from '../table/marshal';
+import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
 import type { ModuleInfo } from '../wasm/info';
 import { HostEnd, hasWaitAsync } from './channel';
 import {
-  DEFAULT_CHANNEL_BYTES, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, deserializeError, readArg, writeResult,
+  DEFAULT_CHANNEL_BYTES, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, deserializeError, readArg, writeOutputs, writeResult,
   type FunctionDescriptor, type SerializedError, type WakeMode, type WorkerMessage,
 } from './protocol';
 import { assertWorkersAvailable, spawnWorker, type IsolateWorker } from './worker';
@@ -189,17 +189,11 @@ class WorkerRun implements MainRun {
       return undefined;
     }
     const fn = qualifiedName(spec);
-    const outs: (OutBuffer & { data: Uint8Array })[] = [];
-    const args = spec.params.map((k) => {
-      if (k !== 'out') return readArg(r, k);
-      const out = collectingOut(r.u32());
-      outs.push(out);
-      return out;
-    });
+    const args = spec.params.map((k) => readArg(r, k));
     const answer = (v: unknown): Uint8Array => {
       const w = this.writer.reset();
       writeResult(w, spec.result, encodeResult(spec.result, v as never, fn));
-      for (const out of outs) w.bytesWithLength(out.data);
+      writeOutputs(w, spec.params, args);
       return w.data.slice();
     };
     const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;

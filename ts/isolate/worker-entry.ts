@@ -9,11 +9,11 @@ import { EntryNotFound, GuestMemoryError, HostError, InstantiateError, WasGoErro
 import { classify, guestFrames } from '../engine/traps';
 import { GuestMemory } from '../guest/memory';
 import { FunctionTable } from '../table/function-table';
-import type { HostCallContext, OutBuffer } from '../table/host-function';
+import type { HostCallContext } from '../table/host-function';
 import { bindInstance, link, type Binding } from '../table/linker';
 import { GuestEnd } from './channel';
 import {
-  K_CALL, K_FAULT, Reader, Writer, readResult, serializeError, writeArg,
+  K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
   type FunctionDescriptor, type InitMessage, type WorkerMessage,
 } from './protocol';
 
@@ -98,7 +98,6 @@ function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd) {
       throw new HostError(`${fn} needs direct access to the guest, so it cannot be called from a mod running in worker mode`);
     };
   }
-  const outs = f.params.flatMap((p, i) => (p === 'out' ? [i] : []));
   const w = new Writer();
   return (_ctx: HostCallContext, ...args: unknown[]) => {
     w.reset();
@@ -106,10 +105,7 @@ function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd) {
     for (let i = 0; i < f.params.length; i++) writeArg(w, f.params[i]!, args[i]);
     const r = new Reader(channel.transact(K_CALL, w.data));
     const result = readResult(r, f.result);
-    for (const i of outs) {
-      const data = r.bytesWithLength();
-      if (data.length) (args[i] as OutBuffer).write(data);
-    }
+    applyOutputs(r, f.params, args);
     return result;
   };
 }
