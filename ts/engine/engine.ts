@@ -10,6 +10,7 @@ import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
 import { link, type Binding, type Linked } from '../table/linker';
 import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
+import { LineBuffer, wasiFunctions } from '../table/wasi';
 import type { ModuleInfo } from '../wasm/info';
 import { inspect } from '../wasm/inspect';
 import { checkReservedNames } from '../wasm/reserved';
@@ -60,6 +61,8 @@ export class WasGoEngine {
   private readonly events = new Events();
   private readonly live = new Map<number, WasGoInstance>();
   private readonly randoms = new Map<number, Random>();
+  /** Per-instance WASI state: argv and the line buffers of stdout and stderr. */
+  private readonly wasi = new Map<number, WasiSession>();
   private nextId = 1;
   private up = false;
 
@@ -85,7 +88,12 @@ export class WasGoEngine {
       pushError: (ctx: HostCallContext, text: string) => this.events.emit('guest-error', { instance: ctx.instanceId, mod: ctx.mod, text }),
       random: (ctx: HostCallContext) => this.randomFor(ctx.instanceId),
     };
-    for (const spec of [...builtins(services), ...wrappers(() => this.settingsValue), ...unsafeFunctions()]) this.tableValue.register(spec);
+    const wasi = {
+      args: (ctx: HostCallContext) => this.wasiFor(ctx.instanceId, ctx.mod).argv,
+      write: (ctx: HostCallContext, fd: 1 | 2, data: Uint8Array) => this.wasiFor(ctx.instanceId, ctx.mod)[fd === 1 ? 'out' : 'err'].write(data),
+      random: (ctx: HostCallContext) => this.randomFor(ctx.instanceId),
+    };
+    for (const spec of [...builtins(services), ...wasiFunctions(wasi), ...wrappers(() => this.settingsValue), ...unsafeFunctions()]) this.tableValue.register(spec);
     this.up = true;
     return this;
   }
@@ -215,12 +223,28 @@ export class WasGoEngine {
         fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
+        mainStarting: (argv) => {
+          this.wasiFor(id, compiled.name).argv = [...argv];
+        },
+        flushOutput: () => this.flushWasi(id),
         onDispose: () => {
+          this.flushWasi(id);
           this.live.delete(id);
           this.randoms.delete(id);
+          this.wasi.delete(id);
         },
       });
       this.live.set(id, instance);
+      // WASI reactors: `_initialize` runs once, before anything else is called.
+      if (compiled.info.exports.some((e) => e.name === '_initialize' && e.kind === 'function' && !e.type?.params.length)) {
+        try {
+          instance.call('_initialize');
+        } catch (e) {
+          instance.dispose();
+          const c = classify(e, { module: compiled.name, instance: id });
+          throw new InstantiateError(`cannot instantiate ${compiled.name}: _initialize failed: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
+        }
+      }
       return instance;
     };
     return { linked, failed, finish };
@@ -247,6 +271,7 @@ export class WasGoEngine {
     for (const i of [...this.live.values()]) i.dispose();
     this.live.clear();
     this.randoms.clear();
+    this.wasi.clear();
     this.up = false;
   }
 
@@ -261,6 +286,21 @@ export class WasGoEngine {
     return t;
   }
 
+  private wasiFor(id: number, mod: string): WasiSession {
+    let w = this.wasi.get(id);
+    if (!w) {
+      const line = (kind: 'print' | 'guest-error') => (text: string) => this.events.emit(kind, { instance: id, mod, text });
+      this.wasi.set(id, (w = { argv: [mod], out: new LineBuffer(line('print')), err: new LineBuffer(line('guest-error')) }));
+    }
+    return w;
+  }
+
+  private flushWasi(id: number): void {
+    const w = this.wasi.get(id);
+    w?.out.flush();
+    w?.err.flush();
+  }
+
   private randomFor(id: number): Random {
     let r = this.randoms.get(id);
     if (!r) {
@@ -269,6 +309,12 @@ export class WasGoEngine {
     }
     return r;
   }
+}
+
+interface WasiSession {
+  argv: string[];
+  out: LineBuffer;
+  err: LineBuffer;
 }
 
 /**

@@ -48,6 +48,7 @@ export const ERRNO = {
   ImportRefused: 33,
   HostError: 34,
   MemoryLimit: 35,
+  ProcExit: 36,
   // 40-69: packages (ts/ant)
   PackageError: 40,
   // 70-89: Godot bridge and policy (ts/godot)
@@ -143,6 +144,16 @@ export class PolicyDenied extends kind('PolicyDenied') {}
 export class HandleError extends kind('HandleError') {}
 export class WorkerUnavailable extends kind('WorkerUnavailable') {}
 export class WorkerError extends kind('WorkerError') {}
+
+/**
+ * A WASI guest called `proc_exit(code)`: the call ends cleanly with that exit code. Not a
+ * failure: `runMain`/`start` return the code, and the instance is then `exited`.
+ */
+export class ProcExit extends kind('ProcExit') {
+  constructor(readonly exitCode: number, place: ErrorPlace = {}) {
+    super(`the guest exited with code ${exitCode}`, place);
+  }
+}
 
 /** Calling an import that the configured level does not expose (or nobody provides). */
 export class ImportRefused extends kind('ImportRefused') {

@@ -1,4 +1,4 @@
-import { EntryNotFound, GuestMemoryError, InstanceFailed, type WasGoError } from './errors';
+import { EntryNotFound, GuestMemoryError, InstanceFailed, ProcExit, type WasGoError } from './errors';
 import type { SafetyLevel } from './settings';
 import { classify } from './traps';
 import { GuestMemory } from '../guest/memory';
@@ -8,7 +8,8 @@ import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
 
-export type InstanceState = 'ready' | 'running' | 'failed' | 'disposed';
+/** `exited`: a WASI guest called proc_exit; like `failed`, nothing more can be called, but it is no error. */
+export type InstanceState = 'ready' | 'running' | 'failed' | 'exited' | 'disposed';
 export type WasmValue = number | bigint;
 
 export interface CallOptions {
@@ -40,6 +41,10 @@ export interface InstanceParts {
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
   onDispose(): void;
+  /** main is about to run with this argv (WASI args_get). */
+  mainStarting?(argv: readonly string[]): void;
+  /** main ended: emit text still buffered for the WASI console. */
+  flushOutput?(): void;
   /** Worker mode (start): the table the instance was linked against, and engine limits. */
   table?: FunctionTable;
   memoryMb?: number;
@@ -121,7 +126,8 @@ export class WasGoInstance {
     } catch (e) {
       const exhausted = this.fuel !== undefined && (this.fuel.value as bigint) < 0n;
       const error = classify(this.parts.fault.error ?? e, { module: this.name, export: name, instance: this.id }, exhausted);
-      this.fail(error);
+      if (error instanceof ProcExit) this.exit(error);
+      else this.fail(error);
       throw error;
     } finally {
       this.depth--;
@@ -158,9 +164,17 @@ export class WasGoInstance {
    */
   runMain(args: readonly string[] = [], options: CallOptions & { entry?: string } = {}): number {
     const entry = this.findMain(options.entry);
-    const callArgs = entry.form === 'argc-argv' ? this.writeArgv([this.name, ...args]) : [];
-    const r = this.call(entry.name, callArgs, options);
-    return r === undefined ? 0 : Number(r) | 0;
+    this.parts.mainStarting?.([this.name, ...args]);
+    try {
+      const callArgs = entry.form === 'argc-argv' ? this.writeArgv([this.name, ...args]) : [];
+      const r = this.call(entry.name, callArgs, options);
+      return r === undefined ? 0 : Number(r) | 0;
+    } catch (e) {
+      if (e instanceof ProcExit) return e.exitCode; // WASI proc_exit: a clean end with its code
+      throw e;
+    } finally {
+      this.parts.flushOutput?.();
+    }
   }
 
   /**
@@ -177,6 +191,7 @@ export class WasGoInstance {
       const spec = i.kind === 'function' ? table?.find(i.module, i.name) : undefined;
       if (spec) functions.add(spec);
     }
+    this.parts.mainStarting?.([this.name, ...args]);
     const run = startMain({
       instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
       argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
@@ -184,6 +199,7 @@ export class WasGoInstance {
       fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL,
       timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
       end: (error, fuelUsed) => {
+        this.parts.flushOutput?.();
         this.worker = undefined;
         this.lastCallFuel = fuelUsed;
         this.fuelUsed += fuelUsed;
@@ -205,6 +221,13 @@ export class WasGoInstance {
     this.parts.onDispose();
   }
 
+  /** WASI proc_exit: the instance is done (sticky, like a failure) but nothing is reported. */
+  private exit(error: ProcExit): void {
+    if (this.stateValue === 'disposed' || this.stateValue === 'failed') return;
+    this.parts.fault.error ??= error;
+    this.stateValue = 'exited';
+  }
+
   /** Marks the instance failed (sticky) and reports the error once. */
   fail(error: WasGoError): void {
     if (this.stateValue === 'disposed') return;
@@ -217,6 +240,10 @@ export class WasGoInstance {
 
   private assertUsable(): void {
     if (this.stateValue === 'disposed') throw new InstanceFailed(`instance ${this.id} (${this.name}) was disposed`, { module: this.name, instance: this.id });
+    if (this.stateValue === 'exited') {
+      const code = this.parts.fault.error instanceof ProcExit ? this.parts.fault.error.exitCode : 0;
+      throw new InstanceFailed(`instance ${this.id} (${this.name}) exited with code ${code} (WASI proc_exit)`, { module: this.name, instance: this.id });
+    }
     if (this.stateValue === 'failed') {
       const f = this.parts.fault.error;
       throw new InstanceFailed(`instance ${this.id} (${this.name}) failed earlier: ${f ? f.describe() : 'unknown error'}`, { module: this.name, instance: this.id }, { cause: f });
