@@ -6,7 +6,7 @@
  * Everything here is plain data and is bundled into the worker as well.
  */
 import * as errors from '../engine/errors';
-import { ImportRefused, WasGoError, type ErrorPlace } from '../engine/errors';
+import { ImportRefused, ProcExit, WasGoError, type ErrorPlace } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
 import type { GuestRegion, OutBuffer, ParamKind, ResultKind, ValueOut } from '../table/host-function';
 import { collectingOut, collectingRegion, collectingValue } from '../table/marshal';
@@ -90,6 +90,8 @@ export interface SerializedError {
   message: string;
   place: ErrorPlace;
   refused?: { importModule: string; importName: string; signature: string; levelNeeded: number | null; level: number };
+  /** ProcExit's code. */
+  exit?: number;
   cause?: SerializedError;
 }
 
@@ -98,6 +100,7 @@ export function serializeError(e: WasGoError): SerializedError {
   if (e instanceof ImportRefused) {
     s.refused = { importModule: e.importModule, importName: e.importName, signature: e.signature, levelNeeded: e.levelNeeded, level: e.level };
   }
+  if (e instanceof ProcExit) s.exit = e.exitCode;
   if (e.cause instanceof WasGoError) s.cause = serializeError(e.cause);
   return s;
 }
@@ -105,7 +108,7 @@ export function serializeError(e: WasGoError): SerializedError {
 type PlainKind = new (message: string, place?: ErrorPlace, options?: { cause?: unknown }) => WasGoError;
 const KINDS = new Map<string, PlainKind>();
 for (const v of Object.values(errors)) {
-  if (typeof v === 'function' && v.prototype instanceof WasGoError && v !== ImportRefused) KINDS.set(v.name, v as unknown as PlainKind);
+  if (typeof v === 'function' && v.prototype instanceof WasGoError && v !== ImportRefused && v !== ProcExit) KINDS.set(v.name, v as unknown as PlainKind);
 }
 
 /** Rebuilds the same error class on this side (unknown codes become a plain WasGoError with that code). */
@@ -115,6 +118,7 @@ export function deserializeError(s: SerializedError): WasGoError {
     const r = s.refused;
     return new ImportRefused(r.importModule, r.importName, r.signature, r.levelNeeded, r.level as SafetyLevel, s.place);
   }
+  if (s.exit !== undefined) return new ProcExit(s.exit, s.place);
   const C = KINDS.get(s.code);
   if (C) {
     const e = new C(s.message, s.place, cause);

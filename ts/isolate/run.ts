@@ -4,7 +4,7 @@
  * recompiled) and serves its host calls on this thread until main returns, fails, is killed
  * or times out.
  */
-import { Killed, Timeout, WasGoError, WorkerError, HostError, type ErrorPlace } from '../engine/errors';
+import { Killed, ProcExit, Timeout, WasGoError, WorkerError, HostError, type ErrorPlace } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
 import { encodeResult, qualifiedName } from '../table/marshal';
 import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
@@ -205,7 +205,9 @@ class WorkerRun implements MainRun {
         return undefined;
       });
     } catch (e) {
-      this.stop(this.hostError(e, fn));
+      // WASI proc_exit: main ends cleanly with that code (the worker is stopped mid-call).
+      if (e instanceof ProcExit) this.end(undefined, e.exitCode, 0);
+      else this.stop(this.hostError(e, fn));
       return undefined;
     }
   }

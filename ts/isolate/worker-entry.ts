@@ -75,6 +75,12 @@ function run(init: InitMessage, port: WorkerPort): void {
     const main = exports[init.entry.name] as (...a: number[]) => unknown;
     let result: unknown;
     try {
+      // WASI reactors: `_initialize` first, as the engine does for inline instances.
+      const initialize = exports._initialize;
+      if (typeof initialize === 'function' && initialize.length === 0) {
+        if (fuel) fuel.value = budget();
+        (initialize as () => void)();
+      }
       if (fuel) fuel.value = budget();
       const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, exports, binding.guest?.memory, init.name) : [];
       if (fuel) fuel.value = budget();
