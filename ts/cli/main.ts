@@ -1,4 +1,4 @@
-import { WasGoError } from '../engine/errors';
+import { ProcExit, WasGoError } from '../engine/errors';
 import { nodePlatform } from '../platform/node';
 import { setPlatform } from '../platform/platform';
 import { VERSION } from '../version';
@@ -25,7 +25,8 @@ usage:
 --worker: run main in a worker thread (asynchronous host functions such as http_request work
 there); --timeout-ms N: wall-clock limit for a --worker main (default 10000, 0 = none).
 
-Exit status: main's i32 result (0 for void); 125 when the mod was refused or trapped
+Exit status: main's i32 result (0 for void), or the code a WASI program passed to exit()
+(proc_exit); 125 when the mod was refused or trapped
 (one line on stderr: "wasgo: <ErrorName>: message"); 2 for usage errors.`;
 
 /** Exit status for a mod that was refused, trapped or killed (like `docker run`). */
@@ -57,7 +58,9 @@ const verbose = argv.includes('--verbose');
 main(argv).then(
   (code) => { process.exitCode = code & 0xff; },
   (e: unknown) => {
-    if (e instanceof UsageError) {
+    if (e instanceof ProcExit) {
+      process.exitCode = e.exitCode & 0xff; // a WASI exit that reached the top (runMain/start already return it)
+    } else if (e instanceof UsageError) {
       process.stderr.write(`wasgo: ${e.message}\n`);
       process.exitCode = 2;
     } else if (e instanceof WasGoError) {
