@@ -1,4 +1,5 @@
-// Compiles the example mods with real toolchains: AssemblyScript (asc) and clang --target=wasm32.
+// Compiles the example mods with real toolchains: AssemblyScript (asc), clang --target=wasm32 and
+// clang --target=wasm32-wasi with wasi-libc.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -21,7 +22,7 @@ function newer(srcs, out) {
 }
 
 /**
- * Each examples/<name>/build.json: { "steps": [ { "tool": "asc"|"clang"|"pack", "src": "...", "out": "...",
+ * Each examples/<name>/build.json: { "steps": [ { "tool": "asc"|"clang"|"wasi-clang"|"pack", "src": "...", "out": "...",
  * "args": [...], "deps": [...] } ] }. "pack" zips the folder `src` into the ANT.zip `out` with
  * `wasgo pack` (so the TypeScript build must come first). `deps` are extra inputs (headers).
  */
@@ -41,6 +42,11 @@ export async function buildExamples({ quiet = false } = {}) {
         run('node', ['node_modules/assemblyscript/bin/asc.js', src, '-o', out, '--runtime', 'stub', '-O3', ...(step.args ?? [])], quiet);
       } else if (step.tool === 'clang') {
         run('clang', ['--target=wasm32', '-nostdlib', '-O2', '-Wl,--no-entry', '-o', out, src, ...(step.args ?? [])], quiet);
+      } else if (step.tool === 'wasi-clang') {
+        // Ordinary C with wasi-libc (Debian: apt-get install wasi-libc; its headers and libraries sit in
+        // clang's default multiarch paths, while wasi-sdk style installs use /usr/share/wasi-sysroot).
+        const sysroot = existsSync('/usr/share/wasi-sysroot') ? ['--sysroot=/usr/share/wasi-sysroot'] : [];
+        run('clang', ['--target=wasm32-wasi', ...sysroot, '-Os', '-Wl,--strip-all', '-o', out, src, ...(step.args ?? [])], quiet);
       } else if (step.tool === 'pack') {
         run('node', ['bin/wasgo.mjs', 'pack', src, '-o', out, ...(step.args ?? [])], quiet);
       } else {
