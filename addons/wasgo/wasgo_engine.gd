@@ -13,9 +13,11 @@
 ##   mod.process_each_frame = true       # calls the mod's _process(delta) export every frame
 ##   WasGoEngine.set_write_confirmation(func(mod, path, size): return true)   # level 2 writes
 ##
-## The bridge (ts/godot/web-bridge.ts): TypeScript calls ONE callback, _op(op, 0, ...), for
+## The bridge (ts/godot/web-bridge.ts): TypeScript calls one callback, _op(op, 0, ...), for
 ## everything it needs from Godot, and this script answers with WasGo.godot.reply(status,
-## value, message, class). Bytes travel as base64, ObjectIDs as strings.
+## value, message, class) — except method calls, the hot path, which have their own callback,
+## _call(plan, instance, ...), and answers WasGo.godot.ok(value) / fail(status, message).
+## Bytes travel as base64, ObjectIDs as strings (as two 32-bit ints on the hot path).
 extends Node
 
 const Settings := preload("res://addons/wasgo/settings.gd")
@@ -32,6 +34,7 @@ var _load_error := ""
 ## `WasGo.godot` (ts/godot/web.ts) and the bridge callback TypeScript calls.
 var _godot: JavaScriptObject = null
 var _callback: JavaScriptObject = null
+var _call_callback: JavaScriptObject = null
 ## Live mods: instance id -> WeakRef(WasGoMod); ANT games: game id -> WeakRef(WasGoGame).
 var _mods := {}
 var _games := {}
@@ -49,8 +52,34 @@ var _last_load_error := {}
 ## Caches: class -> "Class,Parent,...,Object"; "name/argc" -> Expression.
 var _chains := {}
 var _expressions := {}
-## Call plans (what does not change between calls of one method): id -> Dictionary.
-var _plans := {}
+## Call plans (what does not change between calls of one method): index = plan id.
+var _plans: Array[Plan] = [null]
+## The arguments of a call without any (read-only).
+const NO_ARGS: Array = []
+
+
+## What does not change between calls of one method by one mod (registered once by
+## TypeScript, see _op_plan).
+class Plan:
+	var instance := 0
+	var method: StringName
+	## The class of a static method; "" for a method called on an object.
+	var static_class := ""
+	var is_static := false
+	## The ObjectID of the subtree's root a call with a negative plan id must stay in (0 = none).
+	var root := 0
+	## Variant.Type of each declared argument (0 = any).
+	var types := PackedInt32Array()
+	## Whether any declared type needs checking (not Variant, not Object).
+	var typed := false
+	## Indices of Object-typed and NodePath-typed arguments.
+	var objects := PackedInt32Array()
+	var paths := PackedInt32Array()
+	var min_args := 0
+	## -1 = vararg.
+	var max_args := 0
+	## Whether RIDs may appear in the arguments.
+	var rid := false
 
 
 func _ready() -> void:
@@ -69,7 +98,8 @@ func _ready() -> void:
 		return
 	_godot = _wasgo.godot
 	_callback = JavaScriptBridge.create_callback(_op)
-	var r = JSON.parse_string(str(_godot.attach(_callback, JSON.stringify(_settings))))
+	_call_callback = JavaScriptBridge.create_callback(_call)
+	var r = JSON.parse_string(str(_godot.attach(_callback, JSON.stringify(_settings), _call_callback)))
 	if not (r is Dictionary) or not r.get("ok", false):
 		_fail("the WasGo engine refused the settings: %s" % (r.get("message", "") if r is Dictionary else "no answer"))
 		_godot = null
@@ -85,6 +115,7 @@ func _exit_tree() -> void:
 	_wasgo = null
 	_godot = null
 	_callback = null
+	_call_callback = null
 
 
 ## True once wasgo.js is loaded and the TypeScript engine can be called.
@@ -260,8 +291,7 @@ func _op(args: Array) -> void:
 
 func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 	match op:
-		"call": _op_call(box, args)
-		"plan": _op_plan(box, args[2], args[3])
+		"plan": _op_plan(box, args[2], args[3], args[4], args[5])
 		"utility": _op_utility(box, args)
 		"notify": _op_notify(box, args)
 		"game_event":
@@ -278,7 +308,8 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 			box["s"] = "ok"
 		"method": _op_method(box, args[2], args[3])
 		"accessor":
-			box["v"] = ClassDB.class_get_property_setter(args[2], args[3]) if args[4] else ClassDB.class_get_property_getter(args[2], args[3])
+			# A StringName would reach JS as undefined: only String, numbers and bools convert.
+			box["v"] = str(ClassDB.class_get_property_setter(args[2], args[3]) if args[4] else ClassDB.class_get_property_getter(args[2], args[3]))
 			box["s"] = "ok"
 		"can_instantiate":
 			box["v"] = ClassDB.can_instantiate(args[2])
@@ -328,6 +359,23 @@ func _access(obj: Object, subtree: String, instance: int = 0) -> String:
 			top = top.get_parent()
 		if top.is_inside_tree() or not _owned.get(instance, []).has(top.get_instance_id()):
 			return "outside"
+	return ""
+
+
+## "" when `obj` lies in the subtree of the object `root_id` (see _access), else why not.
+func _within(obj: Object, root_id: int, instance: int) -> String:
+	if not (obj is Node) or not is_instance_id_valid(root_id):
+		return "outside"
+	var root := instance_from_id(root_id) as Node
+	if root == null:
+		return "outside"
+	if obj == root or root.is_ancestor_of(obj):
+		return ""
+	var top: Node = obj
+	while top.get_parent() != null:
+		top = top.get_parent()
+	if top.is_inside_tree() or not _owned.get(instance, []).has(top.get_instance_id()):
+		return "outside"
 	return ""
 
 
@@ -423,14 +471,29 @@ func _answer(box: Dictionary, instance: int, result: Variant) -> void:
 	box["s"] = "ok"
 
 
-# A plan: "method|static class|arg types csv|object arg indices csv|path arg indices csv|min
-# args|max args (-1 = vararg)|RIDs allowed (0/1)".
-func _op_plan(box: Dictionary, id: int, key: String) -> void:
+# args: op, 0, plan id, instance, subtree root ObjectID ("" = none), key: "method|static
+# class|arg types csv|object arg indices csv|path arg indices csv|min args|max args (-1 =
+# vararg)|RIDs allowed (0/1)".
+func _op_plan(box: Dictionary, id: int, instance: int, root: String, key: String) -> void:
 	var p := key.split("|")
-	_plans[id] = {
-		"method": StringName(p[0]), "static": p[1], "types": _ints(p[2]), "objects": _ints(p[3]),
-		"paths": _ints(p[4]), "min": p[5].to_int(), "max": p[6].to_int(), "rid": p[7] == "1",
-	}
+	var plan := Plan.new()
+	plan.instance = instance
+	plan.root = root.to_int()
+	plan.method = StringName(p[0])
+	plan.static_class = p[1]
+	plan.is_static = p[1] != ""
+	plan.types = _ints(p[2])
+	for t in plan.types:
+		if t != TYPE_NIL and t != TYPE_OBJECT:
+			plan.typed = true
+	plan.objects = _ints(p[3])
+	plan.paths = _ints(p[4])
+	plan.min_args = p[5].to_int()
+	plan.max_args = p[6].to_int()
+	plan.rid = p[7] == "1"
+	if _plans.size() <= id:
+		_plans.resize(id + 1)
+	_plans[id] = plan
 	box["s"] = "ok"
 
 
@@ -442,45 +505,95 @@ func _ints(csv: String) -> PackedInt32Array:
 	return out
 
 
-# args: op, 0, instance, ObjectID ("" for static), plan id, args (base64), subtree ObjectID ("" = none)
-func _op_call(box: Dictionary, a: Array) -> void:
-	var instance: int = a[2]
-	var plan: Dictionary = _plans.get(a[4], {})
-	if plan.is_empty():
-		box["m"] = "unknown call plan %s" % a[4]
+## A method call (the hot path: its own callback, few arguments, no op name, no answer
+## Dictionary). TypeScript resolved the handle and decided everything; this checks what only
+## Godot knows (the object exists and lies in the subtree, the arguments' types, objects and
+## paths), calls, and answers WasGo.godot.ok(base64 of var_to_bytes(result)) or fail(status,
+## message).
+## a: plan id (0: answer at once, for measuring; negative: the object must lie in the plan's subtree), the ObjectID as its signed
+## high and its low 32 bits (0, 0 for a static method), then — only when there are arguments —
+## base64 of var_to_bytes(Array of the arguments).
+func _call(a: Array) -> void:
+	var pid: int = a[0]
+	if pid == 0:
+		_godot.ok("")  # an empty round trip (WasGo.godot.measureBridge)
 		return
-	var static_class: String = plan["static"]
+	var subtree := pid < 0
+	if subtree:
+		pid = -pid
+	var p: Plan = _plans[pid] if pid < _plans.size() else null
+	if p == null:
+		_godot.fail("godot", "unknown call plan %d" % pid)
+		return
 	var obj: Object = null
-	if static_class == "":
-		obj = _live(a[3])
-		var why := _access(obj, a[6], instance)
-		if why != "":
-			box["s"] = why
+	if not p.is_static:
+		obj = instance_from_id(a[1] * 4294967296 + a[2])
+		if obj == null:
+			_godot.fail("freed", "")
 			return
-	var args = _decode_args(a[5], box, plan["rid"])
-	if args == null:
-		return
-	var n: int = args.size()
-	var mx: int = plan["max"]
-	if n < plan["min"] or (mx >= 0 and n > mx):
-		box["m"] = "expects %s arguments, got %d" % [str(mx) if plan["min"] == mx else "%d..%s" % [plan["min"], "" if mx < 0 else str(mx)], n]
-		box["s"] = "godot"
-		return
-	var types: PackedInt32Array = plan["types"]
-	for i in min(types.size(), n):
-		var t := types[i]
-		var at := typeof(args[i])
-		if t == TYPE_NIL or t == TYPE_OBJECT or at == t:
-			continue
-		if t == TYPE_FLOAT and at == TYPE_INT:
-			args[i] = float(args[i])
-		elif (t == TYPE_STRING_NAME or t == TYPE_NODE_PATH or t == TYPE_STRING) and (at == TYPE_STRING or at == TYPE_STRING_NAME or at == TYPE_NODE_PATH):
-			args[i] = type_convert(args[i], t)
-		else:
-			box["m"] = "argument %d: expected %s, got %s" % [i + 1, type_string(t), type_string(at)]
-			box["s"] = "godot"
+		if subtree:
+			var root := instance_from_id(p.root) as Node
+			if root == null or not (obj is Node) or (obj != root and not root.is_ancestor_of(obj)):
+				var why := _within(obj, p.root, p.instance)
+				if why != "":
+					_godot.fail(why, "")
+					return
+	var args: Array = NO_ARGS
+	var n := 0
+	if a.size() > 3:
+		var decoded = bytes_to_var(Marshalls.base64_to_raw(a[3]))
+		if typeof(decoded) != TYPE_ARRAY:
+			_godot.fail("godot", "arguments must be var_to_bytes() of an Array")
 			return
-	for i in plan["objects"]:
+		args = decoded
+		n = args.size()
+		var types := p.types
+		var typed := p.typed
+		for i in n:
+			var at := typeof(args[i])
+			if at == TYPE_OBJECT or at == TYPE_RID or at == TYPE_ARRAY or at == TYPE_DICTIONARY:
+				var why := _smuggled(args[i], p.rid)
+				if why != "":
+					_godot.fail("refused", "argument %d: %s" % [i + 1, why])
+					return
+			if not typed or i >= types.size():
+				continue
+			var t := types[i]
+			if t == TYPE_NIL or t == TYPE_OBJECT or at == t:
+				continue
+			if t == TYPE_FLOAT and at == TYPE_INT:
+				args[i] = float(args[i])
+			elif (t == TYPE_STRING_NAME or t == TYPE_NODE_PATH or t == TYPE_STRING) and (at == TYPE_STRING or at == TYPE_STRING_NAME or at == TYPE_NODE_PATH):
+				args[i] = type_convert(args[i], t)
+			else:
+				_godot.fail("godot", "argument %d: expected %s, got %s" % [i + 1, type_string(t), type_string(at)])
+				return
+	if n < p.min_args or (p.max_args >= 0 and n > p.max_args):
+		_godot.fail("godot", "expects %s arguments, got %d" % [str(p.max_args) if p.min_args == p.max_args else "%d..%s" % [p.min_args, "" if p.max_args < 0 else str(p.max_args)], n])
+		return
+	if not p.objects.is_empty() and not _object_args(p, args, p.instance):
+		return
+	for i in p.paths:
+		if i < n and not _godot.pathArg(str(args[i])):
+			_godot.fail("refused", "argument %d: node path refused" % (i + 1))
+			return
+	var result: Variant
+	if obj == null:
+		result = ClassDB.callv("class_call_static", [p.static_class, p.method] + args)
+	else:
+		result = obj.callv(p.method, args)
+	var t := typeof(result)
+	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
+		result = _handles_in(p.instance, result)
+	_godot.ok(Marshalls.raw_to_base64(var_to_bytes(result)))
+
+
+## Replaces the handles in Object-typed arguments by their objects, asking TypeScript about each
+## (WasGo.godot.objectArg: a live handle of this mod, and the subtree its object must lie in).
+## False (and fail() sent) when one is refused.
+func _object_args(p: Plan, args: Array, instance: int) -> bool:
+	var n := args.size()
+	for i in p.objects:
 		if i >= n:
 			continue
 		var h = args[i]
@@ -488,31 +601,20 @@ func _op_call(box: Dictionary, a: Array) -> void:
 			args[i] = null
 			continue
 		if typeof(h) != TYPE_INT:
-			box["m"] = "argument %d: expected an object handle (int), got %s" % [i + 1, type_string(typeof(h))]
-			box["s"] = "godot"
-			return
+			_godot.fail("godot", "argument %d: expected an object handle (int), got %s" % [i + 1, type_string(typeof(h))])
+			return false
 		var res := str(_godot.objectArg(h))
 		if res == "":
-			box["m"] = "argument %d: handle %d refused" % [i + 1, h]
-			box["s"] = "refused"
-			return
+			_godot.fail("refused", "argument %d: handle %d refused" % [i + 1, h])
+			return false
 		var parts := res.split(":")
 		var o := _live(parts[0])
 		var w := _access(o, parts[1] if parts.size() > 1 else "", instance)
 		if w != "":
-			box["m"] = "argument %d: %s" % [i + 1, "the object was freed" if w == "freed" else "the node is outside the mod's subtree"]
-			box["s"] = w
-			return
+			_godot.fail(w, "argument %d: %s" % [i + 1, "the object was freed" if w == "freed" else "the node is outside the mod's subtree"])
+			return false
 		args[i] = o
-	for i in plan["paths"]:
-		if i < n and not _godot.pathArg(str(args[i])):
-			box["m"] = "argument %d: node path refused" % (i + 1)
-			box["s"] = "refused"
-			return
-	if static_class != "":
-		_answer(box, instance, ClassDB.callv("class_call_static", [static_class, plan["method"]] + args))
-	else:
-		_answer(box, instance, obj.callv(plan["method"], args))
+	return true
 
 
 # args: op, 0, instance, function name, args (base64)
@@ -625,6 +727,9 @@ func _op_release(box: Dictionary, instance: int, oid: String) -> void:
 
 func _op_dispose(box: Dictionary, instance: int) -> void:
 	box["s"] = "ok"
+	for i in _plans.size():
+		if _plans[i] != null and _plans[i].instance == instance:
+			_plans[i] = null
 	_keep.erase(instance)
 	_mods.erase(instance)
 	for id in _owned.get(instance, []):

@@ -67,4 +67,18 @@ describe('variant helpers', () => {
     const data = new Uint8Array(70000).map((_, i) => i & 255);
     expect(fromBase64(toBase64(data))).toEqual(data);
   });
+
+  it('base64 is the standard alphabet with padding, as Godot\'s Marshalls writes and reads it', () => {
+    let seed = 7;
+    for (let n = 0; n < 200; n++) {
+      const data = new Uint8Array(n).map(() => (seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+      const expected = Buffer.from(data).toString('base64');
+      expect(toBase64(data)).toBe(expected);
+      expect(fromBase64(expected)).toEqual(data);
+      expect(fromBase64(expected.replace(/=+$/, ''))).toEqual(data);
+    }
+    expect(() => fromBase64('AB C')).toThrow(/base64/);
+    expect(() => fromBase64('A')).toThrow(/base64/);
+    expect(() => fromBase64('ü===')).toThrow(/base64/);
+  });
 });

@@ -7,7 +7,7 @@
 import { GodotError, HandleError, HostError } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
 import type { HostCallContext, HostFunctionSpec, OutBuffer } from '../table/host-function';
-import { VariantType, type Access, type ArgumentChecks, type CallOutcome, type GodotBridge, type MethodInfo, type ObjectId } from './bridge';
+import { VariantType, type Access, type ArgumentChecks, type CallOutcome, type CallShape, type GodotBridge, type MethodInfo, type ObjectId } from './bridge';
 import { GodotPolicyDenied } from './errors';
 import { MOD_NODE_HANDLE, NULL_HANDLE, type HandleEntry, type InstanceHandles } from './handles';
 import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
@@ -53,6 +53,16 @@ export interface GodotApiStats {
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const MAX_NAME = 256;
+
+/** A call's constant part (see siteFor in godotFunctions). */
+interface CallSite {
+  readonly what: string;
+  readonly decision: Decision;
+  /** ClassDB's description (null when the call is denied, or there is no such method). */
+  readonly info: MethodInfo | null;
+  /** Null when there is no such method, or it is called without an object and is not static. */
+  readonly shape: CallShape | null;
+}
 
 /** A method bind: a (class, method) pair looked up once (GDExtension's classdb_get_method_bind). */
 interface Bind {
@@ -176,6 +186,39 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     }
   };
 
+  /**
+   * What a call of `method` on a `chain[0]` at `level` needs that does not change between calls,
+   * worked out once: the policy's decision (a pure function of chain, method and level — the
+   * policy cannot change while the engine runs), ClassDB's description, the shape the bridge
+   * registers. Every call still consults the decision, resolves its handle and has Godot check
+   * the subtree, the arguments' types, objects and paths.
+   */
+  const sites = new Map<string, CallSite>();
+  const siteFor = (chain: readonly string[], method: string, level: SafetyLevel, isStatic: boolean): CallSite => {
+    const key = `${level}|${isStatic ? 's' : 'o'}|${chain[0]}|${method}`;
+    let site = sites.get(key);
+    if (site) return site;
+    const what = `${chain[0]}.${method}`;
+    const decision = policy.methodDecision(chain, method, level);
+    const info = decision.allowed ? classes.method(chain[0]!, method) : null;
+    let shape: CallShape | null = null;
+    if (info && (info.isStatic || !isStatic)) {
+      const objectArgs: number[] = [];
+      const pathArgs: number[] = [];
+      info.args.forEach((t, i) => {
+        if (t === VariantType.OBJECT) objectArgs.push(i);
+        else if (t === VariantType.NODE_PATH) pathArgs.push(i);
+      });
+      shape = Object.freeze({
+        staticClass: isStatic ? chain[0]! : '', method, objectArgs, pathArgs, allowRid: level >= 3,
+        types: info.args, minArgs: info.args.length - info.defaults, maxArgs: info.vararg ? -1 : info.args.length,
+      });
+    }
+    site = { what, decision, info, shape };
+    sites.set(key, site);
+    return site;
+  };
+
   /** The shared path of every method call: on an object handle, or static (handle = null, bindClass = the class). */
   const callMethod = (ctx: HostCallContext, handle: number | null, method: string, args: Uint8Array, out: OutBuffer, bindClass?: string): number => {
     const m = modOf(ctx);
@@ -183,28 +226,18 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     const target = handle === null ? null : m.handles.resolve(handle, 'object');
     const chain = target ? target.chain : classes.chain(bindClass ?? '');
     if (!chain.length) throw new GodotError(`no class ${JSON.stringify(bindClass)} in ClassDB`);
-    if (target && bindClass && !chain.includes(bindClass)) {
+    if (target && bindClass && chain[0] !== bindClass && !chain.includes(bindClass)) {
       throw new GodotError(`method bind ${bindClass}.${method} called on a ${chain[0]} (handle ${handle})`);
     }
-    const what = `${chain[0]}.${method}`;
-    const d = policy.methodDecision(chain, method, m.level);
-    if (!d.allowed) deny(what, d, m.level);
-    const info = classes.method(chain[0]!, method);
-    if (!info) throw new GodotError(`${what}: no such method`);
-    if (!target && !info.isStatic) throw new GodotError(`${what} is not a static method; call it on an object`);
-    const objectArgs: number[] = [];
-    const pathArgs: number[] = [];
-    info.args.forEach((t, i) => {
-      if (t === VariantType.OBJECT) objectArgs.push(i);
-      else if (t === VariantType.NODE_PATH) pathArgs.push(i);
-    });
+    const site = siteFor(chain, method, m.level, !target);
+    if (!site.decision.allowed) deny(site.what, site.decision, m.level);
+    if (!site.info) throw new GodotError(`${site.what}: no such method`);
+    if (!site.shape) throw new GodotError(`${site.what} is not a static method; call it on an object`);
     const checks = checksFor(m);
-    const outcome = bridge.call(m.instance, {
-      object: target ? target.id : '', staticClass: target ? '' : chain[0]!, method, args, objectArgs, pathArgs,
-      allowRid: m.level >= 3, subtreeOf: target ? accessFor(m, target.chain).subtreeOf : '',
-      types: info.args, minArgs: info.args.length - info.defaults, maxArgs: info.vararg ? -1 : info.args.length,
+    const outcome = bridge.call(m.instance, site.shape, {
+      object: target ? target.id : '', args, subtreeOf: target ? accessFor(m, target.chain).subtreeOf : '',
     }, checks);
-    return settle(m, target, outcome, checks, out, what);
+    return settle(m, target, outcome, checks, out, site.what);
   };
 
   const property = (ctx: HostCallContext, handle: number, prop: string, set: boolean, value: Uint8Array | null, out: OutBuffer | null): number => {

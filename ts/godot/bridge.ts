@@ -65,25 +65,33 @@ export interface ArgumentChecks {
   handleFor(id: ObjectId, className: string): number;
 }
 
-export interface CallRequest extends Access {
-  /** The object called ('' for a static method, see staticClass). */
-  object: ObjectId;
+/**
+ * What does not change from one call of a method to the next: built once per (class, method,
+ * level) by the caller and passed again, as the same object, with every call (the bridge
+ * registers it with Godot once).
+ */
+export interface CallShape {
   /** For a static method (ClassDB.class_call_static): its class; '' otherwise. */
-  staticClass: string;
-  method: string;
+  readonly staticClass: string;
+  readonly method: string;
+  /** Indices of OBJECT-typed arguments (from MethodInfo), resolved through ArgumentChecks.objectArg. */
+  readonly objectArgs: readonly number[];
+  /** Indices of NODE_PATH-typed arguments, checked through ArgumentChecks.pathArg. */
+  readonly pathArgs: readonly number[];
+  /** Whether RID values may appear in the arguments (they name server resources directly). */
+  readonly allowRid: boolean;
+  /** Variant.Type of each declared argument (0 = any), checked before the call. */
+  readonly types: readonly number[];
+  /** How many arguments the method takes: declared minus defaults .. declared (-1 = vararg). */
+  readonly minArgs: number;
+  readonly maxArgs: number;
+}
+
+export interface CallRequest extends Access {
+  /** The object called ('' for a static method, see CallShape.staticClass). */
+  object: ObjectId;
   /** var_to_bytes of an Array of the arguments (objects as handle ints). */
   args: Uint8Array;
-  /** Indices of OBJECT-typed arguments (from MethodInfo), resolved through ArgumentChecks.objectArg. */
-  objectArgs: number[];
-  /** Indices of NODE_PATH-typed arguments, checked through ArgumentChecks.pathArg. */
-  pathArgs: number[];
-  /** Whether RID values may appear in the arguments (they name server resources directly). */
-  allowRid: boolean;
-  /** Variant.Type of each declared argument (0 = any), checked before the call. */
-  types: number[];
-  /** How many arguments the method takes: declared minus defaults .. declared (-1 = vararg). */
-  minArgs: number;
-  maxArgs: number;
 }
 
 export interface GodotBridge {
@@ -106,7 +114,7 @@ export interface GodotBridge {
   objectStatus(id: ObjectId, access: Access): 'ok' | 'freed' | 'outside';
 
   /** Calls a method; decodes args in Godot, checks object/path args through `checks`. */
-  call(instance: number, request: CallRequest, checks: ArgumentChecks): CallOutcome;
+  call(instance: number, shape: CallShape, request: CallRequest, checks: ArgumentChecks): CallOutcome;
   /** A utility function of @GlobalScope (randf, lerp, ...); args as in `call`, no objects. */
   utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome;
   /** Connects a signal of an object to a callback into the mod (`deliver` on this side). */

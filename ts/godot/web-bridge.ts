@@ -1,24 +1,47 @@
 /**
  * The web adapter of the bridge: Godot's web export, through JavaScriptBridge. The
- * WasGoEngine autoload creates ONE callback (JavaScriptBridge.create_callback) and hands it to
- * TypeScript; every bridge operation is one synchronous call `callback(op, 0, ...args)` with
- * primitive arguments only. A create_callback's return value never reaches JS (a known Godot
- * bug), so GDScript answers by calling `WasGo.godot.reply(s, v, m, c)` before it returns:
- * `s` (status: 'ok' or why not), `v` (the value), `m` (a message), `c` (a class name). (Passing
- * a JS object as a box to write into also works, but costs a JavaScriptObject wrapper per call:
- * ~30 µs instead of ~10.) Bytes travel as base64 both ways (PackedByteArray arrives in JS as
- * undefined), ObjectIDs as decimal strings (64-bit), structured answers as JSON.
+ * WasGoEngine autoload creates two callbacks (JavaScriptBridge.create_callback) and hands them
+ * to TypeScript: every bridge operation is one synchronous call `callback(op, 0, ...args)` with
+ * primitive arguments only, except method calls (the hot path, see `call`), which go through
+ * their own callback without an op name to dispatch on. A create_callback's return value never
+ * reaches JS (a known Godot bug), so GDScript answers by calling `WasGo.godot.reply(s, v, m, c)`
+ * before it returns: `s` (status: 'ok' or why not), `v` (the value), `m` (a message), `c` (a
+ * class name) — or, for calls, `ok(v)` / `fail(s, m)`. (Passing a JS object as a box to write
+ * into also works, but costs a JavaScriptObject wrapper per call: ~30 µs instead of ~10.) Bytes
+ * travel as base64 both ways (PackedByteArray arrives in JS as undefined), ObjectIDs as
+ * decimal strings (64-bit) — or, on the hot path, as two 32-bit halves — and structured
+ * answers as JSON.
  *
  * While Godot decodes a call's arguments or encodes its result it calls back into
  * TypeScript (GDScript → JS, synchronous and cheap) through `WasGo.godot.objectArg`,
  * `pathArg` and `handleFor`, which land in `checks` below.
  */
 import { GodotError } from '../engine/errors';
-import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, CallRequest, GameEvent, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
+import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, CallRequest, CallShape, GameEvent, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
 import { fromBase64, toBase64 } from './variant';
 
 /** The GDScript callable as JS sees it. */
 export type GodotCallback = (op: string, unused: 0, ...args: unknown[]) => unknown;
+/**
+ * The GDScript callable for method calls: `(plan, idHi, idLo[, args])` — the plan id (negative:
+ * the object must lie in the subtree registered with the plan), the object's ObjectID as its
+ * high 32 bits (signed) and low 32 bits (0, 0 for a static method), and the arguments as base64
+ * of var_to_bytes(Array), left out when there are none. Each argument a callback receives costs
+ * ~0.2 µs of conversion in Godot, about as much as the rest of a small call's GDScript.
+ */
+export type GodotCallCallback = (plan: number, idHi: number, idLo: number, args?: string) => unknown;
+
+/** var_to_bytes([]): calls without arguments leave the argument out. */
+const EMPTY_ARRAY_BYTES = [28, 0, 0, 0, 0, 0, 0, 0];
+const NO_ID: readonly [number, number] = [0, 0];
+
+/** A plan registered with Godot: its id and the subtree root it was registered with ('' = none). */
+interface Plan {
+  id: number;
+  root: ObjectId | '';
+}
+/** Most ObjectIDs whose 32-bit halves are remembered (then the cache starts over). */
+const MAX_ID_PARTS = 16384;
 
 interface Box {
   s?: string;
@@ -29,7 +52,11 @@ interface Box {
 
 export class WebBridge implements GodotBridge {
   private readonly checksStack: ArgumentChecks[] = [];
-  private readonly plans = new Map<string, number>();
+  /** Plans, per instance, by shape (the same object for every call of one method, see CallShape). */
+  private readonly plans = new Map<number, Map<CallShape, Plan>>();
+  private planCount = 0;
+  /** ObjectID → its 64 bits as [signed high half, unsigned low half]. */
+  private readonly idParts = new Map<ObjectId, readonly [number, number]>();
   /** Answer slots of the operations in flight (an operation may nest: game code run by a call can call a mod). */
   private readonly answers: Box[] = [];
   /** Bridge operations performed (each a JS → GDScript callback). */
@@ -41,7 +68,8 @@ export class WebBridge implements GodotBridge {
     this.closed = true;
   }
 
-  constructor(private readonly callback: GodotCallback) {}
+  /** `callback` runs every operation but method calls, `callCallback` those. */
+  constructor(private readonly callback: GodotCallback, private readonly callCallback: GodotCallCallback) {}
 
   // --- GDScript → JS, during a call (see the module comment)
 
@@ -53,6 +81,22 @@ export class WebBridge implements GodotBridge {
     box.v = v;
     box.m = m;
     box.c = c;
+  }
+
+  /** A call's result (base64 of var_to_bytes). */
+  ok(v: string): void {
+    const box = this.answers[this.answers.length - 1];
+    if (!box) return;
+    box.s = 'ok';
+    box.v = v;
+  }
+
+  /** Why a call did not happen (see BridgeStatus). */
+  fail(s: string, m: string): void {
+    const box = this.answers[this.answers.length - 1];
+    if (!box) return;
+    box.s = s;
+    box.m = m;
   }
 
   objectArg(handle: number): string {
@@ -107,27 +151,59 @@ export class WebBridge implements GodotBridge {
     return v === 'ok' || v === 'outside' ? v : 'freed';
   }
 
-  call(instance: number, r: CallRequest, checks: ArgumentChecks): CallOutcome {
-    const plan = this.planFor(r);
-    return this.withChecks(checks, () => this.outcome(this.op('call', instance, r.object, plan, toBase64(r.args), r.subtreeOf)));
+  call(instance: number, shape: CallShape, r: CallRequest, checks: ArgumentChecks): CallOutcome {
+    const plan = this.planFor(instance, shape, r.subtreeOf);
+    const a = r.args;
+    const args = a.length === 8 && EMPTY_ARRAY_BYTES.every((b, i) => a[i] === b) ? undefined : toBase64(a);
+    const [hi, lo] = r.object ? this.halves(r.object) : NO_ID;
+    if (this.closed) throw new GodotError('bridge operation call: Godot is gone (the bridge was detached)');
+    const box: Box = {};
+    this.ops++;
+    this.answers.push(box);
+    this.checksStack.push(checks);
+    try {
+      if (args === undefined) this.callCallback(plan, hi, lo);
+      else this.callCallback(plan, hi, lo, args);
+    } catch (e) {
+      throw new GodotError(`bridge operation call failed: ${(e as Error)?.message ?? String(e)}`, {}, { cause: e });
+    } finally {
+      this.checksStack.pop();
+      this.answers.pop();
+    }
+    if (box.s === undefined) throw new GodotError('bridge operation call got no answer from Godot (a GDScript error in the WasGoEngine autoload?)');
+    return this.outcome(box);
+  }
+
+  /** An ObjectID's 64 bits as [high 32 bits, signed; low 32 bits, unsigned]: two ints for GDScript instead of a string. */
+  private halves(id: ObjectId): readonly [number, number] {
+    let p = this.idParts.get(id);
+    if (p) return p;
+    const v = BigInt.asUintN(64, BigInt(id));
+    p = [Number(BigInt.asIntN(32, v >> 32n)), Number(v & 0xffffffffn)];
+    if (this.idParts.size >= MAX_ID_PARTS) this.idParts.clear();
+    this.idParts.set(id, p);
+    return p;
   }
 
   /**
-   * Everything about a call that does not change from one call to the next (method, argument
-   * types, which arguments are objects or paths, counts) is registered once as a numbered
-   * plan, so a call sends 5 values instead of 13: each value a callback receives costs a
-   * conversion on the Godot side.
+   * Everything about a call that does not change from one call to the next (instance, method,
+   * argument types, which arguments are objects or paths, counts, the subtree root) is
+   * registered once as a numbered plan. Returns the id to send: negative when `subtreeOf` is
+   * required (it is the plan's root), positive when no subtree is required.
    */
-  private planFor(r: CallRequest): number {
-    const key = [r.method, r.staticClass, r.types.join(','), r.objectArgs.join(','), r.pathArgs.join(','), r.minArgs, r.maxArgs, r.allowRid ? 1 : 0].join('|');
-    let id = this.plans.get(key);
-    if (id === undefined) {
-      id = this.plans.size + 1;
-      const b = this.op('plan', id, key);
+  private planFor(instance: number, shape: CallShape, subtreeOf: ObjectId | ''): number {
+    let mine = this.plans.get(instance);
+    if (!mine) this.plans.set(instance, (mine = new Map()));
+    let plan = mine.get(shape);
+    if (!plan || (subtreeOf !== '' && plan.root !== subtreeOf)) {
+      const id = ++this.planCount;
+      const key = [shape.method, shape.staticClass, shape.types.join(','), shape.objectArgs.join(','), shape.pathArgs.join(','),
+        shape.minArgs, shape.maxArgs, shape.allowRid ? 1 : 0].join('|');
+      const b = this.op('plan', id, instance, subtreeOf, key);
       if (b.s !== 'ok') throw new GodotError(`bridge operation plan failed: ${b.m ?? b.s}`);
-      this.plans.set(key, id);
+      mine.set(shape, (plan = { id, root: subtreeOf }));
     }
-    return id;
+    return subtreeOf === '' ? plan.id : -plan.id;
   }
 
   utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome {
@@ -144,6 +220,7 @@ export class WebBridge implements GodotBridge {
   }
 
   dispose(instance: number): void {
+    this.plans.delete(instance);
     this.op('dispose', instance);
   }
 
@@ -193,9 +270,21 @@ export class WebBridge implements GodotBridge {
     return v === 'yes' || v === 'pending' ? v : 'no';
   }
 
-  /** An empty round trip (for measuring the bridge itself). */
+  /** An empty round trip through the operations callback (for measuring the bridge itself). */
   noop(): void {
     this.op('noop');
+  }
+
+  /** An empty round trip through the calls callback: plan 0 answers at once (for measuring). */
+  ping(): void {
+    const box: Box = {};
+    this.answers.push(box);
+    try {
+      this.callCallback(0, 0, 0);
+    } finally {
+      this.answers.pop();
+    }
+    if (box.s !== 'ok') throw new GodotError('bridge ping got no answer from Godot');
   }
 
   // --- plumbing

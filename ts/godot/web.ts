@@ -14,7 +14,7 @@ import { levelNeededOf } from './errors';
 import { GodotHost } from './host';
 import { WriteConfirmer } from './platform';
 import { fromBase64 } from './variant';
-import { WebBridge, type GodotCallback } from './web-bridge';
+import { WebBridge, type GodotCallCallback, type GodotCallback } from './web-bridge';
 
 let bridge: WebBridge | undefined;
 let host: GodotHost | undefined;
@@ -25,7 +25,7 @@ function attached(): GodotHost {
   return host;
 }
 
-function fail(e: unknown): string {
+function failure(e: unknown): string {
   if (e instanceof WasGoError) {
     return JSON.stringify({ ok: false, code: e.code, errno: e.errno, message: e.describe(), levelNeeded: levelNeededOf(e) });
   }
@@ -36,7 +36,7 @@ function answer(fn: () => Record<string, unknown>): string {
   try {
     return JSON.stringify({ ok: true, ...fn() });
   } catch (e) {
-    return fail(e);
+    return failure(e);
   }
 }
 
@@ -45,11 +45,15 @@ function wasmValue(v: WasmValue | undefined): string | null {
   return v === undefined ? null : String(v);
 }
 
-/** Attaches Godot: `callback` executes bridge operations; settings are read_settings() as JSON. */
-export function attach(callback: GodotCallback, settingsJson: string): string {
+/**
+ * Attaches Godot: `callback` executes bridge operations, `callCallback` method calls (see
+ * web-bridge.ts); settings are read_settings() as JSON.
+ */
+export function attach(callback: GodotCallback, settingsJson: string, callCallback: GodotCallCallback): string {
   return answer(() => {
     detach();
-    bridge = new WebBridge(callback);
+    if (typeof callCallback !== 'function') throw new Error('WasGo.godot.attach needs the call callback (an older wasgo_engine.gd?)');
+    bridge = new WebBridge(callback, callCallback);
     const b = bridge;
     confirmer = new WriteConfirmer((request, mod, path, bytes) => b.confirm(request, mod, path, bytes));
     host = new GodotHost(bridge, createPolicy(), confirmer);
@@ -153,6 +157,16 @@ export function reply(s: string, v: unknown, m: string, c: string): void {
   bridge?.reply(s, v, m, c);
 }
 
+/** GDScript's answer to a method call: its result (base64 of var_to_bytes). */
+export function ok(v: string): void {
+  bridge?.ok(v);
+}
+
+/** GDScript's answer to a method call that did not happen: why (BridgeStatus) and a message. */
+export function fail(s: string, m: string): void {
+  bridge?.fail(s, m);
+}
+
 /** GDScript → JS during a bridge call (see web-bridge.ts). */
 export function objectArg(handle: number): string {
   return bridge ? bridge.objectArg(handle) : '';
@@ -176,10 +190,18 @@ export function stats(): string {
   return JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0 });
 }
 
-/** Measures the bridge: µs per empty round trip (TypeScript → GDScript → TypeScript). */
+/**
+ * Measures the bridge: µs per empty round trip (TypeScript → GDScript → TypeScript) through the
+ * operations callback (`noopUs`: op name dispatch, answer Dictionary, reply with 4 values) and
+ * through the calls callback (`pingUs`: 3 numbers in, ok("") back — the floor of a call).
+ */
 export function measureBridge(n: number): string {
   if (!bridge) return JSON.stringify({ ok: false });
-  const t0 = performance.now();
-  for (let i = 0; i < n; i++) bridge.noop();
-  return JSON.stringify({ ok: true, noopUs: ((performance.now() - t0) * 1000) / n });
+  const b = bridge;
+  const time = (f: () => void): number => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) f();
+    return ((performance.now() - t0) * 1000) / n;
+  };
+  return JSON.stringify({ ok: true, noopUs: time(() => b.noop()), pingUs: time(() => b.ping()) });
 }
