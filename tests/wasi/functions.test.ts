@@ -272,12 +272,13 @@ describe('WASI reactors: _initialize', () => {
 });
 
 describe('WASI metering: host calls are charged by the bytes they move', () => {
-  it('fd_write costs at least one fuel per byte written', async () => {
+  it('fd_write costs 1 000 per call (like print) plus one fuel per byte written', async () => {
     const { i } = await load('(i32.const 0)', '', { fuelPerCall: 10_000_000 });
     expect(i.metered).toBe(true);
     i.call('fill', [4096, 60_000, 0x41]);
     i.call('write', [1, 4096, 10]);
     const small = i.lastCallFuel;
+    expect(small).toBeGreaterThanOrEqual(1000 + 8 + 10); // the call's cost (like print), the iovec, the bytes
     i.call('write', [1, 4096, 60_000]);
     expect(i.lastCallFuel - small).toBeGreaterThanOrEqual(60_000 - 10);
     expect(() => i.call('write', [1, 4096, 60_000], { fuel: 1000 })).toThrow(OutOfFuel);

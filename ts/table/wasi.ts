@@ -55,8 +55,8 @@ type Raw = 'i32' | 'i64';
 /** The WASI functions, all level 1. */
 export function wasiFunctions(services: WasiServices): HostFunctionSpec[] {
   const specs: HostFunctionSpec[] = [];
-  const add = (name: string, params: readonly ParamKind[], implementation: (ctx: HostCallContext, ...a: never[]) => number | void, doc: string, result: ResultKind = 'i32') =>
-    specs.push({ module: WASI_MODULE, name, level: 1, kind: 'core', params, result, implementation, doc });
+  const add = (name: string, params: readonly ParamKind[], implementation: (ctx: HostCallContext, ...a: never[]) => number | void, doc: string, result: ResultKind = 'i32', cost = 0) =>
+    specs.push({ module: WASI_MODULE, name, level: 1, kind: 'core', params, result, implementation, doc, ...(cost ? { cost } : {}) });
   /** A function that touches no pointer: only its errno matters (the raw pointers are never read). */
   const refuse = (name: string, params: readonly Raw[], errno: (fd: number) => number, doc: string, fdAt = 0) =>
     add(name, params, (_ctx: HostCallContext, ...a: never[]) => errno(a[fdAt] as number), doc);
@@ -123,7 +123,7 @@ export function wasiFunctions(services: WasiServices): HostFunctionSpec[] {
     services.write(ctx, fd, data);
     written.set(data.length);
     return WASI_ERRNO.SUCCESS;
-  }, 'stdout → print events, stderr → guest-error events, line by line; any other fd: EBADF');
+  }, 'stdout → print events, stderr → guest-error events, line by line; any other fd: EBADF', 'i32', 1000); // like wasgo.print
   add('fd_read', ['i32', 'i32', 'i32', 'u32out'], (_ctx: HostCallContext, fd: number, _iovs: number, _n: number, read: ValueOut) => {
     if (fd !== 0) return WASI_ERRNO.BADF;
     read.set(0);
