@@ -1,7 +1,8 @@
-import { EntryNotFound, GuestMemoryError, InstanceFailed, ProcExit, type WasGoError } from './errors';
+import { EntryNotFound, InstanceFailed, ProcExit, type WasGoError } from './errors';
 import type { SafetyLevel } from './settings';
 import { classify } from './traps';
-import { GuestMemory } from '../guest/memory';
+import { allocatorOf, writeArgv } from '../guest/argv';
+import type { GuestMemory } from '../guest/memory';
 import { bindInstance, type Binding, type ImportLink } from '../table/linker';
 import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
@@ -166,7 +167,7 @@ export class WasGoInstance {
     const entry = this.findMain(options.entry);
     this.parts.mainStarting?.([this.name, ...args]);
     try {
-      const callArgs = entry.form === 'argc-argv' ? this.writeArgv([this.name, ...args]) : [];
+      const callArgs = entry.form === 'argc-argv' ? writeArgv([this.name, ...args], this.memory, allocatorOf(this.exportsObj), (f, n) => Number(this.call(f, [n])), this.name) : [];
       const r = this.call(entry.name, callArgs, options);
       return r === undefined ? 0 : Number(r) | 0;
     } catch (e) {
@@ -259,27 +260,4 @@ export class WasGoInstance {
     this.fuelUsed += used;
   }
 
-  private writeArgv(argv: string[]): WasmValue[] {
-    const alloc = ['host_malloc', 'malloc'].find((n) => typeof this.exportsObj[n] === 'function');
-    const memory = this.memory;
-    if (!alloc || !memory) {
-      if (argv.length <= 1) return [0, 0];
-      throw new EntryNotFound('main(argc, argv) needs the module to export memory and host_malloc or malloc to receive arguments', { module: this.name });
-    }
-    const strings = argv.map((a) => GuestMemory.encode(`${a}\0`));
-    const size = 4 * (argv.length + 1) + strings.reduce((n, s) => n + s.length, 0);
-    const base = Number(this.call(alloc, [size]));
-    if (!base) throw new GuestMemoryError('the guest allocator returned null for argv', { module: this.name });
-    memory.check(base, size, 'argv');
-    const view = new DataView(memory.view(base, size).slice().buffer);
-    let at = base + 4 * (argv.length + 1);
-    strings.forEach((s, i) => {
-      view.setUint32(4 * i, at, true);
-      memory.write(at, s);
-      at += s.length;
-    });
-    view.setUint32(4 * argv.length, 0, true);
-    memory.write(base, new Uint8Array(view.buffer, 0, 4 * (argv.length + 1)));
-    return [argv.length, base];
-  }
 }

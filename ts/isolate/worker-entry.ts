@@ -5,9 +5,9 @@
  * decoding and error stubs) except that every host function forwards the decoded arguments to
  * the main thread over the channel and blocks until the answer comes back.
  */
-import { EntryNotFound, GuestMemoryError, HostError, InstantiateError, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
+import { HostError, InstantiateError, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
 import { classify, guestFrames } from '../engine/traps';
-import { GuestMemory } from '../guest/memory';
+import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext } from '../table/host-function';
 import { bindInstance, link, type Binding } from '../table/linker';
@@ -82,7 +82,7 @@ function run(init: InitMessage, port: WorkerPort): void {
         (initialize as () => void)();
       }
       if (fuel) fuel.value = budget();
-      const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, exports, binding.guest?.memory, init.name) : [];
+      const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number((exports[f] as (n: number) => unknown)(n)), init.name) : [];
       if (fuel) fuel.value = budget();
       result = main(...args);
     } catch (e) {
@@ -116,25 +116,3 @@ function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd) {
   };
 }
 
-/** argv for main(argc, argv): the same rules as WasGoInstance.runMain (see docs/abi.md). */
-function writeArgv(argv: string[], exports: WebAssembly.Exports, memory: GuestMemory | undefined, name: string): number[] {
-  const alloc = ['host_malloc', 'malloc'].map((n) => exports[n]).find((v) => typeof v === 'function') as ((n: number) => unknown) | undefined;
-  if (!alloc || !memory) {
-    if (argv.length <= 1) return [0, 0];
-    throw new EntryNotFound('main(argc, argv) needs the module to export memory and host_malloc or malloc to receive arguments', { module: name });
-  }
-  const strings = argv.map((a) => GuestMemory.encode(`${a}\0`));
-  const size = 4 * (argv.length + 1) + strings.reduce((n, s) => n + s.length, 0);
-  const base = Number(alloc(size));
-  if (!base) throw new GuestMemoryError('the guest allocator returned null for argv', { module: name });
-  memory.check(base, size, 'argv');
-  const table = new DataView(new ArrayBuffer(4 * (argv.length + 1)));
-  let at = base + table.byteLength;
-  strings.forEach((s, i) => {
-    table.setUint32(4 * i, at, true);
-    memory.write(at, s);
-    at += s.length;
-  });
-  memory.write(base, new Uint8Array(table.buffer));
-  return [argv.length, base];
-}
