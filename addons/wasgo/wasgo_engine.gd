@@ -80,6 +80,11 @@ class Plan:
 	var max_args := 0
 	## Whether RIDs may appear in the arguments.
 	var rid := false
+	## Whether a call without arguments needs _call_args too (required arguments, objects, paths).
+	var checked := false
+	## Whether every declared argument has a type that cannot hold an object or an RID, and there
+	## are no objects, paths or varargs: then arguments of exactly the declared types need no more checks.
+	var plain := false
 
 
 func _ready() -> void:
@@ -491,6 +496,11 @@ func _op_plan(box: Dictionary, id: int, instance: int, root: String, key: String
 	plan.min_args = p[5].to_int()
 	plan.max_args = p[6].to_int()
 	plan.rid = p[7] == "1"
+	plan.checked = plan.min_args > 0 or not plan.objects.is_empty() or not plan.paths.is_empty()
+	plan.plain = plan.max_args >= 0 and plan.objects.is_empty() and plan.paths.is_empty()
+	for t in plan.types:
+		if t == TYPE_NIL or t == TYPE_OBJECT or t == TYPE_RID or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
+			plan.plain = false
 	if _plans.size() <= id:
 		_plans.resize(id + 1)
 	_plans[id] = plan
@@ -510,20 +520,20 @@ func _ints(csv: String) -> PackedInt32Array:
 ## Godot knows (the object exists and lies in the subtree, the arguments' types, objects and
 ## paths), calls, and answers WasGo.godot.ok(base64 of var_to_bytes(result)) or fail(status,
 ## message).
-## a: plan id (0: answer at once, for measuring; negative: the object must lie in the plan's subtree), the ObjectID as its signed
+## a: ±(plan id * 2 + checked) (0: answer at once, for measuring; negative: the object must lie
+## in the plan's subtree; checked = 1: TypeScript checked the arguments, see plainArgs in
+## ts/godot/variant.ts), the ObjectID as its signed
 ## high and its low 32 bits (0, 0 for a static method), then — only when there are arguments —
 ## base64 of var_to_bytes(Array of the arguments).
 func _call(a: Array) -> void:
 	var pid: int = a[0]
-	if pid == 0:
-		_godot.ok("")  # an empty round trip (WasGo.godot.measureBridge)
-		return
-	var subtree := pid < 0
-	if subtree:
-		pid = -pid
-	var p: Plan = _plans[pid] if pid < _plans.size() else null
+	var k := absi(pid) >> 1
+	var p: Plan = _plans[k] if k < _plans.size() else null
 	if p == null:
-		_godot.fail("godot", "unknown call plan %d" % pid)
+		if pid == 0:
+			_godot.ok("")  # an empty round trip (WasGo.godot.measureBridge)
+		else:
+			_godot.fail("godot", "unknown call plan %d" % pid)
 		return
 	var obj: Object = null
 	if not p.is_static:
@@ -531,61 +541,84 @@ func _call(a: Array) -> void:
 		if obj == null:
 			_godot.fail("freed", "")
 			return
-		if subtree:
-			var root := instance_from_id(p.root) as Node
-			if root == null or not (obj is Node) or (obj != root and not root.is_ancestor_of(obj)):
+		if pid < 0:
+			var root := instance_from_id(p.root)
+			if root == null or (obj != root and not (obj is Node and root.is_ancestor_of(obj))):
 				var why := _within(obj, p.root, p.instance)
 				if why != "":
 					_godot.fail(why, "")
 					return
-	var args: Array = NO_ARGS
-	var n := 0
-	if a.size() > 3:
-		var decoded = bytes_to_var(Marshalls.base64_to_raw(a[3]))
-		if typeof(decoded) != TYPE_ARRAY:
+	var args: Variant = NO_ARGS
+	if pid & 1:
+		# TypeScript checked these arguments completely (plain values of the declared types).
+		args = bytes_to_var(Marshalls.base64_to_raw(a[3]))
+		if typeof(args) != TYPE_ARRAY:
 			_godot.fail("godot", "arguments must be var_to_bytes() of an Array")
 			return
-		args = decoded
-		n = args.size()
-		var types := p.types
-		var typed := p.typed
-		for i in n:
-			var at := typeof(args[i])
-			if at == TYPE_OBJECT or at == TYPE_RID or at == TYPE_ARRAY or at == TYPE_DICTIONARY:
-				var why := _smuggled(args[i], p.rid)
-				if why != "":
-					_godot.fail("refused", "argument %d: %s" % [i + 1, why])
-					return
-			if not typed or i >= types.size():
-				continue
-			var t := types[i]
-			if t == TYPE_NIL or t == TYPE_OBJECT or at == t:
-				continue
-			if t == TYPE_FLOAT and at == TYPE_INT:
-				args[i] = float(args[i])
-			elif (t == TYPE_STRING_NAME or t == TYPE_NODE_PATH or t == TYPE_STRING) and (at == TYPE_STRING or at == TYPE_STRING_NAME or at == TYPE_NODE_PATH):
-				args[i] = type_convert(args[i], t)
-			else:
-				_godot.fail("godot", "argument %d: expected %s, got %s" % [i + 1, type_string(t), type_string(at)])
-				return
-	if n < p.min_args or (p.max_args >= 0 and n > p.max_args):
-		_godot.fail("godot", "expects %s arguments, got %d" % [str(p.max_args) if p.min_args == p.max_args else "%d..%s" % [p.min_args, "" if p.max_args < 0 else str(p.max_args)], n])
-		return
-	if not p.objects.is_empty() and not _object_args(p, args, p.instance):
-		return
-	for i in p.paths:
-		if i < n and not _godot.pathArg(str(args[i])):
-			_godot.fail("refused", "argument %d: node path refused" % (i + 1))
+	elif p.checked or a.size() > 3:
+		args = _call_args(p, a[3] if a.size() > 3 else "")
+		if args == null:
 			return
-	var result: Variant
-	if obj == null:
-		result = ClassDB.callv("class_call_static", [p.static_class, p.method] + args)
-	else:
-		result = obj.callv(p.method, args)
+	var result: Variant = obj.callv(p.method, args) if obj != null else ClassDB.callv("class_call_static", [p.static_class, p.method] + args)
 	var t := typeof(result)
 	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
 		result = _handles_in(p.instance, result)
 	_godot.ok(Marshalls.raw_to_base64(var_to_bytes(result)))
+
+
+## A call's arguments from base64 of var_to_bytes(Array) ("" = none), checked: no objects or
+## RIDs smuggled inside, count and types as declared (ints widen to floats, strings, names and
+## paths convert), Object-typed handles resolved, NodePaths approved. Null (and fail() sent)
+## when refused.
+func _call_args(p: Plan, b64: String) -> Variant:
+	var args: Array = []
+	if b64 != "":
+		var decoded = bytes_to_var(Marshalls.base64_to_raw(b64))
+		if typeof(decoded) != TYPE_ARRAY:
+			_godot.fail("godot", "arguments must be var_to_bytes() of an Array")
+			return null
+		args = decoded
+	var n := args.size()
+	var types := p.types
+	if p.plain and n >= p.min_args and n <= p.max_args:
+		# Every argument exactly of its declared, plain type: nothing to convert, nothing hidden inside.
+		var exact := true
+		for i in n:
+			if typeof(args[i]) != types[i]:
+				exact = false
+				break
+		if exact:
+			return args
+	var typed := p.typed
+	for i in n:
+		var at := typeof(args[i])
+		if at == TYPE_OBJECT or at == TYPE_RID or at == TYPE_ARRAY or at == TYPE_DICTIONARY:
+			var why := _smuggled(args[i], p.rid)
+			if why != "":
+				_godot.fail("refused", "argument %d: %s" % [i + 1, why])
+				return null
+		if not typed or i >= types.size():
+			continue
+		var t := types[i]
+		if t == TYPE_NIL or t == TYPE_OBJECT or at == t:
+			continue
+		if t == TYPE_FLOAT and at == TYPE_INT:
+			args[i] = float(args[i])
+		elif (t == TYPE_STRING_NAME or t == TYPE_NODE_PATH or t == TYPE_STRING) and (at == TYPE_STRING or at == TYPE_STRING_NAME or at == TYPE_NODE_PATH):
+			args[i] = type_convert(args[i], t)
+		else:
+			_godot.fail("godot", "argument %d: expected %s, got %s" % [i + 1, type_string(t), type_string(at)])
+			return null
+	if n < p.min_args or (p.max_args >= 0 and n > p.max_args):
+		_godot.fail("godot", "expects %s arguments, got %d" % [str(p.max_args) if p.min_args == p.max_args else "%d..%s" % [p.min_args, "" if p.max_args < 0 else str(p.max_args)], n])
+		return null
+	if not p.objects.is_empty() and not _object_args(p, args, p.instance):
+		return null
+	for i in p.paths:
+		if i < n and not _godot.pathArg(str(args[i])):
+			_godot.fail("refused", "argument %d: node path refused" % (i + 1))
+			return null
+	return args
 
 
 ## Replaces the handles in Object-typed arguments by their objects, asking TypeScript about each

@@ -1,6 +1,6 @@
 // Measures guest -> Godot calls (tests/godot/projects/bench-bridge): each export makes n calls
 // of one kind on the mod's own Node2D, so the game can time them and divide.
-import { modNode, methodBind, begin, argVec2, callBind, get, isValid, retVec2X, retVec2Y } from "../../sdk/assemblyscript/godot";
+import { modNode, methodBind, begin, argVec2, argInt, argString, callBind, call, get, isValid, retVec2X, retVec2Y, retFloat } from "../../sdk/assemblyscript/godot";
 
 let node: i32 = 0;
 let getPosition: i32 = 0;
@@ -72,4 +72,42 @@ export function is_valid(n: i32): i32 {
   let s: i32 = 0;
   for (let i = 0; i < n; i++) s += isValid(node) ? 1 : 0;
   return s;
+}
+
+// --- Argument checks on the fast path (tests/godot/projects/bench-bridge test_arguments).
+
+/** set_rotation(int): TypeScript widens the int for the float parameter; returns get_rotation(). */
+export function rotate_by_int(r: i32): f64 {
+  init();
+  begin();
+  argInt(r);
+  call(node, "set_rotation");
+  begin();
+  call(node, "get_rotation");
+  return retFloat();
+}
+
+/** set_position(int): the wrong type, refused by Godot's check (a GodotError fails the mod). */
+export function wrong_type(): void {
+  init();
+  begin();
+  argInt(3);
+  callBind(setPosition, node);
+}
+
+/** set_position(Vector2, Vector2): one argument too many. */
+export function too_many(): void {
+  init();
+  begin();
+  argVec2(1, 2);
+  argVec2(3, 4);
+  callBind(setPosition, node);
+}
+
+/** set_name("...") then get_name(): a String argument for a StringName parameter. */
+export function rename(): void {
+  init();
+  begin();
+  argString("Renamed");
+  call(node, "set_name");
 }

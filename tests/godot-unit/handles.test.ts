@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HandleError } from '../../ts/engine/errors';
 import { HandleSpace, MOD_NODE_HANDLE } from '../../ts/godot/handles';
-import { arrayOf, fromBase64, stringValue, toBase64 } from '../../ts/godot/variant';
+import { arrayOf, fromBase64, plainArgs, stringValue, toBase64 } from '../../ts/godot/variant';
 
 const NODE = ['Node2D', 'CanvasItem', 'Node', 'Object'];
 
@@ -80,5 +80,54 @@ describe('variant helpers', () => {
     expect(() => fromBase64('AB C')).toThrow(/base64/);
     expect(() => fromBase64('A')).toThrow(/base64/);
     expect(() => fromBase64('ü===')).toThrow(/base64/);
+  });
+});
+
+describe('plainArgs (arguments TypeScript checks itself)', () => {
+  const u32 = (...v: number[]) => new Uint8Array(new Uint32Array(v).buffer);
+  const cat = (...parts: Uint8Array[]) => {
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const p of parts) (out.set(p, at), (at += p.length));
+    return out;
+  };
+  const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
+  const vec2 = (x: number, y: number) => cat(u32(5), f32(x, y));
+  const int = (v: number) => u32(2, v >>> 0);
+
+  it('accepts plain values of the declared types as they are', () => {
+    const bytes = arrayOf(vec2(1, 2), int(7), stringValue('hé'));
+    expect(plainArgs(bytes, [5, 2, 4], 3, 3)).toBe(bytes);
+    expect(plainArgs(bytes, [0, 0, 0], 0, -1)).toBe(bytes); // any Variant, vararg
+    expect(plainArgs(arrayOf(), [], 0, 0)).not.toBeNull();
+  });
+
+  it('widens ints given for float parameters to 64-bit floats', () => {
+    const out = plainArgs(arrayOf(int(-3), vec2(1, 2), cat(u32(2 | (1 << 16)), new Uint8Array(new BigInt64Array([5000000000n]).buffer))), [3, 5, 3], 3, 3)!;
+    const v = new DataView(out.buffer, out.byteOffset, out.length);
+    expect(v.getUint32(0, true)).toBe(28);
+    expect(v.getUint32(4, true)).toBe(3);
+    expect(v.getUint32(8, true)).toBe(3 | (1 << 16));
+    expect(v.getFloat64(12, true)).toBe(-3);
+    expect(v.getUint32(20, true)).toBe(5);
+    expect(v.getUint32(32, true)).toBe(3 | (1 << 16));
+    expect(v.getFloat64(36, true)).toBe(5000000000);
+    expect(out.length).toBe(44);
+  });
+
+  it('leaves everything else to Godot (null)', () => {
+    expect(plainArgs(arrayOf(int(1)), [5], 1, 1)).toBeNull(); // wrong type
+    expect(plainArgs(arrayOf(u32(24, 1, 0)), [0], 1, 1)).toBeNull(); // an object
+    expect(plainArgs(arrayOf(cat(u32(23), new Uint8Array(8))), [0], 1, 1)).toBeNull(); // an RID
+    expect(plainArgs(arrayOf(u32(28, 0)), [0], 1, 1)).toBeNull(); // a nested Array
+    expect(plainArgs(arrayOf(u32(27, 0)), [0], 1, 1)).toBeNull(); // a Dictionary
+    expect(plainArgs(cat(u32(28 | (1 << 16), 1), int(1)), [2], 1, 1)).toBeNull(); // a typed Array header
+    expect(plainArgs(arrayOf(u32(5 | (1 << 17)), f32(1, 2)), [5], 1, 1)).toBeNull(); // unknown flags
+    expect(plainArgs(cat(arrayOf(int(1)), u32(0)), [2], 1, 1)).toBeNull(); // trailing bytes
+    expect(plainArgs(cat(u32(28, 2), int(1)), [2, 2], 0, 2)).toBeNull(); // fewer values than counted
+    expect(plainArgs(cat(u32(28, 1), u32(4, 100), new Uint8Array(8)), [4], 1, 1)).toBeNull(); // string longer than the bytes
+    expect(plainArgs(arrayOf(int(1)), [2], 2, 2)).toBeNull(); // too few
+    expect(plainArgs(arrayOf(int(1), int(2)), [2], 1, 1)).toBeNull(); // too many
+    expect(plainArgs(u32(4, 0), [], 0, 0)).toBeNull(); // not an Array
   });
 });

@@ -92,3 +92,74 @@ export function fromBase64(text: string): Uint8Array {
   }
   return out;
 }
+
+const FLAG_64 = 1 << 16;
+const T_NIL = 0, T_BOOL = 1, T_INT = 2, T_FLOAT = 3, T_STRING = 4;
+/** Plain types (cannot hold an object or an RID) by header → payload bytes (-1 = String). */
+const PLAIN = new Map<number, number>([
+  [T_NIL, 0], [T_BOOL, 4], [T_INT, 4], [T_INT | FLAG_64, 8], [T_FLOAT, 4], [T_FLOAT | FLAG_64, 8], [T_STRING, -1],
+  [5, 8], [5 | FLAG_64, 16], // Vector2
+  [6, 8], // Vector2i
+  [7, 16], [7 | FLAG_64, 32], // Rect2
+  [8, 16], // Rect2i
+  [9, 12], [9 | FLAG_64, 24], // Vector3
+  [10, 12], // Vector3i
+  [20, 16], // Color
+]);
+
+/**
+ * Checks the arguments of a call in TypeScript when that is simple: `bytes` must be
+ * var_to_bytes of an untyped Array holding only plain values (nil, bool, int, float, String,
+ * Vector2/2i/3/3i, Rect2/2i, Color — nothing that can hold an object or an RID), each exactly of
+ * its declared type (0 = any), `min`..`max` of them (max -1 = any number). Only headers Godot
+ * itself writes are accepted, and every byte must be accounted for, so Godot's bytes_to_var
+ * decodes exactly what was checked here. Ints given for float parameters are widened (the bytes
+ * are re-encoded). Returns the bytes to send, or null when they need Godot's full check.
+ */
+export function plainArgs(bytes: Uint8Array, types: readonly number[], min: number, max: number): Uint8Array | null {
+  const len = bytes.length;
+  if (len < 8) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, len);
+  if (view.getUint32(0, true) !== 28) return null;
+  const count = view.getUint32(4, true);
+  if (count < min || (max >= 0 && count > max) || count > 64) return null;
+  let at = 8;
+  let widen: number[] | null = null;
+  for (let i = 0; i < count; i++) {
+    if (at + 4 > len) return null;
+    const header = view.getUint32(at, true);
+    let size = PLAIN.get(header);
+    if (size === undefined) return null;
+    if (size < 0) {
+      if (at + 8 > len) return null;
+      size = 4 + ((view.getUint32(at + 4, true) + 3) & ~3);
+    }
+    const type = header & 0xff;
+    const declared = types[i] ?? 0;
+    if (declared !== 0 && declared !== type) {
+      if (declared === T_FLOAT && type === T_INT) (widen ??= []).push(at);
+      else return null;
+    }
+    at += 4 + size;
+    if (at > len) return null;
+  }
+  if (at !== len) return null;
+  if (!widen) return bytes;
+  // Re-encode each int given for a float parameter as a 64-bit float.
+  const out = new Uint8Array(len + widen.length * 12);
+  const ov = new DataView(out.buffer);
+  let from = 0;
+  let to = 0;
+  for (const w of widen) {
+    out.set(bytes.subarray(from, w), to);
+    to += w - from;
+    const h = view.getUint32(w, true);
+    const value = h & FLAG_64 ? Number(view.getBigInt64(w + 4, true)) : view.getInt32(w + 4, true);
+    ov.setUint32(to, T_FLOAT | FLAG_64, true);
+    ov.setFloat64(to + 4, value, true);
+    to += 12;
+    from = w + 4 + (h & FLAG_64 ? 8 : 4);
+  }
+  out.set(bytes.subarray(from), to);
+  return out.subarray(0, to + (len - from));
+}

@@ -18,13 +18,13 @@
  */
 import { GodotError } from '../engine/errors';
 import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, CallRequest, CallShape, GameEvent, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
-import { fromBase64, toBase64 } from './variant';
+import { fromBase64, plainArgs, toBase64 } from './variant';
 
 /** The GDScript callable as JS sees it. */
 export type GodotCallback = (op: string, unused: 0, ...args: unknown[]) => unknown;
 /**
- * The GDScript callable for method calls: `(plan, idHi, idLo[, args])` — the plan id (negative:
- * the object must lie in the subtree registered with the plan), the object's ObjectID as its
+ * The GDScript callable for method calls: `(plan, idHi, idLo[, args])` — the plan id and a flag
+ * (see planFor), the object's ObjectID as its
  * high 32 bits (signed) and low 32 bits (0, 0 for a static method), and the arguments as base64
  * of var_to_bytes(Array), left out when there are none. Each argument a callback receives costs
  * ~0.2 µs of conversion in Godot, about as much as the rest of a small call's GDScript.
@@ -154,7 +154,15 @@ export class WebBridge implements GodotBridge {
   call(instance: number, shape: CallShape, r: CallRequest, checks: ArgumentChecks): CallOutcome {
     const plan = this.planFor(instance, shape, r.subtreeOf);
     const a = r.args;
-    const args = a.length === 8 && EMPTY_ARRAY_BYTES.every((b, i) => a[i] === b) ? undefined : toBase64(a);
+    let args: string | undefined;
+    let checked = 0;
+    if (!(a.length === 8 && EMPTY_ARRAY_BYTES.every((b, i) => a[i] === b))) {
+      const plain = shape.objectArgs.length === 0 && shape.pathArgs.length === 0 ? plainArgs(a, shape.types, shape.minArgs, shape.maxArgs) : null;
+      args = toBase64(plain ?? a);
+      checked = plain ? 1 : 0;
+    }
+    const code = plan.id * 2 + checked;
+    const pid = r.subtreeOf === '' ? code : -code;
     const [hi, lo] = r.object ? this.halves(r.object) : NO_ID;
     if (this.closed) throw new GodotError('bridge operation call: Godot is gone (the bridge was detached)');
     const box: Box = {};
@@ -162,8 +170,8 @@ export class WebBridge implements GodotBridge {
     this.answers.push(box);
     this.checksStack.push(checks);
     try {
-      if (args === undefined) this.callCallback(plan, hi, lo);
-      else this.callCallback(plan, hi, lo, args);
+      if (args === undefined) this.callCallback(pid, hi, lo);
+      else this.callCallback(pid, hi, lo, args);
     } catch (e) {
       throw new GodotError(`bridge operation call failed: ${(e as Error)?.message ?? String(e)}`, {}, { cause: e });
     } finally {
@@ -188,22 +196,23 @@ export class WebBridge implements GodotBridge {
   /**
    * Everything about a call that does not change from one call to the next (instance, method,
    * argument types, which arguments are objects or paths, counts, the subtree root) is
-   * registered once as a numbered plan. Returns the id to send: negative when `subtreeOf` is
-   * required (it is the plan's root), positive when no subtree is required.
+   * registered once as a numbered plan. A call sends `±(plan * 2 + checked)`: negative when
+   * the object must lie in the plan's subtree, `checked` = 1 when TypeScript checked the
+   * arguments completely (plainArgs) and Godot only decodes them.
    */
-  private planFor(instance: number, shape: CallShape, subtreeOf: ObjectId | ''): number {
+  private planFor(instance: number, shape: CallShape, root: ObjectId | ''): Plan {
     let mine = this.plans.get(instance);
     if (!mine) this.plans.set(instance, (mine = new Map()));
     let plan = mine.get(shape);
-    if (!plan || (subtreeOf !== '' && plan.root !== subtreeOf)) {
+    if (!plan || (root !== '' && plan.root !== root)) {
       const id = ++this.planCount;
       const key = [shape.method, shape.staticClass, shape.types.join(','), shape.objectArgs.join(','), shape.pathArgs.join(','),
         shape.minArgs, shape.maxArgs, shape.allowRid ? 1 : 0].join('|');
-      const b = this.op('plan', id, instance, subtreeOf, key);
+      const b = this.op('plan', id, instance, root, key);
       if (b.s !== 'ok') throw new GodotError(`bridge operation plan failed: ${b.m ?? b.s}`);
-      mine.set(shape, (plan = { id, root: subtreeOf }));
+      mine.set(shape, (plan = { id, root }));
     }
-    return subtreeOf === '' ? plan.id : -plan.id;
+    return plan;
   }
 
   utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome {
@@ -276,11 +285,12 @@ export class WebBridge implements GodotBridge {
   }
 
   /** An empty round trip through the calls callback: plan 0 answers at once (for measuring). */
-  ping(): void {
+  ping(args?: string): void {
     const box: Box = {};
     this.answers.push(box);
     try {
-      this.callCallback(0, 0, 0);
+      if (args === undefined) this.callCallback(0, 0, 0);
+      else this.callCallback(0, 0, 0, args);
     } finally {
       this.answers.pop();
     }

@@ -13,7 +13,7 @@ import { createPolicy } from './policy';
 import { levelNeededOf } from './errors';
 import { GodotHost } from './host';
 import { WriteConfirmer } from './platform';
-import { fromBase64 } from './variant';
+import { arrayOf, fromBase64, toBase64 } from './variant';
 import { WebBridge, type GodotCallCallback, type GodotCallback } from './web-bridge';
 
 let bridge: WebBridge | undefined;
@@ -203,5 +203,6 @@ export function measureBridge(n: number): string {
     for (let i = 0; i < n; i++) f();
     return ((performance.now() - t0) * 1000) / n;
   };
-  return JSON.stringify({ ok: true, noopUs: time(() => b.noop()), pingUs: time(() => b.ping()) });
+  const args = toBase64(arrayOf(new Uint8Array([5, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64]))); // [Vector2(1, 2)]
+  return JSON.stringify({ ok: true, noopUs: time(() => b.noop()), pingUs: time(() => b.ping()), pingArgsUs: time(() => b.ping(args)) });
 }

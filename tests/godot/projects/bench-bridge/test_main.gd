@@ -14,6 +14,7 @@ const N := 2000
 const ROUNDS := 7
 const PING := "empty round trip, calls callback (floor)"
 const NOOP := "empty round trip, operations callback"
+const PING_ARGS := "empty round trip, calls callback + 28-char args"
 const GD_GET := "GDScript node.get_position()"
 const GET := "guest get_position (method bind)"
 
@@ -56,6 +57,7 @@ func _round() -> void:
 	if r is Dictionary and r.get("ok", false):
 		_keep(PING, float(r["pingUs"]))
 		_keep(NOOP, float(r["noopUs"]))
+		_keep(PING_ARGS, float(r["pingArgsUs"]))
 	_keep("guest host call, no bridge (godot.mod_node)", _export_us("host_only"))
 	var n := _node
 	var t0 := Time.get_ticks_usec()
@@ -81,7 +83,7 @@ func _round() -> void:
 func test_measure(t: T) -> void:
 	for i in ROUNDS:
 		_round()
-	t.eq("every figure measured", _us.size(), 11)
+	t.eq("every figure measured", _us.size(), 12)
 	t.eq("no error", _mod.last_error(), {})
 
 
@@ -110,6 +112,21 @@ func test_effects(t: T) -> void:
 	t.eq("get_position reads it", _mod.call_export("get_position", [3]), float(N))
 	t.eq("object_get reads it", _mod.call_export("get_property", [3]), float(N))
 	t.eq("is_valid", _mod.call_export("is_valid", [5]), 5)
+
+
+func test_arguments(t: T) -> void:
+	t.eq("int for a float parameter is widened", _mod.call_export("rotate_by_int", [2]), 2.0)
+	t.eq("rotation", _node.rotation, 2.0)
+	_mod.call_export("rename")
+	t.eq("String for a StringName parameter", str(_node.name), "Renamed")
+	t.eq("no error", _mod.last_error(), {})
+	var rec := Mods.load_mod(self, "res://mods/bench.wasm", {"name": "bench"})
+	rec["mod"].call_export("wrong_type")
+	t.check("wrong type refused", rec["errors"].size() == 1 and "argument 1: expected Vector2, got int" in rec["errors"][0][1], str(rec["errors"]))
+	t.eq("node unchanged", rec["node"].position, Vector2(10, 20))
+	rec = Mods.load_mod(self, "res://mods/bench.wasm", {"name": "bench"})
+	rec["mod"].call_export("too_many")
+	t.check("too many arguments refused", rec["errors"].size() == 1 and "expects 1 arguments, got 2" in rec["errors"][0][1], str(rec["errors"]))
 
 
 func test_report(t: T) -> void:
