@@ -52,6 +52,8 @@ var _last_load_error := {}
 ## Caches: class -> "Class,Parent,...,Object"; "name/argc" -> Expression.
 var _chains := {}
 var _expressions := {}
+## Signal connections of mods: connection id -> [instance, ObjectID, signal StringName, Callable].
+var _connections := {}
 ## Call plans (what does not change between calls of one method): index = plan id.
 var _plans: Array[Plan] = [null]
 ## The arguments of a call without any (read-only).
@@ -115,6 +117,8 @@ func _exit_tree() -> void:
 	# Drop the JavaScriptObjects while the engine is still up (see docs/godot.md, quirks).
 	if _godot != null:
 		_godot.detach()
+	for connection in _connections.keys():
+		_disconnect(connection)
 	_mods.clear()
 	_games.clear()
 	_wasgo = null
@@ -323,6 +327,10 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 			var o := _live(args[2])
 			box["v"] = o.get_class() if o != null else ""
 			box["s"] = "ok"
+		"connect": _op_connect(box, args[2], args[3], args[4], args[5], args[6])
+		"disconnect":
+			box["s"] = "ok"
+			_disconnect(args[3])
 		"release": _op_release(box, args[2], args[3])
 		"dispose": _op_dispose(box, args[2])
 		"noop":
@@ -400,29 +408,32 @@ func _chain(cls: String) -> String:
 
 
 ## A handle for an object handed to mod `instance` (TypeScript keeps the table); RefCounted
-## objects are kept alive while the mod may use them.
-func _handle_for(instance: int, obj: Object) -> int:
+## objects are kept alive while the mod may use them. `connection`: for a signal's arguments
+## (outside any bridge call), the connection they are delivered through.
+func _handle_for(instance: int, obj: Object, connection: int = 0) -> int:
 	if obj is RefCounted:
 		if not _keep.has(instance):
 			_keep[instance] = {}
 		_keep[instance][obj.get_instance_id()] = obj
+	if connection != 0:
+		return int(_godot.signalHandle(connection, str(obj.get_instance_id()), _chain(obj.get_class())))
 	return int(_godot.handleFor(str(obj.get_instance_id()), _chain(obj.get_class())))
 
 
 ## `v` with every object (inside Arrays and Dictionaries too, keys included) replaced by its handle.
-func _handles_in(instance: int, v: Variant) -> Variant:
+func _handles_in(instance: int, v: Variant, connection: int = 0) -> Variant:
 	match typeof(v):
 		TYPE_OBJECT:
-			return _handle_for(instance, v) if v != null else null
+			return _handle_for(instance, v, connection) if v != null else null
 		TYPE_ARRAY:
 			var out := []
 			for e in v:
-				out.append(_handles_in(instance, e))
+				out.append(_handles_in(instance, e, connection))
 			return out
 		TYPE_DICTIONARY:
 			var d := {}
 			for k in v:
-				d[_handles_in(instance, k)] = _handles_in(instance, v[k])
+				d[_handles_in(instance, k, connection)] = _handles_in(instance, v[k], connection)
 			return d
 	return v
 
@@ -752,6 +763,48 @@ func _op_method(box: Dictionary, cls: String, method: String) -> void:
 		c = ClassDB.get_parent_class(c)
 
 
+# args: op, 0, instance, ObjectID, signal, connection id, subtree ObjectID ("" = none)
+func _op_connect(box: Dictionary, instance: int, oid: String, signal_name: String, connection: int, subtree: String) -> void:
+	var obj := _live(oid)
+	var why := _access(obj, subtree, instance)
+	if why != "":
+		box["s"] = why
+		return
+	if not obj.has_signal(signal_name):
+		box["m"] = "no signal " + signal_name
+		box["s"] = "godot"
+		return
+	# Any number of arguments (GDScript variadic function), delivered with the connection id.
+	var cb := func(...args: Array) -> void: _on_signal(connection, args)
+	var err := obj.connect(signal_name, cb)
+	if err != OK:
+		box["m"] = error_string(err)
+		box["s"] = "godot"
+		return
+	_connections[connection] = [instance, obj.get_instance_id(), StringName(signal_name), cb]
+	box["s"] = "ok"
+
+
+func _disconnect(connection: int) -> void:
+	var c: Array = _connections.get(connection, [])
+	_connections.erase(connection)
+	if c.is_empty():
+		return
+	var o := instance_from_id(c[1])
+	if o != null and o.is_connected(c[2], c[3]):
+		o.disconnect(c[2], c[3])
+
+
+## A connected signal fired: its arguments (objects as the mod's handles) go to TypeScript,
+## which calls the mod's export inline.
+func _on_signal(connection: int, args: Array) -> void:
+	var c: Array = _connections.get(connection, [])
+	if c.is_empty() or _godot == null:
+		return
+	var v: Variant = _handles_in(c[0], args, connection)
+	_godot.signal(connection, Marshalls.raw_to_base64(var_to_bytes(v)))
+
+
 func _op_release(box: Dictionary, instance: int, oid: String) -> void:
 	box["s"] = "ok"
 	if _keep.has(instance):
@@ -760,6 +813,9 @@ func _op_release(box: Dictionary, instance: int, oid: String) -> void:
 
 func _op_dispose(box: Dictionary, instance: int) -> void:
 	box["s"] = "ok"
+	for connection in _connections.keys():
+		if _connections[connection][0] == instance:
+			_disconnect(connection)
 	for i in _plans.size():
 		if _plans[i] != null and _plans[i].instance == instance:
 			_plans[i] = null

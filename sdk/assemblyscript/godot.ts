@@ -22,6 +22,8 @@
 @external("godot", "classdb_construct_object") declare function _construct(cp: usize, cn: i32): i32;
 @external("godot", "handle_release") declare function _release(obj: i32): void;
 @external("godot", "variant_utility_call") declare function _utility(np: usize, nn: i32, a: usize, an: i32, out: usize, cap: i32): i32;
+@external("godot", "object_connect") declare function _connect(obj: i32, sp: usize, sn: i32, ep: usize, en: i32, buf: usize, cap: i32): i32;
+@external("godot", "object_disconnect") declare function _disconnect(connection: i32): i32;
 @external("godot", "print") declare function _print(p: usize, n: i32): void;
 @external("godot", "print_error") declare function _print_error(p: usize, n: i32): void;
 
@@ -134,6 +136,24 @@ export function set(obj: i32, property: string): void {
 export function construct(cls: string): i32 { return _construct(NAME_A, utf8(cls, NAME_A, NAME_CAP)); }
 export function isValid(obj: i32): bool { return _is_valid(obj) != 0; }
 export function release(obj: i32): void { _release(obj); }
+/**
+ * Connects `signal` of `obj` to the mod's export `exportName`, called when the signal fires
+ * with its arguments as numbers (bool, int, float; objects as handles; null as 0). Returns the
+ * connection.
+ */
+export function connect(obj: i32, signal: string, exportName: string): i32 {
+  return _connect(obj, NAME_A, utf8(signal, NAME_A, NAME_CAP), NAME_B, utf8(exportName, NAME_B, NAME_CAP), 0, 0);
+}
+/**
+ * Connects `signal` of `obj` to `exportName(length: i32)`: each time the signal fires,
+ * var_to_bytes of the Array of its arguments (objects as handles) is written to [buf, buf+cap)
+ * (cut at cap) and the export gets the full length.
+ */
+export function connectBuffer(obj: i32, signal: string, exportName: string, buf: usize, cap: i32): i32 {
+  return _connect(obj, NAME_A, utf8(signal, NAME_A, NAME_CAP), NAME_B, utf8(exportName, NAME_B, NAME_CAP), buf, cap);
+}
+/** Disconnects a connection; false when it was not connected (any more). */
+export function disconnect(connection: i32): bool { return _disconnect(connection) != 0; }
 export function print(text: string): void { _print(NAME_A, utf8(text, NAME_A, NAME_CAP)); }
 export function printError(text: string): void { _print_error(NAME_A, utf8(text, NAME_A, NAME_CAP)); }
 

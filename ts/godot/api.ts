@@ -10,6 +10,7 @@ import type { HostCallContext, HostFunctionSpec, OutBuffer } from '../table/host
 import { VariantType, type Access, type ArgumentChecks, type CallOutcome, type CallShape, type GodotBridge, type MethodInfo, type ObjectId } from './bridge';
 import { GodotPolicyDenied } from './errors';
 import { MOD_NODE_HANDLE, NULL_HANDLE, type HandleEntry, type InstanceHandles } from './handles';
+import { ConnectRefused, type SignalHub } from './signals';
 import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
 
 /** What the policy decides (the policy module, ts/godot/policy.ts, implements it). */
@@ -25,6 +26,7 @@ export interface GodotPolicy {
   singletonDecision(name: string, level: SafetyLevel): Decision;
   constructDecision(className: string, level: SafetyLevel): Decision;
   utilityDecision(name: string, level: SafetyLevel): Decision;
+  signalDecision(classChain: readonly string[], signal: string, level: SafetyLevel): Decision;
   nodePathAllowed(path: string, level: SafetyLevel): boolean;
 }
 
@@ -40,6 +42,7 @@ export interface ModState {
 export interface GodotApiHost {
   readonly bridge: GodotBridge;
   readonly policy: GodotPolicy;
+  readonly signals: SignalHub;
   mod(instance: number): ModState | undefined;
   printed(ctx: HostCallContext, text: string): void;
   printedError(ctx: HostCallContext, text: string): void;
@@ -358,6 +361,35 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
         const checks = checksFor(m);
         return settle(m, null, bridge.utility(m.instance, fn, args, checks), checks, out, fn);
       } },
+    { ...g, name: 'object_connect', params: ['i32', 'string', 'string', 'i32', 'i32'], result: 'i32',
+      doc: "Connects a signal of an object the mod may reach to one of its exports (called inline, under the fuel budget, when the signal fires); with a buffer (ptr, capacity > 0) the export gets var_to_bytes of the arguments there and their length, else the arguments as numbers. Returns the connection (> 0).",
+      implementation: (ctx: HostCallContext, handle: number, signal: string, exportName: string, buffer: number, capacity: number) => {
+        const m = modOf(ctx);
+        const target = m.handles.resolve(handle, 'object');
+        name(signal, 'signal');
+        name(exportName, 'export');
+        const what = `connecting ${target.chain[0]}.${signal}`;
+        const d = policy.signalDecision(target.chain, signal, m.level);
+        if (!d.allowed) deny(what, d, m.level);
+        try {
+          return host.signals.connect(m.instance, m.handles, target, signal, exportName, buffer, capacity, accessFor(m, target.chain));
+        } catch (e) {
+          if (!(e instanceof ConnectRefused)) throw e;
+          switch (e.status) {
+            case 'freed':
+              m.handles.drop(target.handle);
+              throw new HandleError(`${what}: handle ${target.handle} names an object that was freed`);
+            case 'outside':
+              stats.denied++;
+              throw new GodotPolicyDenied(`${what}: the node is outside the mod's subtree; not allowed at safety level ${m.level}; it needs level 3`, 3);
+            default:
+              throw new GodotError(`${what}: ${target.chain[0]} has no signal ${signal}`);
+          }
+        }
+      } },
+    { ...g, name: 'object_disconnect', params: ['i32'], result: 'i32',
+      doc: 'Disconnects one of the mod\'s connections; 1 when it was connected, 0 otherwise (never an error).',
+      implementation: (ctx: HostCallContext, connection: number) => (host.signals.disconnect(modOf(ctx).instance, connection) ? 1 : 0) },
     { ...g, name: 'print', params: ['string'], result: 'void', doc: "A line to the game's output and the mod's printed signal.",
       implementation: (ctx: HostCallContext, text: string) => host.printed(ctx, text) },
     { ...g, name: 'print_error', params: ['string'], result: 'void', doc: "A non-fatal error: Godot's error output (with the mod's name) and the printed signal.",

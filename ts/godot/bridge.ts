@@ -117,12 +117,18 @@ export interface GodotBridge {
   call(instance: number, shape: CallShape, request: CallRequest, checks: ArgumentChecks): CallOutcome;
   /** A utility function of @GlobalScope (randf, lerp, ...); args as in `call`, no objects. */
   utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome;
-  /** Connects a signal of an object to a callback into the mod (`deliver` on this side). */
+  /**
+   * Connects a signal of an object (which must meet `access`) so that each emission reaches
+   * TypeScript as (connection, var_to_bytes of the arguments with objects as handles);
+   * 'godot' when the object has no such signal.
+   */
   connect(instance: number, id: ObjectId, signal: string, connection: number, access: Access): 'ok' | BridgeStatus;
+  /** Disconnects one connection (nothing when the object is gone). */
+  disconnect(instance: number, connection: number): void;
 
   /** Stops keeping the strong reference held for `instance` to a RefCounted object it had a handle for. */
   release(instance: number, id: ObjectId): void;
-  /** The instance is gone: drop its references and free the nodes it constructed but never added to a tree. */
+  /** The instance is gone: drop its references and connections, and free the nodes it constructed but never added to a tree. */
   dispose(instance: number): void;
 
   /** Tells the game script about a mod (WasGoMod signals): printed, errored, finished. */

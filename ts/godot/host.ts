@@ -16,6 +16,7 @@ import type { GameEvent, GodotBridge, ModEvent, ObjectId } from './bridge';
 import { loadGame, type AntGame } from '../ant/runtime';
 import { levelNeededOf } from './errors';
 import { HandleSpace } from './handles';
+import { SignalHub } from './signals';
 import { godotPlatform, type WriteConfirmer } from './platform';
 
 export interface ModOptions {
@@ -40,9 +41,14 @@ export class GodotHost implements GodotApiHost {
   private readonly gameOf = new Map<number, number>();
   private nextGame = 1;
   private unsubscribe: (() => void)[] = [];
+  readonly signals: SignalHub;
 
   constructor(readonly bridge: GodotBridge, readonly policy: GodotPolicy, private readonly confirmer?: WriteConfirmer) {
     this.classes = new ClassCache(bridge);
+    this.signals = new SignalHub(bridge, (id) => {
+      const m = this.mods.get(id);
+      return m && !m.run ? m.instanceRef : undefined;
+    });
   }
 
   /** (Re)starts the engine with the project's settings and registers the `godot` module. */
@@ -67,6 +73,7 @@ export class GodotHost implements GodotApiHost {
     for (const id of [...this.games.keys()]) this.disposeGame(id);
     for (const [id, m] of [...this.mods]) {
       this.mods.delete(id);
+      this.signals.dropInstance(id);
       this.handles.close(id);
       m.run?.kill();
       m.instanceRef.dispose();
@@ -211,6 +218,7 @@ export class GodotHost implements GodotApiHost {
   private forgetInstance(id: number): void {
     this.gameOf.delete(id);
     if (this.mods.delete(id)) {
+      this.signals.dropInstance(id);
       this.handles.close(id);
       this.bridge.dispose(id);
     }
@@ -220,6 +228,7 @@ export class GodotHost implements GodotApiHost {
     const m = this.mods.get(id);
     if (!m) return;
     this.mods.delete(id);
+    this.signals.dropInstance(id);
     this.handles.close(id);
     try {
       m.instanceRef.dispose();

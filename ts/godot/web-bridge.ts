@@ -224,6 +224,10 @@ export class WebBridge implements GodotBridge {
     return (b.s as BridgeStatus | 'ok' | undefined) ?? 'godot';
   }
 
+  disconnect(instance: number, connection: number): void {
+    this.op('disconnect', instance, connection);
+  }
+
   release(instance: number, id: ObjectId): void {
     this.op('release', instance, id);
   }

@@ -180,6 +180,16 @@ export function handleFor(id: string, chain: string): number {
   return bridge ? bridge.handleFor(id, chain) : 0;
 }
 
+/** A connected signal fired: `args` is base64 of var_to_bytes(Array of its arguments, objects as handles). */
+export function signal(connection: number, args: string): void {
+  host?.signals.deliver(connection, fromBase64(args));
+}
+
+/** A handle, for the mod owning `connection`, for an object in a signal's arguments. */
+export function signalHandle(connection: number, id: string, chain: string): number {
+  return host ? host.signals.handleFor(connection, id, chain ? chain.split(',') : ['Object']) : 0;
+}
+
 /** A write-confirmation dialog's answer. */
 export function confirmed(request: number, ok: boolean): void {
   confirmer?.answer(request, Boolean(ok));
