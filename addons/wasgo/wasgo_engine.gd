@@ -82,6 +82,8 @@ class Plan:
 	var max_args := 0
 	## Whether RIDs may appear in the arguments.
 	var rid := false
+	## Whether a declared argument is a Vector2 (numbers-mode arguments need _scalars then).
+	var vec2 := false
 	## Whether a call without arguments needs _call_args too (required arguments, objects, paths).
 	var checked := false
 	## Whether every declared argument has a type that cannot hold an object or an RID, and there
@@ -507,6 +509,7 @@ func _op_plan(box: Dictionary, id: int, instance: int, root: String, key: String
 	plan.min_args = p[5].to_int()
 	plan.max_args = p[6].to_int()
 	plan.rid = p[7] == "1"
+	plan.vec2 = plan.types.has(TYPE_VECTOR2)
 	plan.checked = plan.min_args > 0 or not plan.objects.is_empty() or not plan.paths.is_empty()
 	plan.plain = plan.max_args >= 0 and plan.objects.is_empty() and plan.paths.is_empty()
 	for t in plan.types:
@@ -531,14 +534,14 @@ func _ints(csv: String) -> PackedInt32Array:
 ## Godot knows (the object exists and lies in the subtree, the arguments' types, objects and
 ## paths), calls, and answers WasGo.godot.ok(base64 of var_to_bytes(result)) or fail(status,
 ## message).
-## a: ±(plan id * 2 + checked) (0: answer at once, for measuring; negative: the object must lie
-## in the plan's subtree; checked = 1: TypeScript checked the arguments, see plainArgs in
-## ts/godot/variant.ts), the ObjectID as its signed
-## high and its low 32 bits (0, 0 for a static method), then — only when there are arguments —
-## base64 of var_to_bytes(Array of the arguments).
+## a: ±(plan id * 4 + mode) (0: answer at once, for measuring; negative: the object must lie
+## in the plan's subtree), the ObjectID as its signed high and its low 32 bits (0, 0 for a
+## static method), then the arguments: none; mode 0: base64 of var_to_bytes(Array) for this
+## script to check; mode 1: the same, checked by TypeScript (plainArgs in ts/godot/variant.ts);
+## mode 2: numbers checked by TypeScript (bools, ints, floats; a Vector2 as two).
 func _call(a: Array) -> void:
 	var pid: int = a[0]
-	var k := absi(pid) >> 1
+	var k := absi(pid) >> 2
 	var p: Plan = _plans[k] if k < _plans.size() else null
 	if p == null:
 		if pid == 0:
@@ -560,7 +563,11 @@ func _call(a: Array) -> void:
 					_godot.fail(why, "")
 					return
 	var args: Variant = NO_ARGS
-	if pid & 1:
+	var mode := absi(pid) & 3
+	if mode == 2:
+		# Numbers TypeScript checked against the declared types (bool, int, float, Vector2 as two).
+		args = _scalars(p, a) if p.vec2 else a.slice(3)
+	elif mode == 1:
 		# TypeScript checked these arguments completely (plain values of the declared types).
 		args = bytes_to_var(Marshalls.base64_to_raw(a[3]))
 		if typeof(args) != TYPE_ARRAY:
@@ -571,10 +578,40 @@ func _call(a: Array) -> void:
 		if args == null:
 			return
 	var result: Variant = obj.callv(p.method, args) if obj != null else ClassDB.callv("class_call_static", [p.static_class, p.method] + args)
+	# Plain results cross as numbers (TypeScript encodes them); the rest as base64 of var_to_bytes.
 	var t := typeof(result)
-	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
-		result = _handles_in(p.instance, result)
-	_godot.ok(Marshalls.raw_to_base64(var_to_bytes(result)))
+	if t == TYPE_NIL:
+		_godot.okNil()
+	elif t == TYPE_VECTOR2:
+		_godot.okVector2(result.x, result.y)
+	elif t == TYPE_FLOAT:
+		_godot.okFloat(result)
+	elif t == TYPE_BOOL:
+		_godot.okBool(result)
+	elif t == TYPE_INT and result > -9007199254740992 and result < 9007199254740992:
+		_godot.okInt(result)
+	else:
+		if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
+			result = _handles_in(p.instance, result)
+		_godot.ok(Marshalls.raw_to_base64(var_to_bytes(result)))
+
+
+## A call's arguments sent as numbers, by the plan's declared types (a Vector2 takes two).
+func _scalars(p: Plan, a: Array) -> Array:
+	var out := []
+	var i := 3
+	var j := 0
+	var n := a.size()
+	var types := p.types
+	while i < n and j < types.size():
+		if types[j] == TYPE_VECTOR2:
+			out.append(Vector2(a[i], a[i + 1]))
+			i += 2
+		else:
+			out.append(a[i])
+			i += 1
+		j += 1
+	return out
 
 
 ## A call's arguments from base64 of var_to_bytes(Array) ("" = none), checked: no objects or

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HandleError } from '../../ts/engine/errors';
 import { HandleSpace, MOD_NODE_HANDLE } from '../../ts/godot/handles';
-import { arrayOf, fromBase64, plainArgs, stringValue, toBase64 } from '../../ts/godot/variant';
+import { arrayOf, boolValue, floatValue, fromBase64, intValue, nilValue, plainArgs, scalarArgs, stringValue, toBase64, vector2Value } from '../../ts/godot/variant';
 
 const NODE = ['Node2D', 'CanvasItem', 'Node', 'Object'];
 
@@ -129,5 +129,27 @@ describe('plainArgs (arguments TypeScript checks itself)', () => {
     expect(plainArgs(arrayOf(int(1)), [2], 2, 2)).toBeNull(); // too few
     expect(plainArgs(arrayOf(int(1), int(2)), [2], 1, 1)).toBeNull(); // too many
     expect(plainArgs(u32(4, 0), [], 0, 0)).toBeNull(); // not an Array
+  });
+});
+
+describe('results and arguments as numbers', () => {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
+  it('encodes plain results as Godot does', () => {
+    expect(hex(nilValue())).toBe('00000000');
+    expect(hex(boolValue(true))).toBe('0100000001000000');
+    expect(hex(intValue(-2))).toBe('02000000feffffff');
+    expect(hex(intValue(2 ** 40))).toBe('02000100' + '0000000000010000');
+    expect(hex(floatValue(0.5))).toBe('030000000000003f');
+    expect(hex(floatValue(0.1))).toBe('03000100' + '9a9999999999b93f');
+    expect(hex(vector2Value(1, 2))).toBe('05000000' + '0000803f' + '00000040');
+  });
+
+  it('turns checked plain arguments into numbers, or leaves them as bytes', () => {
+    const u32 = (...v: number[]) => new Uint8Array(new Uint32Array(v).buffer);
+    const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
+    const cat = (...parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
+    const bytes = plainArgs(arrayOf(cat(u32(5), f32(1.5, -2)), u32(1, 1), u32(2, 7), u32(2, 3)), [5, 1, 2, 3], 4, 4)!;
+    expect(scalarArgs(bytes)).toEqual([1.5, -2, true, 7, 3]);
+    expect(scalarArgs(plainArgs(arrayOf(cat(u32(2 | (1 << 16)), new Uint8Array(8))), [2], 1, 1)!)).toBeNull();
   });
 });

@@ -163,3 +163,82 @@ export function plainArgs(bytes: Uint8Array, types: readonly number[], min: numb
   out.set(bytes.subarray(from), to);
   return out.subarray(0, to + (len - from));
 }
+
+/**
+ * var_to_bytes of plain results, encoded here instead of in GDScript (a call's result then
+ * crosses as one or two numbers rather than a base64 String). Same choices as Godot's encoder:
+ * ints and floats take 64 bits only when 32 do not hold them exactly.
+ */
+export function nilValue(): Uint8Array {
+  return new Uint8Array(4);
+}
+
+export function boolValue(b: boolean): Uint8Array {
+  const out = new Uint8Array(8);
+  out[0] = T_BOOL;
+  out[4] = b ? 1 : 0;
+  return out;
+}
+
+/** `n` must be an integer within ±2^53. */
+export function intValue(n: number): Uint8Array {
+  if (n >= -0x80000000 && n <= 0x7fffffff) {
+    const out = new Uint8Array(8);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, T_INT, true);
+    v.setInt32(4, n, true);
+    return out;
+  }
+  const out = new Uint8Array(12);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, T_INT | FLAG_64, true);
+  v.setBigInt64(4, BigInt(n), true);
+  return out;
+}
+
+export function floatValue(d: number): Uint8Array {
+  const wide = Math.fround(d) !== d;
+  const out = new Uint8Array(wide ? 12 : 8);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, T_FLOAT | (wide ? FLAG_64 : 0), true);
+  if (wide) v.setFloat64(4, d, true);
+  else v.setFloat32(4, d, true);
+  return out;
+}
+
+/** A Vector2 of 32-bit floats (Godot's default build). */
+export function vector2Value(x: number, y: number): Uint8Array {
+  const out = new Uint8Array(12);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, 5, true);
+  v.setFloat32(4, x, true);
+  v.setFloat32(8, y, true);
+  return out;
+}
+
+/** Declared types whose arguments can cross as plain numbers (see scalarArgs). */
+export const SCALAR_TYPES: ReadonlySet<number> = new Set([T_BOOL, T_INT, T_FLOAT, 5]);
+
+/**
+ * The arguments of `bytes` — which plainArgs accepted for declared types all in SCALAR_TYPES —
+ * as the numbers a callback can take directly: a bool as a boolean, an int or a float as a
+ * number, a Vector2 as two numbers. Null when one does not fit (a 64-bit int or Vector2).
+ */
+export function scalarArgs(bytes: Uint8Array): (number | boolean)[] | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  const count = view.getUint32(4, true);
+  const out: (number | boolean)[] = [];
+  let at = 8;
+  for (let i = 0; i < count; i++) {
+    const header = view.getUint32(at, true);
+    switch (header) {
+      case T_BOOL: out.push(view.getUint32(at + 4, true) !== 0); at += 8; break;
+      case T_INT: out.push(view.getInt32(at + 4, true)); at += 8; break;
+      case T_FLOAT: out.push(view.getFloat32(at + 4, true)); at += 8; break;
+      case T_FLOAT | FLAG_64: out.push(view.getFloat64(at + 4, true)); at += 12; break;
+      case 5: out.push(view.getFloat32(at + 4, true), view.getFloat32(at + 8, true)); at += 12; break;
+      default: return null;
+    }
+  }
+  return out;
+}

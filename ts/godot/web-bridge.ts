@@ -18,18 +18,17 @@
  */
 import { GodotError } from '../engine/errors';
 import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, CallRequest, CallShape, GameEvent, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
-import { fromBase64, plainArgs, toBase64 } from './variant';
+import { fromBase64, plainArgs, SCALAR_TYPES, scalarArgs, toBase64 } from './variant';
 
 /** The GDScript callable as JS sees it. */
 export type GodotCallback = (op: string, unused: 0, ...args: unknown[]) => unknown;
 /**
- * The GDScript callable for method calls: `(plan, idHi, idLo[, args])` — the plan id and a flag
- * (see planFor), the object's ObjectID as its
- * high 32 bits (signed) and low 32 bits (0, 0 for a static method), and the arguments as base64
- * of var_to_bytes(Array), left out when there are none. Each argument a callback receives costs
+ * The GDScript callable for method calls: `(plan, idHi, idLo, ...args)` — the plan id and a
+ * mode (see planFor), the object's ObjectID as its high 32 bits (signed) and low 32 bits (0, 0
+ * for a static method), and the arguments: none, base64 of var_to_bytes(Array), or numbers. Each argument a callback receives costs
  * ~0.2 µs of conversion in Godot, about as much as the rest of a small call's GDScript.
  */
-export type GodotCallCallback = (plan: number, idHi: number, idLo: number, args?: string) => unknown;
+export type GodotCallCallback = (plan: number, idHi: number, idLo: number, ...args: (string | number | boolean)[]) => unknown;
 
 /** var_to_bytes([]): calls without arguments leave the argument out. */
 const EMPTY_ARRAY_BYTES = [28, 0, 0, 0, 0, 0, 0, 0];
@@ -39,6 +38,8 @@ const NO_ID: readonly [number, number] = [0, 0];
 interface Plan {
   id: number;
   root: ObjectId | '';
+  /** Whether every declared argument type can cross as numbers (scalarArgs). */
+  scalar: boolean;
 }
 /** Most ObjectIDs whose 32-bit halves are remembered (then the cache starts over). */
 const MAX_ID_PARTS = 16384;
@@ -46,6 +47,8 @@ const MAX_ID_PARTS = 16384;
 interface Box {
   s?: string;
   v?: unknown;
+  /** A call's result already encoded (see okValue). */
+  bytes?: Uint8Array;
   m?: string;
   c?: string;
 }
@@ -89,6 +92,14 @@ export class WebBridge implements GodotBridge {
     if (!box) return;
     box.s = 'ok';
     box.v = v;
+  }
+
+  /** A call's plain result, encoded in TypeScript (see the ok* functions of web.ts). */
+  okValue(bytes: Uint8Array): void {
+    const box = this.answers[this.answers.length - 1];
+    if (!box) return;
+    box.s = 'ok';
+    box.bytes = bytes;
   }
 
   /** Why a call did not happen (see BridgeStatus). */
@@ -155,13 +166,18 @@ export class WebBridge implements GodotBridge {
     const plan = this.planFor(instance, shape, r.subtreeOf);
     const a = r.args;
     let args: string | undefined;
-    let checked = 0;
+    let scalars: (number | boolean)[] | null = null;
+    let mode = 0;
     if (!(a.length === 8 && EMPTY_ARRAY_BYTES.every((b, i) => a[i] === b))) {
       const plain = shape.objectArgs.length === 0 && shape.pathArgs.length === 0 ? plainArgs(a, shape.types, shape.minArgs, shape.maxArgs) : null;
-      args = toBase64(plain ?? a);
-      checked = plain ? 1 : 0;
+      if (plain && plan.scalar) scalars = scalarArgs(plain);
+      if (scalars) mode = 2;
+      else {
+        args = toBase64(plain ?? a);
+        mode = plain ? 1 : 0;
+      }
     }
-    const code = plan.id * 2 + checked;
+    const code = plan.id * 4 + mode;
     const pid = r.subtreeOf === '' ? code : -code;
     const [hi, lo] = r.object ? this.halves(r.object) : NO_ID;
     if (this.closed) throw new GodotError('bridge operation call: Godot is gone (the bridge was detached)');
@@ -170,7 +186,8 @@ export class WebBridge implements GodotBridge {
     this.answers.push(box);
     this.checksStack.push(checks);
     try {
-      if (args === undefined) this.callCallback(pid, hi, lo);
+      if (scalars) this.callCallback(pid, hi, lo, ...scalars);
+      else if (args === undefined) this.callCallback(pid, hi, lo);
       else this.callCallback(pid, hi, lo, args);
     } catch (e) {
       throw new GodotError(`bridge operation call failed: ${(e as Error)?.message ?? String(e)}`, {}, { cause: e });
@@ -196,9 +213,11 @@ export class WebBridge implements GodotBridge {
   /**
    * Everything about a call that does not change from one call to the next (instance, method,
    * argument types, which arguments are objects or paths, counts, the subtree root) is
-   * registered once as a numbered plan. A call sends `±(plan * 2 + checked)`: negative when
-   * the object must lie in the plan's subtree, `checked` = 1 when TypeScript checked the
-   * arguments completely (plainArgs) and Godot only decodes them.
+   * registered once as a numbered plan. A call sends `±(plan * 4 + mode)`: negative when the
+   * object must lie in the plan's subtree; mode 0: the arguments as base64 of var_to_bytes, for
+   * Godot to check; 1: the same, checked completely by TypeScript (plainArgs), Godot only
+   * decodes them; 2: checked by TypeScript and sent as numbers (scalarArgs: bools, ints,
+   * floats, a Vector2 as two numbers, by the plan's declared types).
    */
   private planFor(instance: number, shape: CallShape, root: ObjectId | ''): Plan {
     let mine = this.plans.get(instance);
@@ -210,7 +229,7 @@ export class WebBridge implements GodotBridge {
         shape.minArgs, shape.maxArgs, shape.allowRid ? 1 : 0].join('|');
       const b = this.op('plan', id, instance, root, key);
       if (b.s !== 'ok') throw new GodotError(`bridge operation plan failed: ${b.m ?? b.s}`);
-      mine.set(shape, (plan = { id, root }));
+      mine.set(shape, (plan = { id, root, scalar: shape.types.length > 0 && shape.types.every((t) => SCALAR_TYPES.has(t)) }));
     }
     return plan;
   }
@@ -320,7 +339,7 @@ export class WebBridge implements GodotBridge {
   }
 
   private outcome(b: Box): CallOutcome {
-    if (b.s === 'ok') return { ok: true, value: fromBase64(this.str(b)) };
+    if (b.s === 'ok') return { ok: true, value: b.bytes ?? fromBase64(this.str(b)) };
     const status = (['freed', 'outside', 'refused'] as const).find((s) => s === b.s) ?? 'godot';
     return { ok: false, status, message: b.m ?? String(b.s) };
   }

@@ -13,7 +13,7 @@ import { createPolicy } from './policy';
 import { levelNeededOf } from './errors';
 import { GodotHost } from './host';
 import { WriteConfirmer } from './platform';
-import { arrayOf, fromBase64, toBase64 } from './variant';
+import { arrayOf, boolValue, floatValue, fromBase64, intValue, nilValue, toBase64, vector2Value } from './variant';
 import { WebBridge, type GodotCallCallback, type GodotCallback } from './web-bridge';
 
 let bridge: WebBridge | undefined;
@@ -160,6 +160,30 @@ export function reply(s: string, v: unknown, m: string, c: string): void {
 /** GDScript's answer to a method call: its result (base64 of var_to_bytes). */
 export function ok(v: string): void {
   bridge?.ok(v);
+}
+
+/**
+ * GDScript's answer to a method call with a plain result, as numbers (a String costs more to
+ * cross than the encoding costs here): nil, a Vector2, a float, an int (within ±2^53), a bool.
+ */
+export function okNil(): void {
+  bridge?.okValue(nilValue());
+}
+
+export function okVector2(x: number, y: number): void {
+  bridge?.okValue(vector2Value(x, y));
+}
+
+export function okFloat(d: number): void {
+  bridge?.okValue(floatValue(d));
+}
+
+export function okInt(n: number): void {
+  bridge?.okValue(Number.isSafeInteger(n) ? intValue(n) : floatValue(n));
+}
+
+export function okBool(b: boolean): void {
+  bridge?.okValue(boolValue(Boolean(b)));
 }
 
 /** GDScript's answer to a method call that did not happen: why (BridgeStatus) and a message. */
