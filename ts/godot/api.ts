@@ -13,6 +13,9 @@ import { MOD_NODE_HANDLE, NULL_HANDLE, type HandleEntry, type InstanceHandles } 
 import { ConnectRefused, type SignalHub } from './signals';
 import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
 
+/** Fuel charged per Godot call (see HostFunctionSpec.cost). */
+export const GODOT_CALL_COST = 5_000;
+
 /** What the policy decides (the policy module, ts/godot/policy.ts, implements it). */
 export interface Decision {
   allowed: boolean;
@@ -262,9 +265,11 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     return callMethod(ctx, handle, accessor, set ? arrayOf(value!) : EMPTY_ARRAY, out ?? DISCARD);
   };
 
-  const g = { module: 'godot', level: 1, kind: 'core' } as const;
+  // Fuel per call ≈ the host time of a round trip into Godot (~5 µs measured, bench-bridge), so a
+  // guest looping over Godot calls runs out of fuel in proportion to the time it takes.
+  const g = { module: 'godot', level: 1, kind: 'core', cost: GODOT_CALL_COST } as const;
   return [
-    { ...g, name: 'mod_node', params: [], result: 'i32', doc: "Handle of the mod's own node (always 1).",
+    { ...g, name: 'mod_node', params: [], result: 'i32', cost: 10, doc: "Handle of the mod's own node (always 1).",
       implementation: (ctx: HostCallContext) => (modOf(ctx), MOD_NODE_HANDLE) },
     { ...g, name: 'global_get_singleton', params: ['string'], result: 'i32',
       doc: 'Handle of an engine singleton (Input, Time, ...) the level allows; 0 when there is no such singleton.',
