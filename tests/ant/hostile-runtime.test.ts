@@ -120,9 +120,22 @@ describe('hostile packages: resource exhaustion', () => {
           (br_if $l (i32.and (i32.gt_s (local.get $r) (i32.const 0)) (i32.lt_u (local.get $i) (i32.const 100000)))))
         (call $record (local.get $i)) (call $record (local.get $r))` },
       'core/a.wasm': {},
-    }));
+    }, {}, { totalMemoryMb: 65 * 64 }));
     expect(recordedBy('/core.wasm')).toEqual([65, NO_MORE_MEMORY_ERROR]);
     expect(game.modules).toHaveLength(65);
+  });
+
+  it('the engine memory budget (totalMemoryMb) refusing a module → NO_MORE_MEMORY_ERROR (-6); the game goes on', async () => {
+    const { recordedBy, game } = await bounded(15_000, () => play({
+      'core.wasm': { imports: ['record', 'load_module_core'], main: `(local $i i32) (local $r i32)
+        (loop $l (local.set $r (call $load_module_core @"/core/a.wasm")) (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.and (i32.gt_s (local.get $r) (i32.const 0)) (i32.lt_u (local.get $i) (i32.const 100000)))))
+        (call $record (local.get $i)) (call $record (local.get $r))` },
+      'core/a.wasm': {},
+    }, {}, { memoryMb: 8, totalMemoryMb: 40 }));
+    // the Core holds 8 MiB, so four /core/ modules fit and the fifth is refused
+    expect(recordedBy('/core.wasm')).toEqual([5, NO_MORE_MEMORY_ERROR]);
+    expect(game.modules).toHaveLength(5);
   });
 
   it('a failing module retried forever also counts against maxModules', async () => {

@@ -1,5 +1,5 @@
 import { WasGoEngine, type CompiledModule } from '../engine/engine';
-import { EngineShutDown, EntryNotFound, WasGoError } from '../engine/errors';
+import { EngineShutDown, EntryNotFound, MemoryLimit, WasGoError } from '../engine/errors';
 import type { CallOptions, WasGoInstance, WasmValue } from '../engine/instance';
 import type { SafetyLevel } from '../engine/settings';
 import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
@@ -352,6 +352,8 @@ export class AntGame {
     try {
       instance = this.engine.instantiateSync(compiled, { level: this.options.level, imports: this.importsFor(ref, compiled.info) }); // 5
     } catch (e) {
+      // The engine's memory budget (totalMemoryMb) refusing is "more memory than can be granted".
+      if (e instanceof MemoryLimit) return { result: NO_MORE_MEMORY_ERROR, reason: describe(e) };
       return { result: RESOLUTION_ERROR, reason: describe(e) }; // 6
     }
     if (this.isOver()) {

@@ -15,6 +15,7 @@ import type { ModuleInfo } from '../wasm/info';
 import { inspect } from '../wasm/inspect';
 import { checkReservedNames } from '../wasm/reserved';
 import { prepareModule } from './prepare';
+import { maxMemoryBytes, MemoryBudget } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
 export interface ModuleBinary {
@@ -61,6 +62,7 @@ export class WasGoEngine {
   private readonly events = new Events();
   private readonly live = new Map<number, WasGoInstance>();
   private readonly randoms = new Map<number, Random>();
+  private budget = new MemoryBudget(resolveSettings().totalMemoryMb * 1024 * 1024);
   /** Per-instance WASI state: argv and the line buffers of stdout and stderr. */
   private readonly wasi = new Map<number, WasiSession>();
   private nextId = 1;
@@ -82,6 +84,7 @@ export class WasGoEngine {
     const resolved = resolveSettings(settings);
     if (this.up) this.shutdown();
     this.settingsValue = resolved;
+    this.budget = new MemoryBudget(resolved.totalMemoryMb * 1024 * 1024);
     this.tableValue = new FunctionTable();
     const services = {
       print: (ctx: HostCallContext, text: string) => this.events.emit('print', { instance: ctx.instanceId, mod: ctx.mod, text }),
@@ -212,7 +215,11 @@ export class WasGoEngine {
       fault: (error) => (fault.error ??= error),
       currentFault: () => fault.error,
     });
+    const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb);
+    const reserve = () => this.budget.reserve(budgetBytes, `instance ${id} of ${compiled.name}`, { module: compiled.name, instance: id });
+    const release = reserve();
     const failed = (e: unknown): InstantiateError => {
+      release();
       const c = classify(fault.error ?? e, { module: compiled.name, instance: id });
       return new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
     };
@@ -222,12 +229,14 @@ export class WasGoEngine {
         links: linked.links, binding, importedMemory: linked.memory,
         fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
+        reserveMemory: reserve,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
         mainStarting: (argv) => {
           this.wasiFor(id, compiled.name).argv = [...argv];
         },
         flushOutput: () => this.flushWasi(id),
         onDispose: () => {
+          release();
           this.flushWasi(id);
           this.live.delete(id);
           this.randoms.delete(id);

@@ -42,6 +42,8 @@ export interface InstanceParts {
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
   onDispose(): void;
+  /** Reserves the engine's memory budget for a worker main's own copy of the memories; returns the release. */
+  reserveMemory?: () => () => void;
   /** main is about to run with this argv (WASI args_get). */
   mainStarting?(argv: readonly string[]): void;
   /** main ended: emit text still buffered for the WASI console. */
@@ -192,22 +194,30 @@ export class WasGoInstance {
       const spec = i.kind === 'function' ? table?.find(i.module, i.name) : undefined;
       if (spec) functions.add(spec);
     }
+    const releaseMemory = this.parts.reserveMemory?.() ?? (() => undefined);
     this.parts.mainStarting?.([this.name, ...args]);
-    const run = startMain({
-      instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
-      argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
-      // A worker main is bounded by the wall clock (mainTimeoutMs) and kill(); fuel only when asked.
-      fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL,
-      timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
-      end: (error, fuelUsed) => {
-        this.parts.flushOutput?.();
-        this.worker = undefined;
-        this.lastCallFuel = fuelUsed;
-        this.fuelUsed += fuelUsed;
-        if (error) this.fail(error);
-        else if (this.stateValue === 'running') this.stateValue = 'ready';
-      },
-    }, options.channel);
+    let run: MainRun;
+    try {
+      run = startMain({
+        instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
+        argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
+        // A worker main is bounded by the wall clock (mainTimeoutMs) and kill(); fuel only when asked.
+        fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL,
+        timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
+        end: (error, fuelUsed) => {
+          releaseMemory();
+          this.parts.flushOutput?.();
+          this.worker = undefined;
+          this.lastCallFuel = fuelUsed;
+          this.fuelUsed += fuelUsed;
+          if (error) this.fail(error);
+          else if (this.stateValue === 'running') this.stateValue = 'ready';
+        },
+      }, options.channel);
+    } catch (e) {
+      releaseMemory();
+      throw e;
+    }
     this.worker = run;
     this.stateValue = 'running';
     return run;

@@ -17,6 +17,8 @@ export interface WasGoSettings {
   strictImports: boolean;
   /** Cap for every guest memory, in MiB (maximum rewritten to min(declared, cap)). Default 64. */
   memoryMb: number;
+  /** Budget for all live instances together, in MiB: each instance holds its memories' capped maximum. Default 1024. */
+  totalMemoryMb: number;
   /** Fuel budget for one inline call (main or an export); 0 means unmetered. Default 100_000_000. */
   fuelPerCall: number;
   /** Wall-clock limit for main() in a worker, in ms; 0 means none. Default 10_000. */
@@ -41,6 +43,7 @@ export const DEFAULT_SETTINGS: Readonly<WasGoSettings> = Object.freeze({
   level: 1,
   strictImports: false,
   memoryMb: 64,
+  totalMemoryMb: 1024,
   fuelPerCall: 100_000_000,
   mainTimeoutMs: 10_000,
   fileDir: 'wasgo-data',
@@ -57,6 +60,7 @@ export function resolveSettings(partial: Partial<WasGoSettings> = {}): WasGoSett
   const s: WasGoSettings = { ...DEFAULT_SETTINGS, ...stripUndefined(partial) };
   if (!LEVELS.includes(s.level)) throw new SettingsError(`level must be 1, 2 or 3, got ${String(s.level)}`);
   positive('memoryMb', s.memoryMb, 1, 65536);
+  positive('totalMemoryMb', s.totalMemoryMb, 1, 2 ** 24);
   positive('fuelPerCall', s.fuelPerCall, 0, Number.MAX_SAFE_INTEGER);
   positive('mainTimeoutMs', s.mainTimeoutMs, 0, 2 ** 31 - 1);
   if (!Array.isArray(s.networkAllowlist)) throw new SettingsError('networkAllowlist must be an array of URL prefixes');
