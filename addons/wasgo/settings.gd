@@ -24,6 +24,8 @@ static func definitions() -> Array[Dictionary]:
 			PROPERTY_HINT_NONE, "", true),
 		_def("wasgo/limits/memory_mb", "memoryMb", TYPE_INT, 64,
 			PROPERTY_HINT_RANGE, "1,4096,1,suffix:MiB", true),
+		_def("wasgo/limits/total_memory_mb", "totalMemoryMb", TYPE_INT, 1024,
+			PROPERTY_HINT_RANGE, "1,65536,1,suffix:MiB", false),
 		_def("wasgo/limits/fuel_per_call", "fuelPerCall", TYPE_INT, 100000000,
 			PROPERTY_HINT_RANGE, "0,1000000000000,1,or_greater", false),
 		_def("wasgo/limits/main_timeout_ms", "mainTimeoutMs", TYPE_INT, 10000,
@@ -52,7 +54,7 @@ static func register_settings() -> void:
 
 
 ## The settings as the TypeScript engine takes them: { level, networkAllowlist, fileDir,
-## confirmFileWrites, memoryMb, fuelPerCall, mainTimeoutMs, requireSignature, trustedKeys }.
+## confirmFileWrites, memoryMb, totalMemoryMb, fuelPerCall, mainTimeoutMs, requireSignature, trustedKeys }.
 ## Missing settings (an exported game only stores values that differ from the default) read as
 ## the default. Lists come back as plain Arrays of Strings so the Dictionary survives JSON.
 static func read_settings() -> Dictionary:

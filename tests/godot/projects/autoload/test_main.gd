@@ -36,7 +36,7 @@ func test_settings_defaults(t: T) -> void:
 	var s: Dictionary = WasGoEngine.settings()
 	var expected := {
 		"level": 1, "networkAllowlist": [], "fileDir": "user://wasgo", "confirmFileWrites": true,
-		"memoryMb": 64, "fuelPerCall": 100000000, "mainTimeoutMs": 10000,
+		"memoryMb": 64, "totalMemoryMb": 1024, "fuelPerCall": 100000000, "mainTimeoutMs": 10000,
 		"requireSignature": true, "trustedKeys": [],
 	}
 	t.eq("keys", _sorted(s.keys()), _sorted(expected.keys()))

@@ -13,6 +13,7 @@ const DOCUMENTED := {
 	"wasgo/safety/file_dir": [TYPE_STRING, "user://wasgo", PROPERTY_HINT_NONE, "", true, "fileDir"],
 	"wasgo/safety/confirm_file_writes": [TYPE_BOOL, true, PROPERTY_HINT_NONE, "", true, "confirmFileWrites"],
 	"wasgo/limits/memory_mb": [TYPE_INT, 64, PROPERTY_HINT_RANGE, "1,4096,1,suffix:MiB", true, "memoryMb"],
+	"wasgo/limits/total_memory_mb": [TYPE_INT, 1024, PROPERTY_HINT_RANGE, "1,65536,1,suffix:MiB", false, "totalMemoryMb"],
 	"wasgo/limits/fuel_per_call": [TYPE_INT, 100000000, PROPERTY_HINT_RANGE, "0,1000000000000,1,or_greater", false, "fuelPerCall"],
 	"wasgo/limits/main_timeout_ms": [TYPE_INT, 10000, PROPERTY_HINT_RANGE, "0,600000,1,or_greater,suffix:ms", false, "mainTimeoutMs"],
 	"wasgo/ant/require_signature": [TYPE_BOOL, true, PROPERTY_HINT_NONE, "", true, "requireSignature"],
