@@ -364,16 +364,7 @@ func _access(obj: Object, subtree: String, instance: int = 0) -> String:
 	if obj == null:
 		return "freed"
 	if subtree != "":
-		var root := _live(subtree)
-		if root == null or not (obj is Node):
-			return "outside"
-		if obj == root or root.is_ancestor_of(obj):
-			return ""
-		var top: Node = obj
-		while top.get_parent() != null:
-			top = top.get_parent()
-		if top.is_inside_tree() or not _owned.get(instance, []).has(top.get_instance_id()):
-			return "outside"
+		return _within(obj, subtree.to_int(), instance)
 	return ""
 
 

@@ -113,13 +113,18 @@ describe('hostile packages: the ANT imports', () => {
 });
 
 describe('hostile packages: resource exhaustion', () => {
-  it('a core loading modules in an endless loop is capped by maxModules (-6) in bounded time', async () => {
-    const { recordedBy, game } = await bounded(15_000, () => play({
-      'core.wasm': { imports: ['record', 'load_module_core'], main: `(local $i i32) (local $r i32)
+  /** A Core that loads /core/a.wasm until a load fails, then records how many it tried and the last result. */
+  const LOAD_FOREVER = {
+    'core.wasm': { imports: ['record', 'load_module_core'], main: `(local $i i32) (local $r i32)
         (loop $l (local.set $r (call $load_module_core @"/core/a.wasm")) (local.set $i (i32.add (local.get $i) (i32.const 1)))
           (br_if $l (i32.and (i32.gt_s (local.get $r) (i32.const 0)) (i32.lt_u (local.get $i) (i32.const 100000)))))
         (call $record (local.get $i)) (call $record (local.get $r))` },
-      'core/a.wasm': {},
+    'core/a.wasm': {},
+  };
+
+  it('a core loading modules in an endless loop is capped by maxModules (-6) in bounded time', async () => {
+    const { recordedBy, game } = await bounded(15_000, () => play({
+      ...LOAD_FOREVER,
     }, {}, { totalMemoryMb: 65 * 64 }));
     expect(recordedBy('/core.wasm')).toEqual([65, NO_MORE_MEMORY_ERROR]);
     expect(game.modules).toHaveLength(65);
@@ -127,11 +132,7 @@ describe('hostile packages: resource exhaustion', () => {
 
   it('the engine memory budget (totalMemoryMb) refusing a module → NO_MORE_MEMORY_ERROR (-6); the game goes on', async () => {
     const { recordedBy, game } = await bounded(15_000, () => play({
-      'core.wasm': { imports: ['record', 'load_module_core'], main: `(local $i i32) (local $r i32)
-        (loop $l (local.set $r (call $load_module_core @"/core/a.wasm")) (local.set $i (i32.add (local.get $i) (i32.const 1)))
-          (br_if $l (i32.and (i32.gt_s (local.get $r) (i32.const 0)) (i32.lt_u (local.get $i) (i32.const 100000)))))
-        (call $record (local.get $i)) (call $record (local.get $r))` },
-      'core/a.wasm': {},
+      ...LOAD_FOREVER,
     }, {}, { memoryMb: 8, totalMemoryMb: 40 }));
     // the Core holds 8 MiB, so four /core/ modules fit and the fifth is refused
     expect(recordedBy('/core.wasm')).toEqual([5, NO_MORE_MEMORY_ERROR]);
