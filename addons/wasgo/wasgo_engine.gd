@@ -164,18 +164,10 @@ func load_mod(source: Variant, node: Node, options: Dictionary = {}) -> WasGoMod
 		return _load_failed("EngineShutDown", 7, "WasGo is not ready: " + _load_error)
 	if node == null or not is_instance_valid(node):
 		return _load_failed("HostError", 34, "load_mod needs the mod's node")
-	var bytes := PackedByteArray()
-	var mod_name := str(options.get("name", "mod"))
-	if source is PackedByteArray:
-		bytes = source
-	elif source is String:
-		bytes = FileAccess.get_file_as_bytes(source)
-		if bytes.is_empty():
-			return _load_failed("LoadError", 2, "cannot read %s (%s)" % [source, error_string(FileAccess.get_open_error())])
-		if not options.has("name"):
-			mod_name = source.get_file()
-	else:
-		return _load_failed("LoadError", 2, "load_mod takes a path (String) or bytes (PackedByteArray)")
+	var bytes := _source_bytes(source, "load_mod")
+	if not _last_load_error.is_empty():
+		return null
+	var mod_name := _source_name(source, options, "mod")
 	var r = JSON.parse_string(str(_godot.loadMod(Marshalls.raw_to_base64(bytes), mod_name,
 		str(node.get_instance_id()), node.get_class(), int(options.get("level", 0)))))
 	if not (r is Dictionary) or not r.get("ok", false):
@@ -203,20 +195,10 @@ func load_package(source: Variant, node: Node = null, options: Dictionary = {}) 
 	if not is_ready():
 		_load_failed("EngineShutDown", 7, "WasGo is not ready: " + _load_error)
 		return null
-	var bytes := PackedByteArray()
-	var game_name := str(options.get("name", "game"))
-	if source is PackedByteArray:
-		bytes = source
-	elif source is String:
-		bytes = FileAccess.get_file_as_bytes(source)
-		if bytes.is_empty():
-			_load_failed("LoadError", 2, "cannot read %s (%s)" % [source, error_string(FileAccess.get_open_error())])
-			return null
-		if not options.has("name"):
-			game_name = source.get_file()
-	else:
-		_load_failed("LoadError", 2, "load_package takes a path (String) or bytes (PackedByteArray)")
+	var bytes := _source_bytes(source, "load_package")
+	if not _last_load_error.is_empty():
 		return null
+	var game_name := _source_name(source, options, "game")
 	var node_id := str(node.get_instance_id()) if node != null else ""
 	var r = JSON.parse_string(str(_godot.loadPackage(Marshalls.raw_to_base64(bytes), game_name, node_id,
 		node.get_class() if node != null else "", int(options.get("level", 0)))))
@@ -265,6 +247,27 @@ func _process(delta: float) -> void:
 			continue
 		if mod.process_each_frame and mod.has_export("_process") and mod.is_alive():
 			mod.call_export("_process", [delta])
+
+
+## The bytes given to load_mod / load_package, or read from the path given; when a path
+## cannot be read or the source is neither, the load error is recorded (last_load_error()).
+func _source_bytes(source: Variant, caller: String) -> PackedByteArray:
+	if source is PackedByteArray:
+		return source
+	if source is String:
+		var bytes := FileAccess.get_file_as_bytes(source)
+		if bytes.is_empty():
+			_load_failed("LoadError", 2, "cannot read %s (%s)" % [source, error_string(FileAccess.get_open_error())])
+		return bytes
+	_load_failed("LoadError", 2, "%s takes a path (String) or bytes (PackedByteArray)" % caller)
+	return PackedByteArray()
+
+
+## options.name, else a path's file name, else `fallback`.
+func _source_name(source: Variant, options: Dictionary, fallback: String) -> String:
+	if options.has("name"):
+		return str(options["name"])
+	return source.get_file() if source is String else fallback
 
 
 func _load_failed(code: String, errno: int, message: String) -> WasGoMod:
