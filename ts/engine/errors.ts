@@ -31,6 +31,12 @@ export const ERRNO = {
   RegistrationError: 9,
   GuestMemoryError: 10,
   InstanceFailed: 11,
+  /** The module uses a WebAssembly feature WasGo cannot meter or contain yet (named in the message). */
+  UnsupportedFeature: 12,
+  /** The module exceeds a shape limit (tables, functions, globals, locals, exports, imports, custom bytes...). */
+  ModuleTooLarge: 13,
+  /** WasGo itself failed (e.g. a rewritten module does not validate): a WasGo bug, never the mod's fault. */
+  InternalError: 14,
   // guest traps and limits
   GuestTrap: 20,
   Unreachable: 21,
@@ -49,15 +55,25 @@ export const ERRNO = {
   HostError: 34,
   MemoryLimit: 35,
   ProcExit: 36,
+  /** A guest exception (wasm `throw`) left the guest uncaught. */
+  UncaughtException: 37,
+  /** Host→guest re-entry (e.g. a signal delivered while the mod is inside a host call) went too deep. */
+  ReentrancyLimit: 38,
   // 40-69: packages (ts/ant)
   PackageError: 40,
   // 70-89: Godot bridge and policy (ts/godot)
   GodotError: 70,
   PolicyDenied: 71,
   HandleError: 72,
+  /** A value crossing the Godot bridge (in or out) is over its size cap. */
+  ValueTooLarge: 73,
+  /** A per-mod cap on live objects or signal connections was reached. */
+  ObjectLimit: 74,
   // 90-99: isolation (ts/isolate)
   WorkerUnavailable: 90,
   WorkerError: 91,
+  /** More concurrent worker mains than `maxWorkers`. */
+  WorkerLimit: 92,
 } as const;
 
 export type ErrorCode = keyof typeof ERRNO;
@@ -121,6 +137,9 @@ export class SettingsError extends kind('SettingsError') {}
 export class RegistrationError extends kind('RegistrationError') {}
 export class GuestMemoryError extends kind('GuestMemoryError') {}
 export class InstanceFailed extends kind('InstanceFailed') {}
+export class UnsupportedFeature extends kind('UnsupportedFeature') {}
+export class ModuleTooLarge extends kind('ModuleTooLarge') {}
+export class InternalError extends kind('InternalError') {}
 
 export class GuestTrap extends kind('GuestTrap') {}
 export class Unreachable extends kind('Unreachable') {}
@@ -137,13 +156,18 @@ export class Timeout extends kind('Timeout') {}
 export class Killed extends kind('Killed') {}
 export class HostError extends kind('HostError') {}
 export class MemoryLimit extends kind('MemoryLimit') {}
+export class UncaughtException extends kind('UncaughtException') {}
+export class ReentrancyLimit extends kind('ReentrancyLimit') {}
 
 export class PackageError extends kind('PackageError') {}
 export class GodotError extends kind('GodotError') {}
 export class PolicyDenied extends kind('PolicyDenied') {}
 export class HandleError extends kind('HandleError') {}
+export class ValueTooLarge extends kind('ValueTooLarge') {}
+export class ObjectLimit extends kind('ObjectLimit') {}
 export class WorkerUnavailable extends kind('WorkerUnavailable') {}
 export class WorkerError extends kind('WorkerError') {}
+export class WorkerLimit extends kind('WorkerLimit') {}
 
 /**
  * A WASI guest called `proc_exit(code)`: the call ends cleanly with that exit code. Not a

@@ -23,6 +23,18 @@ export interface WasGoSettings {
   fuelPerCall: number;
   /** Wall-clock limit for main() in a worker, in ms; 0 means none. Default 10_000. */
   mainTimeoutMs: number;
+  /**
+   * Wall-clock backstop for one inline call, in ms, checked at every host call and fuel refill:
+   * the call stops with Timeout even if some cost is mispriced. 0 means none. Default 250
+   * (see docs/limits.md for why).
+   */
+  maxCallMs: number;
+  /** Fuel budget for one worker main; 0 means unmetered (then only mainTimeoutMs bounds it). Default 10_000_000_000. */
+  fuelPerMain: number;
+  /** Concurrent worker mains across the engine; past it `start()` fails with WorkerLimit. Default 16. */
+  maxWorkers: number;
+  /** Cap on every table's size in entries (declared minimum, maximum and growth). Default 100_000. */
+  maxTableEntries: number;
   /** Level 2: root folder under which each mod gets its own folder. Default `wasgo-data` (Node) / `user://wasgo` (Godot). */
   fileDir: string;
   /** Level 2: ask before each file write. Default true (and the default confirmation denies). */
@@ -46,6 +58,10 @@ export const DEFAULT_SETTINGS: Readonly<WasGoSettings> = Object.freeze({
   totalMemoryMb: 1024,
   fuelPerCall: 100_000_000,
   mainTimeoutMs: 10_000,
+  maxCallMs: 250,
+  fuelPerMain: 10_000_000_000,
+  maxWorkers: 16,
+  maxTableEntries: 100_000,
   fileDir: 'wasgo-data',
   confirmFileWrites: true,
   confirmWrite: () => false,
@@ -63,6 +79,10 @@ export function resolveSettings(partial: Partial<WasGoSettings> = {}): WasGoSett
   positive('totalMemoryMb', s.totalMemoryMb, 1, 2 ** 24);
   positive('fuelPerCall', s.fuelPerCall, 0, Number.MAX_SAFE_INTEGER);
   positive('mainTimeoutMs', s.mainTimeoutMs, 0, 2 ** 31 - 1);
+  positive('maxCallMs', s.maxCallMs, 0, 2 ** 31 - 1);
+  positive('fuelPerMain', s.fuelPerMain, 0, Number.MAX_SAFE_INTEGER);
+  positive('maxWorkers', s.maxWorkers, 1, 1024);
+  positive('maxTableEntries', s.maxTableEntries, 1, 10_000_000);
   if (!Array.isArray(s.networkAllowlist)) throw new SettingsError('networkAllowlist must be an array of URL prefixes');
   if (!Array.isArray(s.trustedKeys)) throw new SettingsError('trustedKeys must be an array of base64 public keys');
   if (typeof s.confirmWrite !== 'function') throw new SettingsError('confirmWrite must be a function');
