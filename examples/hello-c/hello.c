@@ -1,4 +1,5 @@
-/* A C mod: prints its arguments, then tries to save a file (level 2). */
+/* A C mod: prints its arguments and returns how many there were; with the argument `save` it
+ * tries to save a file (level 2) and returns 0 when the file was written, 1 when declined. */
 #include "../../sdk/c/wasgo.h"
 
 static char heap[4096];
@@ -19,6 +20,7 @@ WASGO_EXPORT(main) int main(int argc, char **argv) {
     const char *msg = "saved by hello-c";
     int32_t r = wasgo_file_write("save.txt", 8, msg, wasgo_strlen(msg));
     WASGO_PRINT(r == 0 ? "save: written" : "save: declined");
+    return r == 0 ? 0 : 1;
   }
   return argc - 1;
 }

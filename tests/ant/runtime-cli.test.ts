@@ -1,13 +1,13 @@
 // The ANT commands of the CLI: run <game.ant.zip>, pack, validate, keygen. Like tests/cli, these
 // use the built CLI (npm run build; bin/wasgo.mjs builds dist/ when it is missing).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wat } from '../helpers/wat';
 import { guest, makePackage } from './runtime-helpers';
+import { tempDir } from '../helpers/tmp';
 
 const wasgo = (...args: string[]) => spawnSync(process.execPath, ['bin/wasgo.mjs', ...args], { encoding: 'utf8', timeout: 60_000 });
 const GAME = 'examples/ant-game/game.ant.zip';
@@ -41,7 +41,7 @@ coin: spin angle 45
 
 /** A folder with a small game made of WAT modules. */
 async function gameDir(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), 'wasgo-ant-'));
+  const dir = tempDir('wasgo-ant-');
   mkdirSync(join(dir, 'pkg', 'core'), { recursive: true });
   writeFileSync(join(dir, 'pkg', 'core.wasm'), await wat(guest({ imports: ['print', 'load_module_core', 'start_game'], main: '(call $print @"hello from the core") (drop (call $load_module_core @"/core/a.wasm")) (call $start_game)' })));
   writeFileSync(join(dir, 'pkg', 'core', 'a.wasm'), await wat(guest({ imports: ['print'], onLoad: '(call $print @"a loaded")', extra: '(func (export "update") (param i32) (call $print @"a update"))' })));
@@ -75,7 +75,7 @@ describe('wasgo run <game.ant.zip>', () => {
   });
 
   it('a core that never calls start_game: says so and exits with the core\'s result', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wasgo-ant-'));
+    const dir = tempDir('wasgo-ant-');
     const file = join(dir, 'g.ant.zip');
     writeFileSync(file, await makePackage({ 'core.wasm': { extra: '(func (export "main") (result i32) (i32.const 4))' } }));
     const r = wasgo('run', file);
@@ -84,7 +84,7 @@ describe('wasgo run <game.ant.zip>', () => {
   });
 
   it('a refused package is one line and exit 125', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wasgo-ant-'));
+    const dir = tempDir('wasgo-ant-');
     const file = join(dir, 'nocore.ant.zip');
     writeFileSync(file, await makePackage({ 'main.wasm': {} }));
     const r = wasgo('run', file);
@@ -113,7 +113,7 @@ describe('wasgo pack / keygen / validate', () => {
     const keyFile = join(dir, 'dev.key');
     const k = wasgo('keygen', keyFile);
     expect(k.status).toBe(0);
-    const publicKey = k.stdout.trim();
+    const publicKey = /^public key: (\S+)$/m.exec(k.stdout)![1]!;
     expect(JSON.parse(readFileSync(keyFile, 'utf8')).publicKey).toBe(publicKey);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(wasgo('keygen', keyFile).status).toBe(2); // never overwrites
@@ -137,7 +137,7 @@ describe('wasgo pack / keygen / validate', () => {
   });
 
   it('validate lists every problem (and warnings) and exits 1', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wasgo-ant-'));
+    const dir = tempDir('wasgo-ant-');
     const file = join(dir, 'bad.ant.zip');
     const zip = await JSZip.loadAsync(await makePackage({
       'core.wasm': { imports: ['(import "ant" "load_main" (func (param i32)))'], malloc: false },
@@ -163,7 +163,7 @@ describe('wasgo pack / keygen / validate', () => {
   });
 
   it('validate of something that is not a zip', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wasgo-ant-'));
+    const dir = tempDir('wasgo-ant-');
     writeFileSync(join(dir, 'x.zip'), 'nope');
     const r = wasgo('validate', join(dir, 'x.zip'));
     expect(r.status).toBe(1);

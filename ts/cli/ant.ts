@@ -15,6 +15,7 @@ import { describeAntResult } from '../ant/spec-codes';
 import { validatePackage } from '../ant/validate';
 import { readZip } from '../ant/zip';
 import { intOption, parse, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
+import { checkInput, CliFileError, fileError, readInput } from './files';
 
 const EXIT_FAILED = 125;
 
@@ -71,7 +72,8 @@ async function trustFrom(values: TrustValues, level: number): Promise<{ requireS
 export async function runAntCommand(argv: string[]): Promise<number> {
   const { values, positionals, passthrough } = parse(argv, ANT_RUN_OPTIONS);
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('usage: wasgo run <file.ant.zip> [--level 1|2|3] [--frames N] [--trace] [--allow-unsigned | --require-signature] [--trust KEY]... [-- args...]');
+  if (!file) throw new UsageError('which package?');
+  if (positionals.length > 1) throw new UsageError(`one package at a time (got ${positionals.join(', ')}); arguments for the game go after --`);
   const sandbox = sandboxSettings(values);
   const frames = intOption(values.frames, 'frames', 0, 1_000_000) ?? 3;
   const trust = await trustFrom(values, sandbox.level);
@@ -79,7 +81,8 @@ export async function runAntCommand(argv: string[]): Promise<number> {
   engine.on('print', (e) => process.stdout.write(`${e.text}\n`));
   engine.on('guest-error', (e) => process.stderr.write(`${e.mod}: error: ${e.text}\n`));
   if (values.trace) engine.on('error', (e) => process.stderr.write(`ant: ${e.error.describe()}\n`));
-  const game = await loadGame(new Uint8Array(await readFile(file)), {
+  const bytes = await readInput(file, '.ant.zip package');
+  const game = await loadGame(bytes, {
     engine, name: basename(file), args: passthrough,
     onEvent: values.trace ? (e) => process.stderr.write(`ant: ${traceLine(e)}\n`) : undefined,
   });
@@ -118,37 +121,67 @@ function traceLine(e: AntEvent): string {
   }
 }
 
-/** `wasgo pack <dir> -o game.ant.zip [--sign keyfile] [--name N] [--version V]` */
+/** `wasgo pack <dir> [-o game.ant.zip] [--sign keyfile] [--name N] [--version V]` */
 export async function packCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     output: { type: 'string', short: 'o' }, sign: { type: 'string' }, name: { type: 'string' }, version: { type: 'string' },
   } as const);
   const dir = positionals[0];
-  if (!dir || positionals.length > 1 || !values.output) throw new UsageError('usage: wasgo pack <dir> -o <game.ant.zip> [--sign keyfile] [--name N] [--version V]');
+  if (!dir) throw new UsageError('which folder?');
+  if (positionals.length > 1) throw new UsageError(`one folder at a time (got ${positionals.join(', ')})`);
+  checkInput(dir, 'folder to pack', 'directory');
+  // Default: ./<folder name>.ant.zip in the current directory (*.ant.zip is git-ignored in this repository).
+  const output = values.output ?? `${basename(resolve(dir))}.ant.zip`;
+  const key = values.sign ? await readSigningKey(values.sign) : undefined;
   const files = await readDirectoryFiles(dir);
-  const out = relative(resolve(dir), resolve(values.output));
+  const out = relative(resolve(dir), resolve(output));
   if (!out.startsWith('..') && !out.startsWith(sep)) files.delete(out.split(sep).join('/')); // never pack a previous output
-  const key = values.sign ? parseSigningKey(await readFile(values.sign, 'utf8')) : undefined;
   const bytes = await packPackage(files, { sign: key, name: values.name ?? basename(resolve(dir)), version: values.version });
-  await writeFile(values.output, bytes);
+  try {
+    await writeFile(output, bytes);
+  } catch (e) {
+    throw fileError(e, output, 'file', true) ?? e;
+  }
   if (!files.has('core.wasm')) process.stderr.write('wasgo: warning: there is no core.wasm at the top of the folder; the package will not load\n');
-  console.log(`packed ${files.size} file${files.size === 1 ? '' : 's'} into ${values.output} (${bytes.length} bytes, ${key ? `signed by ${key.publicKey}` : 'unsigned'})`);
+  console.log(`packed ${files.size} file${files.size === 1 ? '' : 's'} into ${output} (${bytes.length} bytes, ${key ? `signed by ${key.publicKey}` : 'unsigned'})`);
   return 0;
+}
+
+/** The signing key for `pack --sign`, with a pointer to `keygen` when there is none yet. */
+async function readSigningKey(file: string) {
+  let text: string;
+  try {
+    checkInput(file, 'signing key');
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const err = e instanceof CliFileError ? e : fileError(e, file);
+    if (err?.code === 'FileNotFound') throw new CliFileError('FileNotFound', `${file}: no such signing key; make one first with: wasgo keygen ${file}`);
+    throw err ?? e;
+  }
+  try {
+    return parseSigningKey(text);
+  } catch (e) {
+    throw new CliFileError('BadKeyFile', `${file} is not a signing key made by wasgo keygen (${e instanceof WasGoError ? e.message : String(e)})`);
+  }
 }
 
 /** `wasgo keygen <keyfile>`: a new Ed25519 signing key (mode 0600); prints the public key for trustedKeys. */
 export async function keygenCommand(argv: string[]): Promise<number> {
   const { positionals } = parse(argv, {} as const);
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('usage: wasgo keygen <keyfile>');
+  if (!file) throw new UsageError('where should the key go? name a new file, e.g. wasgo keygen my-mods.key.json');
+  if (positionals.length > 1) throw new UsageError(`one key file at a time (got ${positionals.join(', ')})`);
   const key = await generateSigningKey();
   try {
     await writeFile(file, `${JSON.stringify(key, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${file} exists; keygen never overwrites a key`);
-    throw e;
+    const err = fileError(e, file, 'file', true);
+    if (err?.code === 'FileExists') throw new CliFileError('FileExists', `${file} exists; keygen never overwrites a key`);
+    throw err ?? e;
   }
-  console.log(key.publicKey);
+  console.log(`signing key: ${file} (private, mode 0600: keep it secret and out of version control)`);
+  console.log(`public key: ${key.publicKey}`);
+  console.log(`sign with: wasgo pack <dir> --sign ${file}; games trust it with --trust ${key.publicKey} (or trustedKeys)`);
   return 0;
 }
 
@@ -156,10 +189,11 @@ export async function keygenCommand(argv: string[]): Promise<number> {
 export async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...TRUST_OPTIONS, json: { type: 'boolean' } } as const);
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('usage: wasgo validate <file.ant.zip> [--level N] [--allow-unsigned | --require-signature] [--trust KEY]... [--json]');
+  if (!file) throw new UsageError('which package?');
+  if (positionals.length > 1) throw new UsageError(`one package at a time (got ${positionals.join(', ')})`);
   const level = (intOption(values.level, 'level', 1, 3) ?? 1) as SafetyLevel;
   const trust = await trustFrom(values, level);
-  const bytes = new Uint8Array(await readFile(file));
+  const bytes = await readInput(file, '.ant.zip package');
   const result = await validatePackage(bytes, trust);
   const problems: { code: string; message: string; entry?: string | undefined }[] = [...result.problems];
   const warnings: { code: string; message: string; entry?: string | undefined }[] = [];

@@ -1,7 +1,15 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
 
-export class UsageError extends Error {}
+/** Misuse of the command line: `wasgo: <message>`, the command's usage lines, exit 2. */
+export class UsageError extends Error {
+  /** The command whose usage to show (set by main when the command does not). */
+  command: string | undefined;
+  constructor(message: string, command?: string) {
+    super(message);
+    this.command = command;
+  }
+}
 
 /** Splits `argv` at `--` (what follows goes to the mod) and parses the rest strictly. */
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T) {
@@ -12,8 +20,25 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(argv: s
     const { values, positionals } = parseArgs({ args: own, options, allowPositionals: true, strict: true });
     return { values, positionals, passthrough };
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(parseMessage(e as NodeJS.ErrnoException));
   }
+}
+
+/** node:util's parse errors, said plainly (its own text suggests `-- "--x"` with a mismatched quote). */
+function parseMessage(e: NodeJS.ErrnoException): string {
+  const option = /'(-[^' ]+)/.exec(e.message)?.[1];
+  switch (e.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': return `unknown option ${option ?? e.message}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': return option ? `${option} needs a value` : e.message;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL': return e.message;
+    default: return e.message;
+  }
+}
+
+/** True when the user asked for help: --help or -h before any `--`. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const dash = argv.indexOf('--');
+  return (dash >= 0 ? argv.slice(0, dash) : argv).some((a) => a === '--help' || a === '-h');
 }
 
 export function intOption(value: string | undefined, name: string, min: number, max: number): number | undefined {

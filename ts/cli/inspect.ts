@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { WasGoEngine } from '../engine/engine';
 import { formatFuncType, type ModuleInfo } from '../wasm/info';
 import { inspect } from '../wasm/inspect';
+import { readInput } from './files';
 
 /** `wasgo inspect <file>`: imports with the level each needs, exports, memory limits. */
 export async function inspectCommand(file: string, json: boolean): Promise<number> {
-  const bytes = new Uint8Array(await readFile(file));
+  const bytes = await readInput(file, '.wasm file');
   const info = inspect(bytes, basename(file));
   const table = WasGoEngine.get().init().table;
   const imports = info.imports.map((i) => {

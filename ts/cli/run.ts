@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { WasGoEngine } from '../engine/engine';
 import { isAntPackageArg, runAntCommand } from './ant';
 import { intOption, parse, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
+import { checkInput } from './files';
 
 export const RUN_OPTIONS = {
   ...SANDBOX_OPTIONS,
@@ -15,10 +16,13 @@ export async function runCommand(argv: string[]): Promise<number> {
   if (isAntPackageArg(argv)) return runAntCommand(argv); // an ANT.zip game (ts/cli/ant.ts)
   const { values, positionals, passthrough } = parse(argv, RUN_OPTIONS);
   const file = positionals[0];
-  if (!file || positionals.length > 1) throw new UsageError('usage: wasgo run <file.wasm> [--level 1|2|3] [--entry NAME] [--worker] [-- args...]');
+  if (!file) throw new UsageError('which mod? name a .wasm or .ant.zip file');
+  if (positionals.length > 1) throw new UsageError(`one mod at a time (got ${positionals.join(', ')}); arguments for the mod go after --`);
   const timeoutMs = intOption(values['timeout-ms'], 'timeout-ms', 0, 2 ** 31 - 1);
   if (timeoutMs !== undefined && !values.worker) throw new UsageError('--timeout-ms applies to --worker runs (inline runs are bounded by --fuel)');
-  const engine = WasGoEngine.get().init({ ...sandboxSettings(values), mainTimeoutMs: timeoutMs });
+  const settings = sandboxSettings(values);
+  checkInput(file, '.wasm file');
+  const engine = WasGoEngine.get().init({ ...settings, mainTimeoutMs: timeoutMs });
   engine.on('print', (e) => process.stdout.write(`${e.text}\n`));
   engine.on('guest-error', (e) => process.stderr.write(`${basename(e.mod)}: error: ${e.text}\n`));
   const entry = values.entry ? { entry: values.entry } : {};
