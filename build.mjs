@@ -1,7 +1,11 @@
-// Builds everything from ts/: the Node library and CLI (dist/), the browser addon bundle
-// (addons/wasgo/wasgo.js), the benchmark runner, and the example mods (examples/).
+// Builds everything from ts/: the Node library and CLI (dist/), their type declarations
+// (dist/types/), the browser addon bundle (addons/wasgo/wasgo.js), the benchmark runner, and the
+// example mods (examples/). Nothing optional stops the build: without a C toolchain the C
+// examples are skipped with one line saying what to install (examples/build-examples.mjs).
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { buildExamples } from './examples/build-examples.mjs';
 
 const quiet = process.argv.includes('--quiet');
@@ -22,12 +26,17 @@ async function workerDefine() {
 
 async function buildTs() {
   const define = await workerDefine();
+  // The npm package's entries (package.json "exports": wasgo, wasgo/ant, wasgo/wasm, wasgo/godot)
+  // and the CLI, with shared code in dist/chunks/ so every entry sees the same classes.
+  rmSync('dist/chunks', { recursive: true, force: true });
   await esbuild.build({
     ...common,
     define,
-    entryPoints: { index: 'ts/index.ts', cli: 'ts/cli/main.ts' },
+    entryPoints: { index: 'ts/pkg/index.ts', ant: 'ts/pkg/ant.ts', wasm: 'ts/pkg/wasm.ts', godot: 'ts/pkg/godot.ts', cli: 'ts/cli/main.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.js' },
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     // jszip is CommonJS; a require shim keeps the ESM bundle loadable.
@@ -51,5 +60,30 @@ async function buildTs() {
   }
 }
 
+/** dist/types/: declarations for the package entries (tsc -p tsconfig.build.json). */
+function buildTypes() {
+  rmSync('dist/types', { recursive: true, force: true });
+  execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+  // A generated data string (the Godot class list) would be declared as its literal type: 450 KB
+  // of .d.ts. Declare such constants as plain strings.
+  const walk = (dir) => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
+  // The sources import without extensions (moduleResolution "bundler"); a project that resolves
+  // like Node ("nodenext") needs them in the declarations: './x' → './x.js' or './x/index.js'.
+  for (const file of walk('dist/types')) {
+    const text = readFileSync(file, 'utf8');
+    const slim = text
+      .replace(/^(export declare const \w+) = "(?:[^"\\]|\\.){200,}";$/gm, '$1: string;')
+      .replace(/(from\s+|import\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (m, pre, q, spec) => {
+        if (/\.js$/.test(spec)) return m;
+        const base = join(dirname(file), spec);
+        if (existsSync(`${base}.d.ts`)) return `${pre}${q}${spec}.js${q}`;
+        if (existsSync(join(base, 'index.d.ts'))) return `${pre}${q}${spec}/index.js${q}`;
+        throw new Error(`${file}: cannot resolve ${spec}`);
+      });
+    if (slim !== text) writeFileSync(file, slim);
+  }
+}
+
 if (!only || only === 'ts') await buildTs();
+if (!only || only === 'ts' || only === 'types') buildTypes();
 if (!only || only === 'examples') await buildExamples({ quiet });

@@ -1,5 +1,5 @@
 // Browser/Godot-web entry: one self-contained script that sets globalThis.WasGo.
-import * as WasGo from './api';
+import * as WasGo from './api-full';
 import * as godot from './godot/web';
 import { setPlatform } from './platform/platform';
 import { browserPlatform } from './platform/browser';
