@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/godot/**', 'node_modules/**'],
-    // A TMPDIR per run, removed at the end (tests/helpers/tmp-setup.ts).
-    globalSetup: ['tests/helpers/tmp-setup.ts'],
+    // A TMPDIR per run, removed at the end; a clear note when the C examples were not built.
+    globalSetup: ['tests/helpers/tmp-setup.ts', 'tests/helpers/examples-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

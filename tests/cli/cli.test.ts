@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../helpers/tmp';
 import { wat } from '../helpers/wat';
@@ -178,5 +178,35 @@ describe('wasgo CLI', () => {
     const r = spawnSync('git', ['check-ignore', '--no-index', 'wasgo-data/hello/save.txt', 'game.ant.zip', 'key.json', 'signing.key.json', 'dev.key'], { encoding: 'utf8' });
     expect(r.stdout.trim().split('\n')).toEqual(['wasgo-data/hello/save.txt', 'game.ant.zip', 'key.json', 'signing.key.json', 'dev.key']);
   });
+
+  it('example mods keep their name section, so a trap names the mod’s function', () => {
+    const r = wasgo('run', 'examples/first-mod/mod.wasm', '--entry', 'spin', '--fuel', '100000');
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/^wasgo: OutOfFuel: .*\[guest stack: \S*spin@0x[0-9a-f]+\]\n$/);
+    const wasms = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? wasms(join(dir, e.name)) : e.name.endsWith('.wasm') ? [join(dir, e.name)] : []));
+    const all = wasms('examples');
+    expect(all.length).toBeGreaterThan(5);
+    for (const file of all) expect(customSections(readFileSync(file)), file).toContain('name');
+  });
 });
+
+/** Names of a module's custom sections. */
+function customSections(bytes: Uint8Array): string[] {
+  const names: string[] = [];
+  let p = 8;
+  const leb = (): number => {
+    let v = 0, shift = 0, b: number;
+    do { b = bytes[p++]!; v += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80);
+    return v;
+  };
+  while (p < bytes.length) {
+    const id = bytes[p++]!;
+    const size = leb();
+    const end = p + size;
+    if (id === 0) { const n = leb(); names.push(new TextDecoder().decode(bytes.subarray(p, p + n))); }
+    p = end;
+  }
+  return names;
+}
 
