@@ -47,7 +47,7 @@ export function missingToolchain(tool) {
       const err = `${r.stderr}`;
       const version = clangMajor();
       if (/libclang_rt\.builtins-wasm32/.test(err)) reason = `clang's wasm32 runtime library is missing (Debian: apt-get install libclang-rt-${version}-dev-wasm32)`;
-      else if (/"?wasm-ld"?.*(not found|doesn't exist|No such file)|unable to execute command/i.test(err)) reason = 'wasm-ld is not installed (Debian: apt-get install lld)';
+      else if (/Executable "wasm-ld" doesn't exist|unable to execute command|wasm-ld: (command )?not found/i.test(err)) reason = 'wasm-ld is not installed (Debian: apt-get install lld)';
       else if (/stdio\.h|-lc\b|crt1|wasi-sysroot|wasm32-wasi/.test(err)) reason = 'wasi-libc is missing (Debian: apt-get install wasi-libc)';
       else reason = `clang cannot build for wasm32: ${err.trim().split('\n')[0]} (Debian: apt-get install clang lld wasi-libc libclang-rt-${version}-dev-wasm32)`;
     }
@@ -86,6 +86,8 @@ export async function buildExamples({ quiet = false } = {}) {
     const spec = join(here, dir, 'build.json');
     if (!existsSync(spec)) continue;
     const { steps } = JSON.parse(readFileSync(spec, 'utf8'));
+    const stale = (step) => newer([join('examples', dir, step.src), ...(step.deps ?? []).map((d) => join('examples', dir, d))].map((p) => join(here, '..', p)), join(here, '..', 'examples', dir, step.out));
+    if (!steps.some(stale)) continue;
     // An example whose C toolchain is missing is skipped as a whole (its "pack" step needs the C outputs).
     const missing = steps.map((s) => (s.tool === 'clang' || s.tool === 'wasi-clang' ? missingToolchain(s.tool) : null)).find((m) => m);
     if (missing) {
