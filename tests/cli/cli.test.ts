@@ -143,6 +143,7 @@ describe('wasgo CLI', () => {
     expect(lines[0]).toBe(`signing key: ${key} (private, mode 0600: keep it secret and out of version control)`);
     expect(lines[1]).toMatch(/^public key: [A-Za-z0-9+/]{43}=$/);
     expect(statSync(key).mode & 0o777).toBe(0o600);
+    expect(k.stderr).toBe(''); // not in a git work tree: no warning
     const again = wasgo('keygen', key);
     expect(again.stderr).toBe(`wasgo: FileExists: ${key} exists; keygen never overwrites a key\n`);
     expect(again.status).toBe(2);
@@ -153,6 +154,16 @@ describe('wasgo CLI', () => {
     const bad = wasgo('pack', 'examples/ant-game/pkg', '-o', out, '--sign', join(dir, 'bad.key.json'));
     expect(bad.stderr).toMatch(/^wasgo: BadKeyFile: .*bad\.key\.json is not a signing key made by wasgo keygen/);
     expect(bad.status).toBe(2);
+  });
+
+  it('keygen warns when the key would be tracked by git', () => {
+    const dir = tempDir('wasgo-cli-');
+    expect(spawnSync('git', ['init', '-q', dir]).status).toBe(0);
+    const k = wasgo('keygen', join(dir, 'dev.key.json'));
+    expect(k.status).toBe(0);
+    expect(k.stderr).toBe(`wasgo: warning: ${join(dir, 'dev.key.json')} is inside a git work tree and not git-ignored; add it to .gitignore (or keep keys outside the repository)\n`);
+    writeFileSync(join(dir, '.gitignore'), '*.key.json\n');
+    expect(wasgo('keygen', join(dir, 'other.key.json')).stderr).toBe('');
   });
 
   it('pack without -o writes ./<folder>.ant.zip where it is run', () => {

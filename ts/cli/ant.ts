@@ -1,7 +1,8 @@
 // `wasgo pack`, `wasgo keygen`, `wasgo validate` and `wasgo run <file.ant.zip>` (docs/antwasm.md).
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { basename, relative, resolve, sep } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { WasGoEngine } from '../engine/engine';
 import { WasGoError } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
@@ -180,9 +181,16 @@ export async function keygenCommand(argv: string[]): Promise<number> {
     throw err ?? e;
   }
   console.log(`signing key: ${file} (private, mode 0600: keep it secret and out of version control)`);
+  if (trackableByGit(file)) process.stderr.write(`wasgo: warning: ${file} is inside a git work tree and not git-ignored; add it to .gitignore (or keep keys outside the repository)\n`);
   console.log(`public key: ${key.publicKey}`);
   console.log(`sign with: wasgo pack <dir> --sign ${file}; games trust it with --trust ${key.publicKey} (or trustedKeys)`);
   return 0;
+}
+
+/** True when `file` lies in a git work tree and git would not ignore it (false when git is missing). */
+function trackableByGit(file: string): boolean {
+  const r = spawnSync('git', ['check-ignore', '-q', basename(file)], { cwd: dirname(resolve(file)), stdio: 'ignore', timeout: 5000 });
+  return r.status === 1; // 0 = ignored, 1 = not ignored, 128 = not a work tree
 }
 
 /** `wasgo validate <file>`: lists every problem; exit 0 only if the package would load under these options. */
