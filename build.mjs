@@ -73,6 +73,9 @@ function buildTypes() {
     const text = readFileSync(file, 'utf8');
     const slim = text
       .replace(/^(export declare const \w+) = "(?:[^"\\]|\\.){200,}";$/gm, '$1: string;')
+      // The error classes' declared static side copies Error's from @types/node; without this line
+      // (V8's stack hook, never part of WasGo's API) the types need no @types/node.
+      .replace(/^\s*prepareStackTrace\(err: Error, stackTraces: NodeJS\.CallSite\[\]\): any;\n/gm, '')
       .replace(/(from\s+|import\s*\(?\s*)(['"])(\.{1,2}\/[^'"]+)\2/g, (m, pre, q, spec) => {
         if (/\.js$/.test(spec)) return m;
         const base = join(dirname(file), spec);
