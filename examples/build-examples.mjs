@@ -11,6 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const here = new URL('.', import.meta.url).pathname;
 
@@ -70,8 +71,11 @@ function mtime(path) {
   return readdirSync(path).reduce((m, name) => Math.max(m, mtime(join(path, name))), st.mtimeMs);
 }
 
+/** This script is an input of every output: changing how examples are built rebuilds them. */
+const SELF = fileURLToPath(import.meta.url);
+
 function newer(srcs, out) {
-  return !existsSync(out) || srcs.some((src) => mtime(src) > statSync(out).mtimeMs);
+  return !existsSync(out) || [...srcs, SELF].some((src) => mtime(src) > statSync(out).mtimeMs);
 }
 
 /**
