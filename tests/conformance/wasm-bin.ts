@@ -55,11 +55,15 @@ export interface ModuleShape {
   /** Exported globals by name with their type. */
   globalExports: Map<string, ValType | undefined>;
   memoryExports: string[];
+  /** Every import, in order, with its signature or value type where decodable. */
+  imports: { module: string; name: string; kind: number; sig?: Sig; type?: ValType; mutable?: boolean }[];
+  /** Function exports in export order (what binaryen's call-export indexes). */
+  funcExportOrder: string[];
 }
 
 /** Export signatures; never throws (an undecodable type gives `undefined`). */
 export function shapeOf(bytes: Uint8Array): ModuleShape {
-  const shape: ModuleShape = { funcExports: new Map(), globalExports: new Map(), memoryExports: [] };
+  const shape: ModuleShape = { funcExports: new Map(), globalExports: new Map(), memoryExports: [], imports: [], funcExportOrder: [] };
   const types: (Sig | undefined)[] = [];
   const funcs: (number | undefined)[] = [];
   const globals: (ValType | undefined)[] = [];
@@ -87,14 +91,14 @@ export function shapeOf(bytes: Uint8Array): ModuleShape {
         } else if (id === 2) {
           const n = s.u32();
           for (let i = 0; i < n; i++) {
-            s.name();
-            s.name();
+            const module = s.name();
+            const name = s.name();
             const kind = s.byte();
-            if (kind === 0) funcs.push(s.u32());
-            else if (kind === 1) { s.byte(); s.limits(); }
-            else if (kind === 2) s.limits();
-            else if (kind === 3) { globals.push(tryValtype(s)); s.byte(); }
-            else if (kind === 4) { s.byte(); s.u32(); }
+            if (kind === 0) { const t = s.u32(); funcs.push(t); shape.imports.push({ module, name, kind, sig: types[t] }); }
+            else if (kind === 1) { s.byte(); s.limits(); shape.imports.push({ module, name, kind }); }
+            else if (kind === 2) { s.limits(); shape.imports.push({ module, name, kind }); }
+            else if (kind === 3) { const type = tryValtype(s); globals.push(type); const mutable = s.byte() === 1; shape.imports.push({ module, name, kind, type, mutable }); }
+            else if (kind === 4) { s.byte(); s.u32(); shape.imports.push({ module, name, kind }); }
             else break;
           }
         } else if (id === 3) {
@@ -116,6 +120,7 @@ export function shapeOf(bytes: Uint8Array): ModuleShape {
             if (kind === 0) {
               const t = funcs[index];
               shape.funcExports.set(name, t === undefined ? undefined : types[t]);
+              shape.funcExportOrder.push(name);
             } else if (kind === 3) shape.globalExports.set(name, globals[index]);
             else if (kind === 2) shape.memoryExports.push(name);
           }
@@ -269,4 +274,92 @@ export function wrapperModule(sig: Sig): Uint8Array<ArrayBuffer> {
 
 export function sigKey(sig: Sig): string {
   return `${sig.params.join(',')}->${sig.results.join(',')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exposing state for the fuzzer
+
+const ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13 };
+
+export interface Exposed {
+  bytes: Uint8Array<ArrayBuffer>;
+  memories: string[];
+  globals: string[];
+  tables: string[];
+}
+
+/**
+ * Adds an export for every memory, global and table (named `__fz_m<i>`, `__fz_g<i>`,
+ * `__fz_t<i>`), so the fuzzer can compare all of a module's state after running it. Applied to
+ * the generated module before anything else: both sides of the comparison see the same module.
+ */
+export function exposeState(bytes: Uint8Array): Exposed {
+  const sections: { id: number; start: number; end: number; payloadStart: number }[] = [];
+  const c = new Cursor(bytes, 8);
+  while (c.pos < bytes.length) {
+    const start = c.pos;
+    const id = c.byte();
+    const size = c.u32();
+    sections.push({ id, start, end: c.pos + size, payloadStart: c.pos });
+    c.pos += size;
+  }
+  let memories = 0;
+  let globals = 0;
+  let tables = 0;
+  let existing: number[][] = [];
+  let existingCount = 0;
+  const names = new Set<string>();
+  for (const s of sections) {
+    const r = new Cursor(bytes, s.payloadStart, s.end);
+    if (s.id === 2) {
+      const n = r.u32();
+      for (let i = 0; i < n; i++) {
+        r.name(); r.name();
+        const kind = r.byte();
+        if (kind === 0) r.u32();
+        else if (kind === 1) { tables++; r.byte(); r.limits(); }
+        else if (kind === 2) { memories++; r.limits(); }
+        else if (kind === 3) { globals++; r.byte(); r.byte(); }
+        else if (kind === 4) { r.byte(); r.u32(); }
+      }
+    } else if (s.id === 4) tables += r.u32();
+    else if (s.id === 5) memories += r.u32();
+    else if (s.id === 6) globals += r.u32();
+    else if (s.id === 7) {
+      existingCount = r.u32();
+      const body = r.pos;
+      for (let i = 0; i < existingCount; i++) { names.add(r.name()); r.byte(); r.u32(); }
+      existing = [Array.from(bytes.subarray(body, s.end))];
+    }
+  }
+  const add: number[][] = [];
+  const exposed = { memories: [] as string[], globals: [] as string[], tables: [] as string[] };
+  const push = (prefix: string, kind: number, count: number, list: string[]) => {
+    for (let i = 0; i < count; i++) {
+      const name = `__fz_${prefix}${i}`;
+      if (names.has(name)) continue;
+      const entry: number[] = [...str(name), kind];
+      uleb(i, entry);
+      add.push(entry);
+      list.push(name);
+    }
+  };
+  push('m', 2, memories, exposed.memories);
+  push('g', 3, globals, exposed.globals);
+  push('t', 1, tables, exposed.tables);
+  const payload: number[] = [];
+  uleb(existingCount + add.length, payload);
+  for (const e of existing) payload.push(...e);
+  for (const e of add) payload.push(...e);
+  const exportSection: number[] = [];
+  section(7, payload, exportSection);
+  const out: number[] = Array.from(bytes.subarray(0, 8));
+  let placed = false;
+  for (const s of sections) {
+    if (s.id === 7) { out.push(...exportSection); placed = true; continue; }
+    if (!placed && s.id !== 0 && ORDER[s.id]! > ORDER[7]!) { out.push(...exportSection); placed = true; }
+    out.push(...bytes.subarray(s.start, s.end));
+  }
+  if (!placed) out.push(...exportSection);
+  return { bytes: Uint8Array.from(out), ...exposed };
 }
