@@ -24,12 +24,15 @@ const KNOWN_FAILURES: Record<number, string> = {
 function summarize(rs: SeedResult[]): string {
   const judged = rs.filter((r) => r.nsPerUnit !== undefined).map((r) => r.nsPerUnit!).sort((a, b) => a - b);
   const fuel = rs.reduce((n, r) => n + r.fuel, 0);
+  const ms = rs.filter((r) => !r.skipped).map((r) => r.ms).sort((a, b) => a - b);
   return [
     `seeds ${rs.length} (${generatorMode()}): compared ${rs.filter((r) => !r.skipped).length}, skipped ${rs.filter((r) => r.skipped).length} (engine rejects the generated module), ` +
       `stopped at a stack overflow ${rs.filter((r) => r.exhausted).length}, calls compared ${rs.reduce((n, r) => n + r.calls, 0)}`,
     `mismatching ${rs.filter((r) => r.mismatches.length).length}, over ${NS_PER_UNIT_BOUND} ns/unit ${judged.filter((x) => x > NS_PER_UNIT_BOUND).length}`,
     `ns per fuel unit over ${judged.length} seeds running >= ${MIN_JUDGED_MS} ms: median ${judged[judged.length >> 1]?.toFixed(2) ?? '-'}, ` +
       `worst ${judged[judged.length - 1]?.toFixed(2) ?? '-'}; fuel used ${fuel}`,
+    `guest time per seed (timed pass, best of 3): median ${ms[ms.length >> 1]?.toFixed(3) ?? '-'} ms, max ${ms[ms.length - 1]?.toFixed(3) ?? '-'} ms ` +
+      `(binaryen's hang limit keeps runs short: the bench's adversarial kernels are the real ns/unit measurement)`,
   ].join('\n');
 }
 
