@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { wat } from '../helpers/wat';
 import { FuelMeter, rewrite, SLICE } from './adapter';
 
-function instantiate(bytes: Uint8Array<ArrayBuffer>) {
-  const module = new WebAssembly.Module(bytes);
+function instantiate(bytes: Uint8Array) {
+  const module = new WebAssembly.Module(new Uint8Array(bytes));
   const imports: Record<string, unknown> = {};
   const meter = new FuelMeter();
   meter.link(module, imports);
@@ -39,7 +39,7 @@ describe('FuelMeter', () => {
   it('counts today\'s rewriter (v1: i64 budget counter, no import) and links nothing extra', async () => {
     const bytes = rewrite(await wat('(module (func (export "spin") (param $n i32) (loop $l (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))'), 'v1');
     const { meter, instance, imports } = instantiate(bytes);
-    if (WebAssembly.Module.imports(new WebAssembly.Module(bytes)).length === 0) expect(imports.__wasgo).toBeUndefined();
+    if (WebAssembly.Module.imports(new WebAssembly.Module(new Uint8Array(bytes))).length === 0) expect(imports.__wasgo).toBeUndefined();
     expect(meter.metered).toBe(true);
     const spin = instance.exports.spin as (n: number) => void;
     spin(10);
