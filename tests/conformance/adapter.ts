@@ -9,6 +9,8 @@
  *   semantics are compared, never fuel exhaustion.
  */
 import { prepareModule } from '../../ts/engine/prepare';
+import { readModule } from '../../ts/wasm/module';
+import { writeSections } from '../../ts/wasm/sections';
 
 export const FUEL_EXPORT = '__wasgo_fuel';
 export const REFILL_MODULE = '__wasgo';
@@ -85,6 +87,11 @@ export class FuelMeter {
   }
 }
 
-/** The reader/writer round trip, if the rewriter offers one (today: section framing). */
-export { readModule } from '../../ts/wasm/module';
-export { writeSections } from '../../ts/wasm/sections';
+/**
+ * The reader/writer round trip with nothing changed (today: decode every section, write the
+ * sections back). Returns undefined when the rewriter offers no such entry (the gate then skips
+ * the round-trip check and says so). Throws if the reader refuses the module.
+ */
+export function roundTrip(bytes: Uint8Array, name: string): Uint8Array | undefined {
+  return writeSections(readModule(bytes, name).sections);
+}
