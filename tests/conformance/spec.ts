@@ -472,7 +472,7 @@ function errText(e: unknown): string {
 }
 
 /** The rewrite under test (tests inject broken ones to prove the gate catches them). */
-let rewrite: (bytes: Uint8Array, name: string) => Uint8Array<ArrayBuffer> = adapterRewrite;
+let rewrite: (bytes: Uint8Array, name: string, o?: { metered?: boolean }) => Uint8Array<ArrayBuffer> = adapterRewrite;
 
 export async function runSpec(files: ScriptFile[], o: { rewrite?: typeof rewrite } = {}): Promise<RunReport> {
   wabt ??= await wabtInit();
@@ -502,6 +502,35 @@ function runScript(file: ScriptFile, report: RunReport): void {
     report.failures.push({ key: `${file.id}:${cmd.line} ${cmd.type}`, category, detail });
   const read = (name: string) => new Uint8Array(readFileSync(join(dir, name)));
 
+  /**
+   * The module must be refused, metered and unmetered (the unmetered path still validates and
+   * gates features, CONTRACT.md 5); a refused feature with UnsupportedFeature.
+   */
+  const expectRefusal = (cmd: Command, bytes: Uint8Array, what: 'invalid' | 'malformed' | 'feature') => {
+    const accepted: string[] = [];
+    const wrong: string[] = [];
+    for (const metered of [true, false]) {
+      const mode = metered ? 'metered' : 'unmetered';
+      try {
+        rewrite(bytes, `${file.id}:${cmd.line}`, { metered });
+        accepted.push(mode);
+      } catch (e) {
+        if (what === 'feature' && errCode(e) !== 'UnsupportedFeature') wrong.push(`${mode}: ${errText(e)}`);
+      }
+    }
+    if (accepted.length) {
+      fail(cmd, 'not-refused', what === 'feature'
+        ? `module of refused feature ${file.group.name} was accepted by prepareModule (${accepted.join(', ')})`
+        : `prepareModule accepted ${what === 'invalid' ? 'an' : 'a'} ${what} module ("${cmd.text}") (${accepted.join(', ')})`);
+    } else if (wrong.length) {
+      fail(cmd, 'wrong-refusal', `refused, but not with UnsupportedFeature: ${wrong.join('; ')}`);
+    } else {
+      c.refusedAsExpected++;
+      if (what === 'feature') c.refusedFeature++;
+      else c.refusedInvalid++;
+    }
+  };
+
   /** Does this module use a feature of a refused group (and nothing else WasGo lacks)? */
   const usesRefusedFeature = (bytes: Uint8Array): boolean => {
     if (!refused || !file.group.features) return false;
@@ -525,13 +554,7 @@ function runScript(file: ScriptFile, report: RunReport): void {
           if (cmd.name) { orig.named.set(cmd.name, o); rewr.named.set(cmd.name, r); }
         };
         if (usesRefusedFeature(bytes)) {
-          try {
-            rewrite(bytes, `${file.id}:${cmd.line}`);
-            fail(cmd, 'not-refused', `module of refused feature ${file.group.name} was accepted by prepareModule`);
-          } catch (e) {
-            if (errCode(e) === 'UnsupportedFeature') { c.refusedAsExpected++; c.refusedFeature++; }
-            else fail(cmd, 'wrong-refusal', `refused, but with ${errText(e)} instead of UnsupportedFeature`);
-          }
+          expectRefusal(cmd, bytes, 'feature');
           setBoth(null, null);
           break;
         }
@@ -548,6 +571,8 @@ function runScript(file: ScriptFile, report: RunReport): void {
         let prepared: Uint8Array<ArrayBuffer>;
         try {
           prepared = rewrite(bytes, `${file.id}:${cmd.line}`);
+          // The unmetered path (fuelPerCall 0 and fuelPerMain 0) must accept it too.
+          rewrite(bytes, `${file.id}:${cmd.line}`, { metered: false });
         } catch (e) {
           c.unexpectedRefusals++;
           fail(cmd, 'unexpected-refusal', `prepareModule refused a valid module: ${errText(e)}`);
@@ -592,13 +617,7 @@ function runScript(file: ScriptFile, report: RunReport): void {
           report.deviations.push(`${file.id}:${cmd.line} ${cmd.type}: valid with WasGo's features, assertion outdated ("${cmd.text}")`);
           break;
         }
-        try {
-          rewrite(bytes, `${file.id}:${cmd.line}`);
-          fail(cmd, 'not-refused', `prepareModule accepted an ${cmd.type === 'assert_invalid' ? 'invalid' : 'malformed'} module ("${cmd.text}")`);
-        } catch {
-          c.refusedAsExpected++;
-          c.refusedInvalid++;
-        }
+        expectRefusal(cmd, bytes, cmd.type === 'assert_invalid' ? 'invalid' : 'malformed');
         break;
       }
       case 'assert_unlinkable': case 'assert_uninstantiable': {
@@ -606,13 +625,7 @@ function runScript(file: ScriptFile, report: RunReport): void {
         if (tainted) { c.notRunAfterRefusal++; break; }
         const bytes = read(cmd.filename!);
         if (usesRefusedFeature(bytes)) {
-          try {
-            rewrite(bytes, `${file.id}:${cmd.line}`);
-            fail(cmd, 'not-refused', `module of refused feature ${file.group.name} was accepted by prepareModule`);
-          } catch (e) {
-            if (errCode(e) === 'UnsupportedFeature') { c.refusedAsExpected++; c.refusedFeature++; }
-            else fail(cmd, 'wrong-refusal', `refused, but with ${errText(e)} instead of UnsupportedFeature`);
-          }
+          expectRefusal(cmd, bytes, 'feature');
           break;
         }
         let a: Outcome;
