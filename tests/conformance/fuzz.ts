@@ -337,6 +337,7 @@ export function runModule(seed: number, generated: Uint8Array): SeedResult {
   let prepared: Uint8Array<ArrayBuffer>;
   try {
     prepared = rewrite(bytes, `fuzz-${seed}`);
+    rewrite(bytes, `fuzz-${seed}`, { metered: false }); // the unmetered path must accept it too
   } catch (e) {
     const err = e as { code?: string; message?: string };
     result.refused = `${err.code ?? 'Error'}: ${err.message}`;
