@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rewrite } from './adapter';
+import { exposeState } from './wasm-bin';
 import { convertAll, GROUPS, runSpec, SUITE_DIR, wast2jsonVersion, type Failure, type RunReport } from './spec';
 
 
@@ -98,6 +99,40 @@ describe('the spec gate catches a broken rewriter', () => {
     expect(refusing.failures.map((f) => f.category)).toEqual(['unexpected-refusal']);
     const identity = await runWith((b) => new Uint8Array(b));
     expect(identity.failures.map((f) => [f.key, f.category])).toEqual([['self/t.wast:8 assert_invalid', 'not-refused']]);
+  });
+
+  it.skipIf(!wast2jsonVersion())('requires UnsupportedFeature for a module of a refused feature, and skips what depends on it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wasgo-gate-self-'));
+    try {
+      writeFileSync(join(dir, 'mm.wast'), `(module (memory 1) (func (export "f") (result i32) (i32.const 1)))
+(assert_return (invoke "f") (i32.const 1))
+(module (memory 1) (memory 1) (func (export "g") (result i32) (i32.load 1 (i32.const 0))))
+(assert_return (invoke "g") (i32.const 0))
+`);
+      execFileSync('wast2json', ['--enable-multi-memory', join(dir, 'mm.wast'), '-o', join(dir, 'mm.json')]);
+      const group = GROUPS.find((g) => g.name === 'multi-memory')!;
+      const file = { group, id: 'self/mm.wast', wast: join(dir, 'mm.wast'), json: join(dir, 'mm.json'), error: undefined };
+      const gated = await runSpec([file], {
+        rewrite: (b, n) => {
+          // a stand-in feature gate: more than one memory
+          if (exposeState(b).memories.length > 1) throw Object.assign(new Error('multi-memory'), { code: 'UnsupportedFeature' });
+          return rewrite(b, n);
+        },
+      });
+      expect(gated.failures).toEqual([]);
+      expect(gated.counts.refusedFeature).toBe(1);
+      expect(gated.counts.assertionsCompared).toBe(1);
+      expect(gated.counts.notRunAfterRefusal).toBe(1);
+      const wrongCode = await runSpec([file], {
+        rewrite: (b, n) => {
+          if (exposeState(b).memories.length > 1) throw Object.assign(new Error('two memories'), { code: 'MemoryLimit' });
+          return rewrite(b, n);
+        },
+      });
+      expect(wrongCode.failures.map((f) => [f.key, f.category])).toEqual([['self/mm.wast:3 module', 'wrong-refusal']]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
