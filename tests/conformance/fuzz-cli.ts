@@ -20,6 +20,7 @@ const save = !argv.includes('--no-save');
 const findings = process.env.WASGO_FINDINGS_DIR ?? join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'tests/conformance/findings');
 
 let failed = 0;
+let skipped = 0;
 let slow = 0;
 let worst = 0;
 let fuel = 0;
@@ -28,6 +29,7 @@ const t0 = performance.now();
 for (let seed = only >= 0 ? only : from; only >= 0 ? seed === only : seed < from + seeds; seed++) {
   if (process.env.WASGO_FUZZ_TRACE) console.log(`seed ${seed}...`);
   const r = await runSeed(seed);
+  if (r.skipped) { skipped++; if (process.env.WASGO_FUZZ_TRACE) console.log(`seed ${seed} skipped: ${r.skipped}`); }
   fuel += r.fuel;
   ms += r.ms;
   if (r.nsPerUnit !== undefined) worst = Math.max(worst, r.nsPerUnit);
@@ -47,6 +49,6 @@ for (let seed = only >= 0 ? only : from; only >= 0 ? seed === only : seed < from
     console.log(`${seed - from + 1} seeds, ${failed} mismatching, ${slow} over the bound, worst ${worst.toFixed(1)} ns/unit, ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
 }
-console.log(`done: ${only >= 0 ? 1 : seeds} seeds (${generatorMode()}), ${failed} mismatching, ${slow} over ${NS_PER_UNIT_BOUND} ns/unit; ` +
+console.log(`done: ${only >= 0 ? 1 : seeds} seeds (${generatorMode()}), ${skipped} skipped, ${failed} mismatching, ${slow} over ${NS_PER_UNIT_BOUND} ns/unit; ` +
   `worst ${worst.toFixed(1)} ns/unit, overall ${fuel ? ((ms * 1e6) / fuel).toFixed(2) : '-'} ns/unit over ${fuel} units`);
 process.exitCode = failed || slow ? 1 : 0;

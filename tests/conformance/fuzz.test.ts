@@ -26,7 +26,7 @@ function summarize(rs: SeedResult[]): string {
   const fuel = rs.reduce((n, r) => n + r.fuel, 0);
   const ms = rs.filter((r) => !r.skipped).map((r) => r.ms).sort((a, b) => a - b);
   return [
-    `seeds ${rs.length} (${generatorMode()}): compared ${rs.filter((r) => !r.skipped).length}, skipped ${rs.filter((r) => r.skipped).length} (engine rejects the generated module), ` +
+    `seeds ${rs.length} (${generatorMode()}): compared ${rs.filter((r) => !r.skipped).length}, skipped ${rs.filter((r) => r.skipped).length} (V8 rejects the generated module, or binaryen failed), ` +
       `stopped at a stack overflow ${rs.filter((r) => r.exhausted).length}, calls compared ${rs.reduce((n, r) => n + r.calls, 0)}`,
     `mismatching ${rs.filter((r) => r.mismatches.length).length}, over ${NS_PER_UNIT_BOUND} ns/unit ${judged.filter((x) => x > NS_PER_UNIT_BOUND).length}`,
     `ns per fuel unit over ${judged.length} seeds running >= ${MIN_JUDGED_MS} ms: median ${judged[judged.length >> 1]?.toFixed(2) ?? '-'}, ` +

@@ -75,8 +75,13 @@ export function seedBytes(seed: number): Buffer {
   return Buffer.concat(parts).subarray(0, size);
 }
 
+/** Generations per in-process wasm-opt instance before a fresh one is loaded (its heap only grows). */
+const RELOAD_EVERY = 400;
+let generations = 0;
+
 /** A random valid module for this seed. */
 export async function generate(seed: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (inProcess && ++generations > RELOAD_EVERY) { inProcess = undefined; generations = 1; }
   if (inProcess === undefined) inProcess = await loadWasmOpt();
   scratch ??= mkdtempSync(join(tmpdir(), 'wasgo-fuzz-'));
   const input = join(scratch, 'in.bin');
@@ -99,22 +104,28 @@ export async function generate(seed: number): Promise<Uint8Array<ArrayBuffer>> {
       }
       return (writeSync as (...a: unknown[]) => number)(fd, ...rest);
     };
-    let rc: number;
-    try { rc = inProcess.callMain(args); } finally { (fs as { writeSync: unknown }).writeSync = writeSync; }
-    if (rc !== 0) throw new Error(`wasm-opt -ttf failed for seed ${seed} (exit ${rc}): ${stderr.join('')}`);
-    return new Uint8Array(readFileSync(output));
+    try {
+      const rc = inProcess.callMain(args);
+      if (rc === 0) return new Uint8Array(readFileSync(output));
+    } catch {
+      // binaryen aborted (an assertion, or a crash inside its own wasm): its runtime is unusable now.
+    } finally {
+      (fs as { writeSync: unknown }).writeSync = writeSync;
+    }
+    inProcess = undefined;
+    rmSync(output, { force: true });
   }
-  {
+  try {
     execFileSync(process.execPath, [WASM_OPT, ...args], { stdio: 'pipe' });
-  }
-  if (false as boolean) {
-    const rc = inProcess!.callMain(args);
-    if (rc !== 0) throw new Error(`wasm-opt -ttf failed for seed ${seed} (exit ${rc})`);
-  } else {
-    execFileSync(process.execPath, [WASM_OPT, ...args], { stdio: 'pipe' });
+  } catch (e) {
+    const err = e as { stderr?: Buffer; message: string };
+    throw new GeneratorError(`wasm-opt -ttf failed for seed ${seed}: ${(err.stderr?.toString() || err.message).split('\n').find((l) => l.trim())}`);
   }
   return new Uint8Array(readFileSync(output));
 }
+
+/** binaryen itself failed on a seed: not WasGo's problem, counted as skipped. */
+export class GeneratorError extends Error {}
 
 export function generatorMode(): string {
   return inProcess ? 'in-process wasm-opt' : 'wasm-opt subprocess';
@@ -444,7 +455,14 @@ export function runModule(seed: number, generated: Uint8Array): SeedResult {
 }
 
 export async function runSeed(seed: number): Promise<SeedResult> {
-  return judge(seed, await generate(seed));
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await generate(seed);
+  } catch (e) {
+    if (!(e instanceof GeneratorError)) throw e;
+    return { seed, bytes: new Uint8Array(0), mismatches: [], calls: 0, fuel: 0, ms: 0, nsPerUnit: undefined, skipped: e.message };
+  }
+  return judge(seed, bytes);
 }
 
 /**
