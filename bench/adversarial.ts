@@ -1,0 +1,198 @@
+/**
+ * Issue 8, "Build" 9: what a hostile mod can get away with.
+ *
+ * (a) `fuel`: worst-case nanoseconds per fuel unit across adversarial kernels, each against a
+ *     plain loop measured in the same run (target: every ratio <= 3).
+ * (b) `load`: prepareModule + compile of adversarial shapes (bench/shapes.ts) against V8's own
+ *     `new WebAssembly.Module` of the same bytes (target: every ratio <= 3). Each shape runs in a
+ *     child process with a time limit, so a quadratic rewriter shows up as "> limit" instead of
+ *     hanging the bench.
+ *
+ * The rewrite goes through tests/conformance/adapter.ts (the one place that calls prepareModule
+ * for the gate), so these numbers follow the rewriter as it changes.
+ */
+import { spawnSync } from 'node:child_process';
+import { FuelMeter, rewrite } from '../tests/conformance/adapter';
+import { SHAPES } from './shapes';
+
+export const RATIO_TARGET = 3;
+
+interface AdvKernel {
+  name: string;
+  wat: string;
+  /** Iterations per timed call (sized for ~10-50 ms unmetered). */
+  n: number;
+  imports?: Record<string, Record<string, unknown>>;
+}
+
+function leaf(ops: number): string {
+  let s = '(func $leaf (param $x i32) (result i32) (local.get $x)';
+  for (let i = 0; i < ops; i++) s += ` (i32.const ${(i % 13) + 1}) (i32.${i % 3 === 0 ? 'mul' : i % 3 === 1 ? 'add' : 'xor'})`;
+  return `${s})`;
+}
+
+const LOOP = (body: string, locals = '') => `(func (export "run") (param $n i32) (result i32) (local $i i32) ${locals}
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+      ${body}
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (local.get $i))`;
+
+export const ADVERSARIAL: AdvKernel[] = [
+  { name: 'plain loop (baseline)', n: 20_000_000, wat: `(module ${LOOP('')})` },
+  { name: 'straight-line leaf in a loop', n: 20_000, wat: `(module (global $acc (mut i32) (i32.const 0)) ${leaf(3000)}
+    ${LOOP('(global.set $acc (call $leaf (local.get $i)))')})` },
+  { name: 'table.fill 10k in a loop', n: 500, wat: `(module (table $t 10000 funcref)
+    ${LOOP('(table.fill $t (i32.const 0) (ref.null func) (i32.const 10000))')})` },
+  { name: 'table.copy 10k in a loop', n: 300, wat: `(module (table $t 10000 funcref) (elem declare func $f) (func $f)
+    ${LOOP('(table.copy $t $t (i32.const 1) (i32.const 0) (i32.const 9999))')})` },
+  { name: 'throw/catch in a loop', n: 20_000, wat: `(module (tag $e)
+    ${LOOP('(try (do (throw $e)) (catch $e))')})` },
+  { name: 'cost-0 host call in a loop', n: 2_000_000, imports: { env: { nop: () => {} } },
+    wat: `(module (import "env" "nop" (func $nop)) ${LOOP('(call $nop)')})` },
+  { name: 'memory.fill 64 KiB in a loop', n: 20_000, wat: `(module (memory 2)
+    ${LOOP('(memory.fill (i32.const 0) (local.get $i) (i32.const 65536))')})` },
+  { name: 'memory.copy 64 KiB in a loop', n: 20_000, wat: `(module (memory 2)
+    ${LOOP('(memory.copy (i32.const 0) (i32.const 65536) (i32.const 65536))')})` },
+];
+
+async function wat(name: string, text: string): Promise<Uint8Array<ArrayBuffer>> {
+  const wabt = await (await import('wabt')).default();
+  const m = wabt.parseWat(name, text, { exceptions: true, bulk_memory: true, reference_types: true, multi_value: true });
+  try {
+    return new Uint8Array(m.toBinary({}).buffer);
+  } finally {
+    m.destroy();
+  }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+interface Measured { ms: number; fuel: number; plainMs: number }
+
+async function measure(k: AdvKernel): Promise<Measured> {
+  const plain = await wat(k.name, k.wat);
+  const metered = rewrite(plain, k.name);
+  const plainRun = new WebAssembly.Instance(new WebAssembly.Module(plain), (k.imports ?? {}) as WebAssembly.Imports).exports.run as (n: number) => number;
+  const module = new WebAssembly.Module(metered);
+  const imports: Record<string, unknown> = { ...(k.imports ?? {}) };
+  const meter = new FuelMeter();
+  meter.link(module, imports);
+  const inst = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
+  meter.attach(inst);
+  const run = inst.exports.run as (n: number) => number;
+  for (let i = 0; i < 3; i++) { run(Math.ceil(k.n / 10)); plainRun(Math.ceil(k.n / 10)); }
+  const ms: number[] = [];
+  const fuel: number[] = [];
+  const plainMs: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    let t = performance.now();
+    plainRun(k.n);
+    plainMs.push(performance.now() - t);
+    meter.reset();
+    t = performance.now();
+    run(k.n);
+    ms.push(performance.now() - t);
+    fuel.push(meter.used());
+  }
+  return { ms: median(ms), fuel: median(fuel), plainMs: median(plainMs) };
+}
+
+export async function runFuel(): Promise<void> {
+  console.log('\n## adversarial kernels: ns per fuel unit (metered), against a plain loop in the same run; target ratio <= %d', RATIO_TARGET);
+  console.log(`${'kernel'.padEnd(32)}${'plain ms'.padStart(10)}${'metered ms'.padStart(12)}${'fuel/call'.padStart(14)}${'ns/unit'.padStart(10)}${'ratio'.padStart(10)}`);
+  let base: number | undefined;
+  let worst = 0;
+  let worstName = '';
+  for (const k of ADVERSARIAL) {
+    let m: Measured;
+    try {
+      m = await measure(k);
+    } catch (e) {
+      console.log(`${k.name.padEnd(32)} failed: ${(e as Error).message.split('\n')[0]}`);
+      continue;
+    }
+    const ns = m.fuel > 0 ? (m.ms * 1e6) / m.fuel : Infinity;
+    base ??= ns;
+    const ratio = ns / base;
+    if (ratio > worst) { worst = ratio; worstName = k.name; }
+    console.log(`${k.name.padEnd(32)}${m.plainMs.toFixed(2).padStart(10)}${m.ms.toFixed(2).padStart(12)}${String(Math.round(m.fuel)).padStart(14)}` +
+      `${(Number.isFinite(ns) ? ns.toFixed(3) : 'inf').padStart(10)}${(Number.isFinite(ratio) ? ratio.toFixed(1) : 'inf').padStart(10)}${ratio > RATIO_TARGET ? '  OVER' : ''}`);
+  }
+  console.log(`worst: ${worstName} at ${Number.isFinite(worst) ? worst.toFixed(1) : 'inf'}x the plain loop's ns per unit (target <= ${RATIO_TARGET})`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load time
+
+const LOAD_LIMIT_MS = Number(process.env.WASGO_BENCH_LOAD_LIMIT_MS ?? 30_000);
+
+interface LoadResult { bytes: number; v8Ms: number; validateMs: number; wasgoMs: number; prepareMs: number; error?: string }
+
+/** Child-process side: one shape, printed as JSON. */
+export function loadShape(name: string): void {
+  const bytes = SHAPES[name]!();
+  const v8: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    new WebAssembly.Module(bytes);
+    v8.push(performance.now() - t);
+  }
+  // V8 compiles (and validates) function bodies lazily; WebAssembly.validate checks them all.
+  const val: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    WebAssembly.validate(bytes);
+    val.push(performance.now() - t);
+  }
+  const out: LoadResult = { bytes: bytes.length, v8Ms: median(v8), validateMs: median(val), wasgoMs: NaN, prepareMs: NaN };
+  try {
+    const total: number[] = [];
+    const prep: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const p = rewrite(bytes, name);
+      const t1 = performance.now();
+      new WebAssembly.Module(p);
+      total.push(performance.now() - t);
+      prep.push(t1 - t);
+      if (performance.now() - t > 3000) break; // slow: one round is enough
+    }
+    out.wasgoMs = median(total);
+    out.prepareMs = median(prep);
+  } catch (e) {
+    const err = e as { code?: string; name?: string; message?: string };
+    out.error = `${err.code ?? err.name}: ${(err.message ?? '').split('\n')[0]}`;
+  }
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+export async function runLoad(): Promise<void> {
+  console.log('\n## load time on adversarial shapes: prepareModule + compile vs V8 compile alone (median of 3; limit %d s each); target ratio <= %d',
+    LOAD_LIMIT_MS / 1000, RATIO_TARGET);
+  console.log('(V8 compile = new WebAssembly.Module, lazy; V8 validate = WebAssembly.validate, every body; ratio = total / V8 compile)');
+  console.log(`${'shape'.padEnd(32)}${'bytes'.padStart(11)}${'V8 compile'.padStart(12)}${'V8 validate'.padStart(13)}${'prepare ms'.padStart(12)}${'total ms'.padStart(11)}${'ratio'.padStart(10)}`);
+  for (const name of Object.keys(SHAPES)) {
+    const r = spawnSync(process.execPath, ['--max-old-space-size=4096', process.argv[1]!, '--load-shape', name], {
+      encoding: 'utf8', timeout: LOAD_LIMIT_MS, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const line = r.stdout?.trim().split('\n').pop();
+    if (r.error || r.status !== 0 || !line) {
+      const why = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal ? `> ${LOAD_LIMIT_MS / 1000} s (killed at the limit)` : `failed: ${(r.stderr ?? '').split('\n').find((l) => /Error|error/.test(l)) ?? `exit ${r.status}`}`;
+      console.log(`${name.padEnd(32)} ${why}`);
+      continue;
+    }
+    const x = JSON.parse(line) as LoadResult;
+    if (x.error) {
+      console.log(`${name.padEnd(32)}${String(x.bytes).padStart(11)}${x.v8Ms.toFixed(1).padStart(12)}${x.validateMs.toFixed(1).padStart(13)}   refused/failed: ${x.error}`);
+      continue;
+    }
+    const ratio = x.wasgoMs / x.v8Ms;
+    console.log(`${name.padEnd(32)}${String(x.bytes).padStart(11)}${x.v8Ms.toFixed(1).padStart(12)}${x.validateMs.toFixed(1).padStart(13)}${x.prepareMs.toFixed(1).padStart(12)}` +
+      `${x.wasgoMs.toFixed(1).padStart(11)}${ratio.toFixed(1).padStart(10)}${ratio > RATIO_TARGET ? '  OVER' : ''}`);
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The ONE place the conformance gate (spec suite, fuzzer, load-time bench) touches WasGo's
+ * rewriter. When prepareModule's options change, adjust `rewrite` here and nothing else.
+ *
+ * Fuel: works with both contracts.
+ * - v1 (today): an i64 global `__wasgo_fuel` exported, initialised to the budget, no import.
+ * - v2 (CONTRACT.md): an i32 global `__wasgo_fuel` (initial 0) plus an imported
+ *   `__wasgo.fuel_refill (i32) -> (i32)`; the fake refill below hands out 2^30 per slice so that
+ *   semantics are compared, never fuel exhaustion.
+ */
+import { prepareModule } from '../../ts/engine/prepare';
+import { readModule } from '../../ts/wasm/module';
+import { writeSections } from '../../ts/wasm/sections';
+
+export const FUEL_EXPORT = '__wasgo_fuel';
+export const REFILL_MODULE = '__wasgo';
+export const REFILL_NAME = 'fuel_refill';
+/** Slice the fake refill hands out (v2). */
+export const SLICE = 2 ** 30;
+/** Budget written into a v1 counter: large enough never to run out in a test. */
+export const V1_BUDGET = 2 ** 50;
+
+export interface RewriteOptions {
+  /** Meter the module (default true). */
+  metered?: boolean;
+}
+
+/**
+ * Rewrites a module the way the engine does before compiling it. Limits are generous so that
+ * they never change a module's semantics: a 4 GiB memory cap (the 32-bit maximum V8 allows
+ * anyway) and a budget nobody can exhaust in a test.
+ */
+export function rewrite(bytes: Uint8Array, name: string, o: RewriteOptions = {}): Uint8Array<ArrayBuffer> {
+  return prepareModule(bytes, { name, memoryMb: 4096, fuelPerCall: o.metered === false ? 0 : V1_BUDGET });
+}
+
+/** Fuel accounting for one rewritten instance, whatever contract its rewriter used. */
+export class FuelMeter {
+  /** Units handed out through refills plus debts billed (v2). */
+  private granted = 0;
+  private global: WebAssembly.Global | undefined;
+  private startValue = 0;
+  refills = 0;
+
+  /** The `__wasgo` import object, to link only if the module imports it. */
+  readonly imports = {
+    [REFILL_NAME]: (v: number): number => {
+      this.refills++;
+      this.granted += SLICE + Math.max(0, -v);
+      return SLICE;
+    },
+  };
+
+  /** Adds the refill import to `imports` when the compiled module asks for it. */
+  link(module: WebAssembly.Module, imports: Record<string, unknown>): void {
+    if (WebAssembly.Module.imports(module).some((i) => i.module === REFILL_MODULE && i.name === REFILL_NAME)) {
+      imports[REFILL_MODULE] = this.imports;
+    }
+  }
+
+  /** After instantiation: find the counter. */
+  attach(instance: WebAssembly.Instance): void {
+    const g = instance.exports[FUEL_EXPORT];
+    this.global = g instanceof WebAssembly.Global ? g : undefined;
+    if (this.global && typeof this.global.value === 'bigint') this.global.value = BigInt(V1_BUDGET);
+    this.startValue = this.value();
+    this.granted = 0;
+  }
+
+  get metered(): boolean {
+    return this.global !== undefined;
+  }
+
+  private value(): number {
+    return this.global ? Number(this.global.value) : 0;
+  }
+
+  /** Units used since `attach` (or the last `reset`). */
+  used(): number {
+    return this.startValue + this.granted - this.value();
+  }
+
+  reset(): void {
+    if (this.global && typeof this.global.value === 'bigint') this.global.value = BigInt(V1_BUDGET);
+    this.startValue = this.value();
+    this.granted = 0;
+  }
+}
+
+/**
+ * The reader/writer round trip with nothing changed (today: decode every section, write the
+ * sections back). Returns undefined when the rewriter offers no such entry (the gate then skips
+ * the round-trip check and says so). Throws if the reader refuses the module.
+ */
+export function roundTrip(bytes: Uint8Array, name: string): Uint8Array | undefined {
+  return writeSections(readModule(bytes, name).sections);
+}
