@@ -57,9 +57,9 @@ export function attach(callback: GodotCallback, settingsJson: string, callCallba
     const b = bridge;
     confirmer = new WriteConfirmer((request, mod, path, bytes) => b.confirm(request, mod, path, bytes));
     host = new GodotHost(bridge, createPolicy(), confirmer);
-    const settings = JSON.parse(settingsJson || '{}') as Partial<WasGoSettings>;
+    const settings = JSON.parse(settingsJson || '{}') as Partial<WasGoSettings> & Record<string, unknown>;
     host.attach(settings);
-    return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined } };
+    return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined }, limits: host.limits };
   });
 }
 
@@ -206,12 +206,21 @@ export function handleFor(id: string, chain: string): number {
 
 /** A connected signal fired: `args` is base64 of var_to_bytes(Array of its arguments, objects as handles). */
 export function signal(connection: number, args: string): void {
-  host?.signals.deliver(connection, fromBase64(args));
+  // Called from Godot's frames: nothing may unwind through them (deliver catches too).
+  try {
+    host?.signals.deliver(connection, fromBase64(args));
+  } catch {
+    // bad base64 from our own GDScript, or the stack is exhausted: nothing to deliver
+  }
 }
 
 /** A handle, for the mod owning `connection`, for an object in a signal's arguments. */
 export function signalHandle(connection: number, id: string, chain: string): number {
-  return host ? host.signals.handleFor(connection, id, chain ? chain.split(',') : ['Object']) : 0;
+  try {
+    return host ? host.signals.handleFor(connection, id, chain ? chain.split(',') : ['Object']) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** A write-confirmation dialog's answer. */
@@ -219,9 +228,9 @@ export function confirmed(request: number, ok: boolean): void {
   confirmer?.answer(request, Boolean(ok));
 }
 
-/** Counters: guest → Godot calls, denials, bridge operations. */
+/** Counters: guest → Godot calls, denials, bridge operations; live mods and instances, guest memory reserved, re-entry depth now. */
 export function stats(): string {
-  return JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0 });
+  return JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0, ...(host?.counters() ?? {}) });
 }
 
 /**
