@@ -33,9 +33,9 @@ static func definitions() -> Array[Dictionary]:
 		# Bounds on single Godot calls and on what a mod holds (ts/godot/limits.ts, docs/godot-policy.md "Limits").
 		_def("wasgo/limits/max_value_kb", "maxValueKb", TYPE_INT, 64,
 			PROPERTY_HINT_RANGE, "1,16384,1,suffix:KiB", false),
-		_def("wasgo/limits/max_result_items", "maxResultItems", TYPE_INT, 4096,
+		_def("wasgo/limits/max_result_items", "maxResultItems", TYPE_INT, 1024,
 			PROPERTY_HINT_RANGE, "1,1000000,1", false),
-		_def("wasgo/limits/max_text_chars", "maxTextChars", TYPE_INT, 4096,
+		_def("wasgo/limits/max_text_chars", "maxTextChars", TYPE_INT, 2048,
 			PROPERTY_HINT_RANGE, "1,16777216,1", false),
 		_def("wasgo/limits/max_name_chars", "maxNameChars", TYPE_INT, 256,
 			PROPERTY_HINT_RANGE, "1,4096,1", false),

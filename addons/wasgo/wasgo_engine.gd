@@ -48,7 +48,8 @@ var _owned := {}
 ## Size caps TypeScript resolved from the settings (ts/godot/limits.ts): results over them are
 ## refused before they are serialized.
 var _max_value_bytes := 65536
-var _max_result_items := 4096
+var _max_result_items := 1024
+var _limits := {}
 ## The game's write confirmation (Callable(mod: String, path: String, size: int) -> bool).
 var _write_confirmation := Callable()
 ## Pending confirmation dialogs: request id -> ConfirmationDialog.
@@ -126,6 +127,7 @@ func _ready() -> void:
 		_godot = null
 		return
 	var limits: Dictionary = r.get("limits", {})
+	_limits = limits
 	_max_value_bytes = int(limits.get("maxValueBytes", _max_value_bytes))
 	_max_result_items = int(limits.get("maxResultItems", _max_result_items))
 
@@ -157,6 +159,13 @@ func version() -> String:
 ## The settings the engine was started with (a copy).
 func settings() -> Dictionary:
 	return _settings.duplicate(true)
+
+
+## The limits the engine resolved from wasgo/limits/* (ts/godot/limits.ts): maxValueBytes,
+## maxResultItems, maxTextChars, maxNameChars, maxLinePoints, maxPolygonPoints, maxObjects,
+## maxConnections, maxReentryDepth, maxZIndex (a copy; {} when not ready).
+func limits() -> Dictionary:
+	return _limits.duplicate()
 
 
 ## Why is_ready() is false ("" when it is true).

@@ -32,8 +32,8 @@ export interface GodotLimits {
 
 export const DEFAULT_GODOT_LIMITS: GodotLimits = Object.freeze({
   maxValueBytes: 64 * 1024,
-  maxResultItems: 4096,
-  maxTextChars: 4096,
+  maxResultItems: 1024,
+  maxTextChars: 2048,
   maxNameChars: 256,
   maxLinePoints: 4096,
   maxPolygonPoints: 256,
