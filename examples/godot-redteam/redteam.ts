@@ -165,7 +165,7 @@ export function construct_loop(n: i32): i32 {
   return n;
 }
 
-/** n connections of the mod node's `renamed` signal. */
+/** n connections of the mod node's `visibility_changed` signal. */
 export function connect_loop(n: i32): i32 {
   for (let i = 0; i < n; i++) connect(modNode(), "visibility_changed", "noop");
   return n;
@@ -253,3 +253,9 @@ export function forge_callable(): i32 {
 /** object_get_class / object_is_valid of any handle number. */
 export function class_of(h: i32): i32 { return _get_class(h, OUT, 64); }
 export function valid(h: i32): i32 { return _is_valid(h); }
+
+/** Adds one constructed child to the mod's node (a game handler of child_order_changed calls this again). */
+export function add_one(): i32 {
+  addChild(construct("Node"));
+  return 1;
+}
