@@ -449,11 +449,14 @@ func _handle_for(instance: int, obj: Object, connection: int = 0) -> int:
 	return int(_godot.handleFor(str(obj.get_instance_id()), _chain(obj.get_class())))
 
 
-## `v` with every object (inside Arrays and Dictionaries too, keys included) replaced by its handle.
+## `v` with every object (inside Arrays and Dictionaries too, keys included) replaced by its handle,
+## and every Callable or Signal (which name an object by its ObjectID) by null.
 func _handles_in(instance: int, v: Variant, connection: int = 0) -> Variant:
 	match typeof(v):
 		TYPE_OBJECT:
 			return _handle_for(instance, v, connection) if v != null else null
+		TYPE_CALLABLE, TYPE_SIGNAL:
+			return null
 		TYPE_ARRAY:
 			var out := []
 			for e in v:
@@ -518,7 +521,7 @@ func _answer(box: Dictionary, instance: int, result: Variant) -> void:
 		box["s"] = "too_large"
 		return
 	var t := typeof(result)
-	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
+	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
 		result = _handles_in(instance, result)
 	var bytes := var_to_bytes(result)
 	if bytes.size() > _max_value_bytes:
@@ -651,7 +654,7 @@ func _call(a: Array) -> void:
 		if why != "":
 			_godot.fail("too_large", why)
 			return
-		if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
+		if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
 			result = _handles_in(p.instance, result)
 		var bytes := var_to_bytes(result)
 		if bytes.size() > _max_value_bytes:

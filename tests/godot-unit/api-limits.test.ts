@@ -117,6 +117,17 @@ describe('bind-time policy (issue 9, item 3)', () => {
   });
 });
 
+describe('call sites (issue 9, item 3: bounded host memory)', () => {
+  it('invented methods leave no site behind; a real method keeps its shape (one plan in Godot)', () => {
+    const s = setup(3, 'Node2D');
+    s.call(1, 'get_position', arrayOf());
+    const shape = s.calls[0]!.shape;
+    for (let i = 0; i < 20_000; i++) expect(() => s.call(1, `invented_${i}`, arrayOf())).toThrow(GodotError);
+    s.call(1, 'get_position', arrayOf());
+    expect(s.calls[1]!.shape).toBe(shape);
+  });
+});
+
 describe('bounded single calls (issue 9, item 2)', () => {
   it('refuses arguments over maxValueBytes before Godot sees them', () => {
     const s = setup(1, 'Node2D');

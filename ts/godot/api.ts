@@ -335,7 +335,11 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
       });
     }
     site = { what, decision, guard, info, shape };
-    setBounded(sites, key, site);
+    // Only sites of methods that exist are kept (bounded by ClassDB × levels), never evicted: a
+    // site's shape is what the bridge registers a plan for, so a new shape per call would grow
+    // Godot's plan table. A denied or invented method is decided again each time (the policy
+    // answers from its own data, without asking Godot).
+    if (info) sites.set(key, site);
     return site;
   };
 
