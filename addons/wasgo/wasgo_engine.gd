@@ -102,6 +102,8 @@ class Plan:
 	## A growing object (Line2D.add_point): `counter()` must be below `grow_limit` ("" = none).
 	var counter := StringName()
 	var grow_limit := 0
+	## Whether a call needs any of the checks above (or get_children's count check) before it runs.
+	var guarded := false
 
 
 func _ready() -> void:
@@ -559,6 +561,7 @@ func _op_plan(box: Dictionary, id: int, instance: int, root: String, key: String
 		plan.grow_limit = g[1].to_int()
 	if plan.own != "":
 		plan.checked = true
+	plan.guarded = plan.own == "target" or plan.grow_limit > 0 or plan.method == &"get_children"
 	plan.vec2 = plan.types.has(TYPE_VECTOR2)
 	plan.checked = plan.min_args > 0 or not plan.objects.is_empty() or not plan.paths.is_empty()
 	plan.plain = plan.max_args >= 0 and plan.objects.is_empty() and plan.paths.is_empty()
@@ -612,14 +615,7 @@ func _call(a: Array) -> void:
 				if why != "":
 					_godot.fail(why, "")
 					return
-	if p.own == "target" and not _owned.get(p.instance, {}).has(obj.get_instance_id()):
-		_godot.fail("not_owned", "%s on a node the mod did not construct%s" % [p.method, " (the mod's own node)" if obj.get_instance_id() == p.root else ""])
-		return
-	if p.grow_limit > 0 and int(obj.call(p.counter)) >= p.grow_limit:
-		_godot.fail("too_large", "%s: it already has %d (at most %d below level 3)" % [p.method, int(obj.call(p.counter)), p.grow_limit])
-		return
-	if p.method == &"get_children" and obj is Node and obj.get_child_count() > _max_result_items:
-		_godot.fail("too_large", "get_children: %d children, more than %d" % [obj.get_child_count(), _max_result_items])
+	if p.guarded and _refused_before(p, obj):
 		return
 	var args: Variant = NO_ARGS
 	var mode := absi(pid) & 3
@@ -685,6 +681,21 @@ func _too_large(v: Variant) -> String:
 			if v.size() * 12 > _max_value_bytes:
 				return "%d elements" % v.size()
 	return ""
+
+
+## The checks some calls need before they run (Plan.guarded): ownership of the object called,
+## a growing object's count, get_children's count. True (and fail() sent) when refused.
+func _refused_before(p: Plan, obj: Object) -> bool:
+	if p.own == "target" and not _owned.get(p.instance, {}).has(obj.get_instance_id()):
+		_godot.fail("not_owned", "%s on a node the mod did not construct%s" % [p.method, " (the mod's own node)" if obj.get_instance_id() == p.root else ""])
+		return true
+	if p.grow_limit > 0 and int(obj.call(p.counter)) >= p.grow_limit:
+		_godot.fail("too_large", "%s: it already has %d (at most %d below level 3)" % [p.method, int(obj.call(p.counter)), p.grow_limit])
+		return true
+	if p.method == &"get_children" and obj is Node and obj.get_child_count() > _max_result_items:
+		_godot.fail("too_large", "get_children: %d children, more than %d" % [obj.get_child_count(), _max_result_items])
+		return true
+	return false
 
 
 ## A call's arguments sent as numbers, by the plan's declared types (a Vector2 takes two).
