@@ -6,6 +6,7 @@ import {
   modNode, begin, argString, argVec2, argInt, argBool, argRaw, call, construct, release, connect, methodBind,
   retObject, retInt, print,
 } from "../../sdk/assemblyscript/godot";
+import { file_write, file_read } from "../../sdk/assemblyscript/wasgo";
 
 // The raw imports, for values bigger than the SDK's 4 KiB argument buffer.
 @external("godot", "object_call") declare function _call(obj: i32, mp: usize, mn: i32, a: usize, an: i32, out: usize, cap: i32): i32;
@@ -14,6 +15,7 @@ import {
 @external("godot", "object_get_class") declare function _get_class(obj: i32, out: usize, cap: i32): i32;
 @external("godot", "object_is_valid") declare function _is_valid(obj: i32): i32;
 @external("godot", "classdb_get_method_bind") declare function _bind(cp: usize, cn: i32, mp: usize, mn: i32): i32;
+@external("wasgo", "http_request") declare function _http(mp: usize, mn: i32, up: usize, un: i32, bp: usize, bn: i32, out: usize, cap: i32): i64;
 
 const BIG_CAP: i32 = 1 << 20;
 const BIG: usize = memory.data(BIG_CAP + 64);
@@ -258,4 +260,23 @@ export function valid(h: i32): i32 { return _is_valid(h); }
 export function add_one(): i32 {
   addChild(construct("Node"));
   return 1;
+}
+
+// --- Item 6: folders of mods loaded from bytes (level 2) -------------------------------------
+
+export function save_secret(): i32 { return file_write("secret.txt", "mod A's secret"); }
+/** The secret's length, -1 when this mod's folder has none. */
+export function read_secret(): i32 {
+  const s = file_read("secret.txt");
+  if (s == null) return -1;
+  return s.length;
+}
+
+// --- Item 8: an allowlisted prefix with an encoded "../" (level 2, worker main) ---------------
+
+export function main(): i32 {
+  const m = ascii("GET", NAME);
+  const u = ascii("http://127.0.0.1:9/api/..%2fsecret", NAME + 16);
+  _http(NAME, m, NAME + 16, u, BIG, 0, OUT, 64);
+  return 0;
 }

@@ -57,6 +57,23 @@ func test_setup(t: T) -> void:
 	t.check("stats has the counters", _baseline.has("mods") and _baseline.has("memoryReserved"), str(_baseline))
 
 
+func test_url_encoded_dotdot(t: T) -> void:
+	# The allowlist has http://127.0.0.1:9/api/; main (in a worker) asks for /api/..%2fsecret.
+	var rec := _hostile(2)
+	var mode = rec["mod"].start()
+	t.eq("main runs in a worker", mode, "worker")
+	for i in 300:
+		if not rec["finished"].is_empty():
+			break
+		await get_tree().process_frame
+	var codes: Array = rec["errors"].map(func(e): return e[0])
+	t.check("refused by the allowlist (PolicyDenied)", codes == [POLICY_DENIED] and str(rec["errors"]).contains("percent-encoded"), str(rec["errors"]))
+	t.eq("finished with -1", rec["finished"], [-1])
+	rec["mod"].kill()
+	_intact(t, "after the URL attempt", rec["node"], str(rec["node"].name))
+	rec["node"].queue_free()
+
+
 ## Loads the red-team mod at `level` on a fresh node (ModNode with Child): the record of Mods.load_mod.
 func _hostile(level: int) -> Dictionary:
 	return Mods.load_mod(self, REDTEAM, {"level": level})
@@ -253,6 +270,33 @@ func test_names_from_bytes(t: T) -> void:
 	for m in [m1, m2, m3, m4]:
 		m.kill()
 
+
+func test_folders_from_bytes(t: T) -> void:
+	# Level 2 files: mod A (bytes) saves a secret; mod B (other bytes: A plus a custom section,
+	# same code) must not see it; A loaded again from the same bytes does (its stable folder).
+	WasGoEngine.set_write_confirmation(func(_m, _p, _s): return true)
+	var a := FileAccess.get_file_as_bytes(REDTEAM)
+	var b := a.duplicate()
+	b.append_array(PackedByteArray([0, 2, 1, 0x78]))  # custom section "x", empty
+	var node := Mods.fresh_node(self)
+	var ma = WasGoEngine.load_mod(a, node, {"level": 2})
+	var mb = WasGoEngine.load_mod(b, node, {"level": 2})
+	t.check("both load", ma != null and mb != null, str(WasGoEngine.last_load_error()))
+	if ma == null or mb == null:
+		return
+	t.check("different names", ma.name != mb.name, "%s / %s" % [ma.name, mb.name])
+	t.eq("A saves", ma.call_export("save_secret"), 0)
+	t.eq("B cannot read A's file", mb.call_export("read_secret"), -1)
+	var ma2 = WasGoEngine.load_mod(a, node, {"level": 2})
+	t.eq("A again reads its own file", ma2.call_export("read_secret"), 14)
+	for m in [ma, mb, ma2]:
+		t.eq("no error (%s)" % m.name, m.last_error(), {})
+		m.kill()
+	WasGoEngine.set_write_confirmation(Callable())
+	node.queue_free()
+
+
+# --- Item 8: URLs --------------------------------------------------------------------------------
 
 # --- Item 7: Variants carrying objects ----------------------------------------------------------
 
