@@ -17,6 +17,8 @@ const VALUE_TOO_LARGE := 73
 const OBJECT_LIMIT := 74
 const OUT_OF_FUEL := 30
 const TIMEOUT := 31
+## What stops a time-priced loop: its fuel (charged by measured time) or the deadline.
+const STOPPED := [OUT_OF_FUEL, TIMEOUT]
 
 ## The inline call's wall-clock deadline (maxCallMs, default 250) — what a refused attack must
 ## stay well inside.
@@ -50,6 +52,14 @@ func test_setup(t: T) -> void:
 	warm.text = "warm up"
 	add_child(warm)
 	warm.get_line_count()
+	# One refused call first: the first refusal of a page also compiles the error paths
+	# (TypeScript JIT, Godot's error printer), once per page, not per attack.
+	var cold := _hostile(1)
+	var t0 := Time.get_ticks_usec()
+	cold["mod"].call_export("label_text", [200 * 1024])
+	print("REDTEAM first refusal of the page (cold) %.2f ms" % ((Time.get_ticks_usec() - t0) / 1000.0))
+	cold["mod"].kill()
+	cold["node"].queue_free()
 	_bystander = Mods.load_mod(self, Mods.MOVER)
 	t.check("bystander loaded", _bystander["mod"] != null, str(WasGoEngine.last_load_error()))
 	_bystander["mod"].call_export("main")
@@ -87,9 +97,10 @@ func _run(rec: Dictionary, export_name: String, args: Array = [], fuel := 0) -> 
 	return {"result": r, "ms": ms, "errors": rec["errors"]}
 
 
-## One attack: `errno` 0 = must succeed without error; else must fail with exactly that errno.
-## Either way within `deadline` ms. Then the mod is killed and the game checked.
-func _attack(t: T, level: int, name: String, export_name: String, args: Array, errno: int, deadline := DEADLINE_MS, setup := Callable(), fuel := 0) -> Dictionary:
+## One attack: `errno` 0 = must succeed without error; an int = must fail with exactly that
+## errno; an Array = with one of those. Either way within `deadline` ms. Then the mod is killed
+## and the game checked.
+func _attack(t: T, level: int, name: String, export_name: String, args: Array, errno: Variant, deadline := DEADLINE_MS, setup := Callable(), fuel := 0) -> Dictionary:
 	var rec := _hostile(level)
 	var label := "L%d %s" % [level, name]
 	if not t.check(label + ": loaded", rec["mod"] != null, str(WasGoEngine.last_load_error())):
@@ -99,11 +110,12 @@ func _attack(t: T, level: int, name: String, export_name: String, args: Array, e
 	var node_name := str(rec["node"].name)
 	var r := _run(rec, export_name, args, fuel)
 	_note(name, r["ms"])
-	if errno == 0:
+	if typeof(errno) == TYPE_INT and errno == 0:
 		t.eq(label + ": no error", r["errors"], [])
 	else:
 		var codes: Array = r["errors"].map(func(e): return e[0])
-		t.check(label + ": refused with errno %d" % errno, codes == [errno], str(r["errors"]))
+		var allowed: Array = errno if errno is Array else [errno]
+		t.check(label + ": stopped with errno %s" % str(allowed), codes.size() == 1 and allowed.has(codes[0]), str(r["errors"]))
 		t.eq(label + ": result null", r["result"], null)
 	t.check(label + ": within %d ms" % deadline, r["ms"] < deadline, "took %.1f ms" % r["ms"])
 	r["node"] = rec["node"]
@@ -157,7 +169,7 @@ func test_relayout_loop(t: T) -> void:
 	var loops := 1000000 if METER_MERGED else 10
 	var cap := _limit("maxTextChars")
 	for level in [1, 2]:
-		var r := _attack(t, level, "relayout x%d" % loops, "relayout", [loops], (TIMEOUT if METER_MERGED else 0),
+		var r := _attack(t, level, "relayout x%d" % loops, "relayout", [loops], (STOPPED if METER_MERGED else 0),
 			DEADLINE_MS * 3 if METER_MERGED else 5000.0, func(rec): rec["mod"].call_export("label_text", [cap]))
 		if not r.is_empty() and not METER_MERGED:
 			print("REDTEAM relayout of %d chars per round %.3f ms" % [cap, r["ms"] / loops])
@@ -187,7 +199,7 @@ func test_big_results(t: T) -> void:
 		_attack(t, level, "get_children of 5000", "children", [1], VALUE_TOO_LARGE, DEADLINE_MS, func(rec): _many(rec["node"], 5000))
 		_attack(t, level, "get_children of cap + 1", "children", [1], VALUE_TOO_LARGE, DEADLINE_MS, func(rec): _many(rec["node"], items + 1))
 		var loops := 1000000 if METER_MERGED else 10
-		var r := _attack(t, level, "get_children of cap x%d" % loops, "children", [loops], (TIMEOUT if METER_MERGED else 0),
+		var r := _attack(t, level, "get_children of cap x%d" % loops, "children", [loops], (STOPPED if METER_MERGED else 0),
 			DEADLINE_MS * 3 if METER_MERGED else 10000.0, func(rec): _many(rec["node"], items))
 		if not r.is_empty() and not METER_MERGED:
 			print("REDTEAM get_children(%d) per call %.3f ms" % [items, r["ms"] / loops])
@@ -216,7 +228,7 @@ func test_print_flood(t: T) -> void:
 	for level in [1, 2]:
 		_attack(t, level, "print 70,000 bytes", "print_flood", [70000, 1], VALUE_TOO_LARGE, DEADLINE_MS)
 		var loops := 1000000 if METER_MERGED else 5
-		var r := _attack(t, level, "print 60 KiB x%d" % loops, "print_flood", [60000, loops], (TIMEOUT if METER_MERGED else 0),
+		var r := _attack(t, level, "print 60 KiB x%d" % loops, "print_flood", [60000, loops], (STOPPED if METER_MERGED else 0),
 			DEADLINE_MS * 3 if METER_MERGED else 5000.0)
 		if not r.is_empty() and not METER_MERGED:
 			print("REDTEAM print(60 KiB) per call %.3f ms" % (r["ms"] / loops))
@@ -230,7 +242,8 @@ func test_binds_objects_connections(t: T) -> void:
 		_attack(t, level, "bind ok", "bind_ok", [], 0)
 		var objects := Performance.get_monitor(Performance.OBJECT_NODE_COUNT)
 		# 10,000 constructions + releases take ~100M fuel: this attack gets 1e9 to reach the cap.
-		_attack(t, level, "construct 20,000 releasing handles", "construct_loop", [20000], OBJECT_LIMIT, 5000.0, Callable(), 1000000000)
+		_attack(t, level, "construct 20,000 releasing handles", "construct_loop", [20000], ([OBJECT_LIMIT, TIMEOUT] if METER_MERGED else OBJECT_LIMIT),
+			(DEADLINE_MS * 3 if METER_MERGED else 5000.0), Callable(), 1000000000)
 		# (With the meter merged a default call times out before 10,000: the cap is then reached over several calls.)
 		# + the attacked node and its child (freed at the end of the frame)
 		t.eq("L%d constructed nodes freed at dispose" % level, Performance.get_monitor(Performance.OBJECT_NODE_COUNT), objects + 2)
