@@ -104,6 +104,9 @@ class Plan:
 	var grow_limit := 0
 	## Whether a call needs any of the checks above (or get_children's count check) before it runs.
 	var guarded := false
+	## The cumulative z check (below level 3): "set" (set_z_index) or "add" (add_child), "" = none.
+	var z_kind := ""
+	var z_limit := 0
 
 
 func _ready() -> void:
@@ -562,6 +565,10 @@ func _op_plan(box: Dictionary, id: int, instance: int, root: String, key: String
 	if plan.own != "":
 		plan.checked = true
 	plan.guarded = plan.own == "target" or plan.grow_limit > 0 or plan.method == &"get_children"
+	if p.size() > 10 and p[10] != "":
+		var z := p[10].split(":")
+		plan.z_kind = z[0]
+		plan.z_limit = z[1].to_int()
 	plan.vec2 = plan.types.has(TYPE_VECTOR2)
 	plan.checked = plan.min_args > 0 or not plan.objects.is_empty() or not plan.paths.is_empty()
 	plan.plain = plan.max_args >= 0 and plan.objects.is_empty() and plan.paths.is_empty()
@@ -632,6 +639,8 @@ func _call(a: Array) -> void:
 		args = _call_args(p, a[3] if a.size() > 3 else "")
 		if args == null:
 			return
+	if p.z_kind != "" and not _z_ok(p, obj, args):
+		return
 	var result: Variant = obj.callv(p.method, args) if obj != null else ClassDB.callv("class_call_static", [p.static_class, p.method] + args)
 	# Plain results cross as numbers (TypeScript encodes them); the rest as base64 of var_to_bytes.
 	var t := typeof(result)
@@ -696,6 +705,61 @@ func _refused_before(p: Plan, obj: Object) -> bool:
 		_godot.fail("too_large", "get_children: %d children, more than %d" % [obj.get_child_count(), _max_result_items])
 		return true
 	return false
+
+
+## The z range below level 3 (Plan.z_kind): every CanvasItem the call places — the node called
+## with its new z_index and its descendants ("set"), or the child added and its descendants
+## ("add") — must end within ±z_limit of the mod's node, z being relative (nested nodes add
+## up). False (and fail() sent) when one would not.
+func _z_ok(p: Plan, obj: Object, args: Array) -> bool:
+	if args.is_empty() or not (obj is Node):
+		return true
+	var span: Vector2i
+	if p.z_kind == "set":
+		if not (obj is CanvasItem):
+			return true
+		var v := int(args[0])
+		span = _z_span(obj) - Vector2i(obj.z_index, obj.z_index) + Vector2i(v, v)
+		span += Vector2i.ONE * _z_above(obj.get_parent(), p.root)
+	else:
+		var child = args[0]
+		if not (child is Node):
+			return true
+		span = _z_span(child) + Vector2i.ONE * _z_above(obj, p.root)
+	if span.x < -p.z_limit or span.y > p.z_limit:
+		_godot.fail("z_range", "%s would place a node at z %d (relative to the mod's node)" % [p.method, span.y if span.y > p.z_limit else span.x])
+		return false
+	return true
+
+
+## The summed z_index of `n` and its ancestors up to (not including) the node `root_id` (or the
+## top of a tree not in it).
+func _z_above(n: Node, root_id: int) -> int:
+	var s := 0
+	while n != null and n.get_instance_id() != root_id:
+		if n is CanvasItem:
+			s += n.z_index
+		n = n.get_parent()
+	return s
+
+
+## The lowest and highest cumulative z (from `node`'s own z down) over `node`'s subtree, 0 included.
+func _z_span(node: Node) -> Vector2i:
+	var lo := 0
+	var hi := 0
+	var stack: Array = [node, 0]
+	while not stack.is_empty():
+		var acc: int = stack.pop_back()
+		var n: Node = stack.pop_back()
+		var z := acc
+		if n is CanvasItem:
+			z += n.z_index
+			lo = mini(lo, z)
+			hi = maxi(hi, z)
+		for c in n.get_children():
+			stack.append(c)
+			stack.append(z)
+	return Vector2i(lo, hi)
 
 
 ## A call's arguments sent as numbers, by the plan's declared types (a Vector2 takes two).

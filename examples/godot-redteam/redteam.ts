@@ -280,3 +280,23 @@ export function main(): i32 {
   _http(NAME, m, NAME + 16, u, BIG, 0, OUT, 64);
   return 0;
 }
+
+/** Two nested ColorRects each at z 100 in the tree: the inner one would sit at z 200. */
+export function z_nested(): void {
+  const a = construct("ColorRect");
+  addChild(a);
+  begin(); argInt(100); call(a, "set_z_index");
+  const b = construct("ColorRect");
+  begin(); argInt(b); call(a, "add_child");
+  begin(); argInt(100); call(b, "set_z_index");
+}
+
+/** The same assembled out of the tree first, then added: refused when added. */
+export function z_assembled(): void {
+  const a = construct("ColorRect");
+  begin(); argInt(100); call(a, "set_z_index");
+  const b = construct("ColorRect");
+  begin(); argInt(100); call(b, "set_z_index");
+  begin(); argInt(b); call(a, "add_child");
+  addChild(a);
+}

@@ -223,6 +223,11 @@ describe('objects, connections and ownership (issue 9, items 3 and 5)', () => {
     expect(s.calls.map((c) => `${c.method}:${c.shape.owned}`)).toEqual([
       'queue_free:target', 'set_name:target', 'add_child:objects', 'remove_child:objects', 'move_child:objects', 'get_position:',
     ]);
+    expect(s.calls.find((c) => c.method === 'add_child')!.shape.zcheck).toBe(`add:${DEFAULT_GODOT_LIMITS.maxZIndex}`);
+    s.call(1, 'set_z_index', arrayOf(int(5)));
+    expect(s.calls.at(-1)!.shape.zcheck).toBe(`set:${DEFAULT_GODOT_LIMITS.maxZIndex}`);
+    s.respond({ ok: false, status: 'z_range', message: 'set_z_index would place a node at z 200' });
+    expect(() => s.call(1, 'set_z_index', arrayOf(int(100)))).toThrow(PolicyDenied);
     s.respond({ ok: false, status: 'not_owned', message: 'the mod\'s own node' });
     expect(() => s.call(1, 'queue_free', arrayOf())).toThrow(PolicyDenied);
     const l3 = setup(3, 'Node2D');

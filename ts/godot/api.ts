@@ -12,7 +12,7 @@ import { GodotPolicyDenied } from './errors';
 import { MOD_NODE_HANDLE, NULL_HANDLE, type HandleEntry, type InstanceHandles } from './handles';
 import { DEFAULT_GODOT_LIMITS, type GodotLimits } from './limits';
 import { ancestry } from './policy';
-import { ARG_GUARDS, GROWTH_GUARDS, OWNERSHIP, type ArgGuard } from './policy/costly';
+import { ARG_GUARDS, GROWTH_GUARDS, OWNERSHIP, Z_GUARDS, type ArgGuard } from './policy/costly';
 import { ConnectRefused, type SignalHub } from './signals';
 import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
 
@@ -285,6 +285,9 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     switch (outcome.status) {
       case 'too_large':
         throw new ValueTooLarge(`${what}: the result is too large (${outcome.message}); at most ${limits.maxValueBytes} bytes and ${limits.maxResultItems} elements per call`);
+      case 'z_range':
+        stats.denied++;
+        throw new GodotPolicyDenied(`${what}: ${outcome.message}; below level 3 every CanvasItem of the mod stays within z ±${limits.maxZIndex} of its node (wasgo/limits/max_z_index); it needs level 3`, 3);
       case 'not_owned':
         stats.denied++;
         throw new GodotPolicyDenied(`${what}: ${outcome.message || 'the node was not constructed by this mod'}; below level 3 a mod may free, rename, reparent, move or remove only nodes it constructed; it needs level 3`, 3);
@@ -332,6 +335,7 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
         types: info.args, minArgs: info.args.length - info.defaults, maxArgs: info.vararg ? -1 : info.args.length,
         owned: owned ? OWNERSHIP[owned] ?? '' : '',
         growth: growth ? `${growth.counter}:${limits[growth.limit]}` : '',
+        zcheck: owned && Z_GUARDS[owned] ? `${Z_GUARDS[owned]}:${limits.maxZIndex}` : '',
       });
     }
     site = { what, decision, guard, info, shape };

@@ -54,9 +54,10 @@ export type CallOutcome =
  * - `godot`: Godot reported an error (bad arguments, no such method/property, ...);
  * - `too_large`: the result is over the caps Godot was given (checked before it is serialized),
  *   or a growing object (CallShape.growth) is full;
- * - `not_owned`: the call needs an object the mod constructed (CallShape.owned) and got another.
+ * - `not_owned`: the call needs an object the mod constructed (CallShape.owned) and got another;
+ * - `z_range`: the call would place a CanvasItem outside the z range (CallShape.zcheck).
  */
-export type BridgeStatus = 'freed' | 'outside' | 'refused' | 'godot' | 'too_large' | 'not_owned';
+export type BridgeStatus = 'freed' | 'outside' | 'refused' | 'godot' | 'too_large' | 'not_owned' | 'z_range';
 
 /** Object arguments and paths found while Godot decodes a call's arguments, checked by the caller. */
 export interface ArgumentChecks {
@@ -95,6 +96,8 @@ export interface CallShape {
   readonly owned?: '' | 'target' | 'objects';
   /** `counter:limit`: Godot calls `counter()` on the object first and refuses when it is ≥ limit ('' = none). */
   readonly growth?: string;
+  /** `set:limit` / `add:limit`: the cumulative z check (policy/costly.ts Z_GUARDS; '' = none). */
+  readonly zcheck?: string;
 }
 
 export interface CallRequest extends Access {

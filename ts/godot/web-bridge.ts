@@ -242,7 +242,7 @@ export class WebBridge implements GodotBridge {
     if (!plan || (root !== '' && plan.root !== root)) {
       const id = ++this.planCount;
       const key = [shape.method, shape.staticClass, shape.types.join(','), shape.objectArgs.join(','), shape.pathArgs.join(','),
-        shape.minArgs, shape.maxArgs, shape.allowRid ? 1 : 0, shape.owned ?? '', shape.growth ?? ''].join('|');
+        shape.minArgs, shape.maxArgs, shape.allowRid ? 1 : 0, shape.owned ?? '', shape.growth ?? '', shape.zcheck ?? ''].join('|');
       const b = this.op('plan', id, instance, root, key);
       if (b.s !== 'ok') throw new GodotError(`bridge operation plan failed: ${b.m ?? b.s}`);
       mine.set(shape, (plan = { id, root, scalar: shape.types.length > 0 && shape.types.every((t) => SCALAR_TYPES.has(t)) }));
@@ -356,7 +356,7 @@ export class WebBridge implements GodotBridge {
 
   private outcome(b: Box): CallOutcome {
     if (b.s === 'ok') return { ok: true, value: b.bytes ?? fromBase64(this.str(b)) };
-    const status = (['freed', 'outside', 'refused', 'too_large', 'not_owned'] as const).find((s) => s === b.s) ?? 'godot';
+    const status = (['freed', 'outside', 'refused', 'too_large', 'not_owned', 'z_range'] as const).find((s) => s === b.s) ?? 'godot';
     return { ok: false, status, message: b.m ?? String(b.s) };
   }
 

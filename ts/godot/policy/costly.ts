@@ -58,3 +58,15 @@ export const OWNERSHIP: Readonly<Record<string, 'target' | 'objects'>> = {
   'Node.remove_child': 'objects',
   'Node.move_child': 'objects',
 };
+
+/**
+ * z-index range below level 3, relative to the mod's node (z is relative: nested nodes add up,
+ * so the value given is not enough). Godot computes, before the call, the cumulative z of every
+ * CanvasItem the call would place — `set`: the node called and its descendants with the new
+ * value; `add`: the child added (and its descendants) under the node called — and refuses the
+ * call when any lies outside ±maxZIndex (a PolicyDenied: level 3 needed).
+ */
+export const Z_GUARDS: Readonly<Record<string, 'set' | 'add'>> = {
+  'CanvasItem.set_z_index': 'set',
+  'Node.add_child': 'add',
+};

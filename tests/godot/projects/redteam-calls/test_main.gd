@@ -263,6 +263,8 @@ func test_ownership(t: T) -> void:
 		_attack(t, level, "z_index 4096", "cover_z", [4096], POLICY_DENIED, DEADLINE_MS)
 		_attack(t, level, "z_index -4096", "cover_z", [-4096], POLICY_DENIED, DEADLINE_MS)
 		_attack(t, level, "z_index 50", "cover_z", [50], 0)
+		_attack(t, level, "z 100 inside z 100 (relative z adds up)", "z_nested", [], POLICY_DENIED, DEADLINE_MS)
+		_attack(t, level, "z 100 + 100 assembled outside, then added", "z_assembled", [], POLICY_DENIED, DEADLINE_MS)
 		_attack(t, level, "z_as_relative false", "z_absolute", [], POLICY_DENIED, DEADLINE_MS)
 
 
