@@ -164,8 +164,13 @@ describe('bounded single calls (issue 9, item 2)', () => {
     expect(line.calls.at(-1)!.shape.growth).toBe(`get_point_count:${DEFAULT_GODOT_LIMITS.maxLinePoints}`);
   });
 
-  it('caps name patterns (find_children) and node names', () => {
+  it('caps name patterns (find_children) and node names, String or StringName', () => {
     const s = setup(1, 'Node2D');
+    const name21 = (n: number) => { const v = stringValue('n'.repeat(n)); v[0] = 21; return v; };
+    expect(() => s.call(1, 'set_name', arrayOf(name21(300)))).toThrow(ValueTooLarge);
+    s.call(1, 'set_name', arrayOf(name21(10)));
+    expect(s.calls).toHaveLength(1);
+    expect(() => s.call(1, 'set_name', arrayOf(u32(2, 5)))).toThrow(GodotError);
     expect(() => s.call(1, 'find_children', arrayOf(stringValue('*'.repeat(300))))).toThrow(ValueTooLarge);
     expect(() => s.call(1, 'set_name', arrayOf(stringValue('n'.repeat(300))))).toThrow(ValueTooLarge);
   });

@@ -168,7 +168,7 @@ export function guardError(guard: ArgGuard, args: Uint8Array, limits: GodotLimit
   const need = (n: number) => e.at + 4 + n <= args.length;
   switch (guard.kind) {
     case 'text': {
-      if (type !== VariantType.STRING) return new GodotError(`${what}: argument ${guard.arg + 1} must be a String`);
+      if (type !== VariantType.STRING && type !== VariantType.STRING_NAME) return new GodotError(`${what}: argument ${guard.arg + 1} must be a String or StringName`);
       if (!need(4)) return new GodotError(`${what}: argument ${guard.arg + 1} is cut short`);
       const bytes = e.view.getUint32(e.at + 4, true);
       // UTF-8 bytes ≥ characters, so only a byte count above the limit needs counting.

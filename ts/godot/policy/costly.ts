@@ -8,7 +8,7 @@ import type { GodotLimits } from '../limits';
 
 /**
  * A check of argument `arg` (its var_to_bytes encoding, done in TypeScript before Godot sees it):
- * - `text`: a String of at most `limit` characters (the exact type: no StringName, no NodePath);
+ * - `text`: a String (or StringName: the same encoding) of at most `limit` characters;
  * - `points`: a PackedVector2Array of at most `limit` points;
  * - `range`: an int with |value| ≤ `limit` (refused as a policy denial: it needs level 3).
  */
