@@ -519,8 +519,8 @@ func _decode_args(b64: String, box: Dictionary, allow_rid: bool) -> Variant:
 	return a
 
 
-func _answer(box: Dictionary, instance: int, result: Variant) -> void:
-	var why := _too_large(result)
+func _answer(box: Dictionary, instance: int, result: Variant, capped := true) -> void:
+	var why := _too_large(result) if capped else ""
 	if why != "":
 		box["m"] = why
 		box["s"] = "too_large"
@@ -529,7 +529,7 @@ func _answer(box: Dictionary, instance: int, result: Variant) -> void:
 	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
 		result = _handles_in(instance, result)
 	var bytes := var_to_bytes(result)
-	if bytes.size() > _max_value_bytes:
+	if capped and bytes.size() > _max_value_bytes:
 		box["m"] = "%d bytes" % bytes.size()
 		box["s"] = "too_large"
 		return
@@ -564,7 +564,7 @@ func _op_plan(box: Dictionary, id: int, instance: int, root: String, key: String
 		plan.grow_limit = g[1].to_int()
 	if plan.own != "":
 		plan.checked = true
-	plan.guarded = plan.own == "target" or plan.grow_limit > 0 or plan.method == &"get_children"
+	plan.guarded = plan.own == "target" or plan.grow_limit > 0 or (plan.method == &"get_children" and not plan.rid)
 	if p.size() > 10 and p[10] != "":
 		var z := p[10].split(":")
 		plan.z_kind = z[0]
@@ -655,14 +655,15 @@ func _call(a: Array) -> void:
 	elif t == TYPE_INT and result > -9007199254740992 and result < 9007199254740992:
 		_godot.okInt(result)
 	else:
-		var why := _too_large(result)
+		# Below level 3 (p.rid is false exactly there) results are capped before serializing.
+		var why := "" if p.rid else _too_large(result)
 		if why != "":
 			_godot.fail("too_large", why)
 			return
 		if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
 			result = _handles_in(p.instance, result)
 		var bytes := var_to_bytes(result)
-		if bytes.size() > _max_value_bytes:
+		if not p.rid and bytes.size() > _max_value_bytes:
 			_godot.fail("too_large", "%d bytes" % bytes.size())
 			return
 		_godot.ok(Marshalls.raw_to_base64(bytes))
@@ -701,7 +702,7 @@ func _refused_before(p: Plan, obj: Object) -> bool:
 	if p.grow_limit > 0 and int(obj.call(p.counter)) >= p.grow_limit:
 		_godot.fail("too_large", "%s: it already has %d (at most %d below level 3)" % [p.method, int(obj.call(p.counter)), p.grow_limit])
 		return true
-	if p.method == &"get_children" and obj is Node and obj.get_child_count() > _max_result_items:
+	if p.method == &"get_children" and not p.rid and obj is Node and obj.get_child_count() > _max_result_items:
 		_godot.fail("too_large", "get_children: %d children, more than %d" % [obj.get_child_count(), _max_result_items])
 		return true
 	return false
@@ -867,7 +868,7 @@ func _object_args(p: Plan, args: Array, instance: int) -> bool:
 	return true
 
 
-# args: op, 0, instance, function name, args (base64)
+# args: op, 0, instance, function name, args (base64), results capped (1 below level 3)
 func _op_utility(box: Dictionary, a: Array) -> void:
 	var args = _decode_args(a[4], box, false)
 	if args == null:
@@ -880,7 +881,7 @@ func _op_utility(box: Dictionary, a: Array) -> void:
 		box["m"] = e.get_error_text()
 		box["s"] = "godot"
 		return
-	_answer(box, a[2], r)
+	_answer(box, a[2], r, a.size() <= 5 or int(a[5]) != 0)
 
 
 ## A cached Expression calling `callee` (a @GlobalScope function) with

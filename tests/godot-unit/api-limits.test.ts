@@ -129,6 +129,14 @@ describe('call sites (issue 9, item 3: bounded host memory)', () => {
 });
 
 describe('bounded single calls (issue 9, item 2)', () => {
+  it('leaves level 3 (Unsafe) without size caps', () => {
+    const s = setup(3, 'Node2D');
+    s.call(1, 'set_name', arrayOf(stringValue('x'.repeat(70_000))));
+    expect(s.calls).toHaveLength(1);
+    s.fn('print')(s.ctx, 'x'.repeat(70_000));
+    expect(s.printed).toHaveLength(1);
+  });
+
   it('refuses arguments over maxValueBytes before Godot sees them', () => {
     const s = setup(1, 'Node2D');
     expect(() => s.call(1, 'set_name', arrayOf(stringValue('x'.repeat(70_000))))).toThrow(ValueTooLarge);

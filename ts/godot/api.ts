@@ -215,8 +215,9 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     const need = d.level === null ? 'no safety level allows it' : `it needs level ${d.level}`;
     throw new GodotPolicyDenied(`${what} is not allowed at safety level ${level}; ${need} (${d.reason})`, d.level);
   };
-  /** A printed text over the cap is refused (UTF-16 length ≤ UTF-8 bytes ≤ 3 × it). */
-  const capText = (text: string, what: string): string => {
+  /** Below level 3 a printed text over the cap is refused (UTF-16 length ≤ UTF-8 bytes ≤ 3 × it). */
+  const capText = (ctx: HostCallContext, text: string, what: string): string => {
+    if (ctx.level >= 3) return text;
     if (text.length > limits.maxValueBytes || (text.length * 3 > limits.maxValueBytes && new TextEncoder().encode(text).length > limits.maxValueBytes)) {
       throw new ValueTooLarge(`godot.${what}: ${text.length} characters; at most ${limits.maxValueBytes} bytes per call (maxValueBytes)`);
     }
@@ -265,8 +266,8 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
   };
 
   /** Refuses arguments over the per-call size cap before Godot sees them. */
-  const capArgs = (args: Uint8Array, what: string): void => {
-    if (args.length > limits.maxValueBytes) {
+  const capArgs = (args: Uint8Array, what: string, level: SafetyLevel): void => {
+    if (level < 3 && args.length > limits.maxValueBytes) {
       throw new ValueTooLarge(`${what}: the arguments take ${args.length} bytes; at most ${limits.maxValueBytes} per call (maxValueBytes, wasgo/limits/max_value_kb)`);
     }
   };
@@ -361,7 +362,7 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     if (!site.decision.allowed) deny(site.what, site.decision, m.level);
     if (!site.info) throw new GodotError(`${site.what}: no such method`);
     if (!site.shape) throw new GodotError(`${site.what} is not a static method; call it on an object`);
-    capArgs(args, site.what);
+    capArgs(args, site.what, m.level);
     if (site.guard) {
       const refused = guardError(site.guard, args, limits, site.what);
       if (refused) {
@@ -501,9 +502,9 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
         name(fn, 'utility function');
         const d = policy.utilityDecision(fn, m.level);
         if (!d.allowed) deny(`utility function ${fn}`, d, m.level);
-        capArgs(args, `utility function ${fn}`);
+        capArgs(args, `utility function ${fn}`, m.level);
         const checks = checksFor(m);
-        return settle(ctx, m, null, bridge.utility(m.instance, fn, args, checks), checks, out, fn);
+        return settle(ctx, m, null, bridge.utility(m.instance, fn, args, checks, m.level < 3), checks, out, fn);
       } },
     { ...g, name: 'object_connect', params: ['i32', 'string', 'string', 'i32', 'i32'], result: 'i32',
       doc: "Connects a signal of an object the mod may reach to one of its exports (called inline, under the fuel budget, when the signal fires); with a buffer (ptr, capacity > 0) the export gets var_to_bytes of the arguments there and their length, else the arguments as numbers. Returns the connection (> 0).",
@@ -535,9 +536,9 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
       doc: 'Disconnects one of the mod\'s connections; 1 when it was connected, 0 otherwise (never an error).',
       implementation: (ctx: HostCallContext, connection: number) => (host.signals.disconnect(modOf(ctx).instance, connection) ? 1 : 0) },
     { ...g, name: 'print', params: ['string'], result: 'void', doc: "A line to the game's output and the mod's printed signal.",
-      implementation: (ctx: HostCallContext, text: string) => host.printed(ctx, capText(text, 'print')) },
+      implementation: (ctx: HostCallContext, text: string) => host.printed(ctx, capText(ctx, text, 'print')) },
     { ...g, name: 'print_error', params: ['string'], result: 'void', doc: "A non-fatal error: Godot's error output (with the mod's name) and the printed signal.",
-      implementation: (ctx: HostCallContext, text: string) => host.printedError(ctx, capText(text, 'print_error')) },
+      implementation: (ctx: HostCallContext, text: string) => host.printedError(ctx, capText(ctx, text, 'print_error')) },
   ];
 }
 

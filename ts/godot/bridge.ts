@@ -133,7 +133,7 @@ export interface GodotBridge {
   /** Calls a method; decodes args in Godot, checks object/path args through `checks`. */
   call(instance: number, shape: CallShape, request: CallRequest, checks: ArgumentChecks): CallOutcome;
   /** A utility function of @GlobalScope (randf, lerp, ...); args as in `call`, no objects. */
-  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome;
+  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks, /** results capped (below level 3) */ capped?: boolean): CallOutcome;
   /**
    * Connects a signal of an object (which must meet `access`) so that each emission reaches
    * TypeScript as (connection, var_to_bytes of the arguments with objects as handles);

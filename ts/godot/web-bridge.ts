@@ -250,8 +250,8 @@ export class WebBridge implements GodotBridge {
     return plan;
   }
 
-  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome {
-    return this.withChecks(checks, () => this.outcome(this.op('utility', instance, name, toBase64(args))));
+  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks, capped = true): CallOutcome {
+    return this.withChecks(checks, () => this.outcome(this.op('utility', instance, name, toBase64(args), capped ? 1 : 0)));
   }
 
   connect(instance: number, id: ObjectId, signal: string, connection: number, access: Access): 'ok' | BridgeStatus {
