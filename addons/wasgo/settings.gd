@@ -30,6 +30,27 @@ static func definitions() -> Array[Dictionary]:
 			PROPERTY_HINT_RANGE, "0,1000000000000,1,or_greater", false),
 		_def("wasgo/limits/main_timeout_ms", "mainTimeoutMs", TYPE_INT, 10000,
 			PROPERTY_HINT_RANGE, "0,600000,1,or_greater,suffix:ms", false),
+		# Bounds on single Godot calls and on what a mod holds (ts/godot/limits.ts, docs/godot-policy.md "Limits").
+		_def("wasgo/limits/max_value_kb", "maxValueKb", TYPE_INT, 64,
+			PROPERTY_HINT_RANGE, "1,16384,1,suffix:KiB", false),
+		_def("wasgo/limits/max_result_items", "maxResultItems", TYPE_INT, 1024,
+			PROPERTY_HINT_RANGE, "1,1000000,1", false),
+		_def("wasgo/limits/max_text_chars", "maxTextChars", TYPE_INT, 2048,
+			PROPERTY_HINT_RANGE, "1,16777216,1", false),
+		_def("wasgo/limits/max_name_chars", "maxNameChars", TYPE_INT, 256,
+			PROPERTY_HINT_RANGE, "1,4096,1", false),
+		_def("wasgo/limits/max_line_points", "maxLinePoints", TYPE_INT, 4096,
+			PROPERTY_HINT_RANGE, "2,1000000,1", false),
+		_def("wasgo/limits/max_polygon_points", "maxPolygonPoints", TYPE_INT, 256,
+			PROPERTY_HINT_RANGE, "3,1000000,1", false),
+		_def("wasgo/limits/max_objects", "maxObjects", TYPE_INT, 10000,
+			PROPERTY_HINT_RANGE, "1,10000000,1", false),
+		_def("wasgo/limits/max_connections", "maxConnections", TYPE_INT, 1024,
+			PROPERTY_HINT_RANGE, "1,1000000,1", false),
+		_def("wasgo/limits/max_reentry_depth", "maxReentryDepth", TYPE_INT, 8,
+			PROPERTY_HINT_RANGE, "1,64,1", false),
+		_def("wasgo/limits/max_z_index", "maxZIndex", TYPE_INT, 100,
+			PROPERTY_HINT_RANGE, "0,4096,1", false),
 		_def("wasgo/ant/require_signature", "requireSignature", TYPE_BOOL, true,
 			PROPERTY_HINT_NONE, "", true),
 		_def("wasgo/ant/trusted_keys", "trustedKeys", TYPE_PACKED_STRING_ARRAY, PackedStringArray(),
@@ -54,7 +75,9 @@ static func register_settings() -> void:
 
 
 ## The settings as the TypeScript engine takes them: { level, networkAllowlist, fileDir,
-## confirmFileWrites, memoryMb, totalMemoryMb, fuelPerCall, mainTimeoutMs, requireSignature, trustedKeys }.
+## confirmFileWrites, memoryMb, totalMemoryMb, fuelPerCall, mainTimeoutMs, the limits (maxValueKb,
+## maxResultItems, maxTextChars, maxNameChars, maxLinePoints, maxPolygonPoints, maxObjects,
+## maxConnections, maxReentryDepth, maxZIndex), requireSignature, trustedKeys }.
 ## Missing settings (an exported game only stores values that differ from the default) read as
 ## the default. Lists come back as plain Arrays of Strings so the Dictionary survives JSON.
 static func read_settings() -> Dictionary:

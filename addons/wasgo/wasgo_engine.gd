@@ -40,9 +40,16 @@ var _mods := {}
 var _games := {}
 ## Strong references to RefCounted objects handed to a mod: instance id -> { ObjectID: Object }.
 var _keep := {}
-## Non-RefCounted objects a mod constructed: instance id -> [ObjectID], freed at dispose when
-## they never entered the tree.
+## Objects a mod constructed: instance id -> { ObjectID: true }. They count against the mod's
+## live-object cap until freed (wasgo/limits/max_objects), they are the only nodes it may free,
+## rename, reparent, move or remove below level 3, and at dispose the non-RefCounted ones that
+## never entered the tree are freed.
 var _owned := {}
+## Size caps TypeScript resolved from the settings (ts/godot/limits.ts): results over them are
+## refused before they are serialized.
+var _max_value_bytes := 65536
+var _max_result_items := 1024
+var _limits := {}
 ## The game's write confirmation (Callable(mod: String, path: String, size: int) -> bool).
 var _write_confirmation := Callable()
 ## Pending confirmation dialogs: request id -> ConfirmationDialog.
@@ -89,6 +96,17 @@ class Plan:
 	## Whether every declared argument has a type that cannot hold an object or an RID, and there
 	## are no objects, paths or varargs: then arguments of exactly the declared types need no more checks.
 	var plain := false
+	## Ownership (below level 3): "target" = the object called must be one this mod constructed,
+	## "objects" = every object argument must be; "" = none.
+	var own := ""
+	## A growing object (Line2D.add_point): `counter()` must be below `grow_limit` ("" = none).
+	var counter := StringName()
+	var grow_limit := 0
+	## Whether a call needs any of the checks above (or get_children's count check) before it runs.
+	var guarded := false
+	## The cumulative z check (below level 3): "set" (set_z_index) or "add" (add_child), "" = none.
+	var z_kind := ""
+	var z_limit := 0
 
 
 func _ready() -> void:
@@ -113,6 +131,10 @@ func _ready() -> void:
 		_fail("the WasGo engine refused the settings: %s" % (r.get("message", "") if r is Dictionary else "no answer"))
 		_godot = null
 		return
+	var limits: Dictionary = r.get("limits", {})
+	_limits = limits
+	_max_value_bytes = int(limits.get("maxValueBytes", _max_value_bytes))
+	_max_result_items = int(limits.get("maxResultItems", _max_result_items))
 
 
 func _exit_tree() -> void:
@@ -142,6 +164,13 @@ func version() -> String:
 ## The settings the engine was started with (a copy).
 func settings() -> Dictionary:
 	return _settings.duplicate(true)
+
+
+## The limits the engine resolved from wasgo/limits/* (ts/godot/limits.ts): maxValueBytes,
+## maxResultItems, maxTextChars, maxNameChars, maxLinePoints, maxPolygonPoints, maxObjects,
+## maxConnections, maxReentryDepth, maxZIndex (a copy; {} when not ready).
+func limits() -> Dictionary:
+	return _limits.duplicate()
 
 
 ## Why is_ready() is false ("" when it is true).
@@ -263,11 +292,20 @@ func _source_bytes(source: Variant, caller: String) -> PackedByteArray:
 	return PackedByteArray()
 
 
-## options.name, else a path's file name, else `fallback`.
+## options.name, else a path's file name, else (bytes) `fallback` + "-" + the first 16 hex digits
+## of the bytes' SHA-256: two different mods loaded from bytes never share a name (their
+## user:// folder), and one mod keeps its folder from one run to the next.
 func _source_name(source: Variant, options: Dictionary, fallback: String) -> String:
 	if options.has("name"):
 		return str(options["name"])
-	return source.get_file() if source is String else fallback
+	if source is String:
+		return source.get_file()
+	if source is PackedByteArray:
+		var h := HashingContext.new()
+		h.start(HashingContext.HASH_SHA256)
+		h.update(source)
+		return "%s-%s" % [fallback, h.finish().hex_encode().left(16)]
+	return fallback
 
 
 func _load_failed(code: String, errno: int, message: String) -> WasGoMod:
@@ -316,7 +354,7 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 				game._event(args[3], int(args[4]), str(args[5]), int(args[6]))
 		"status": _op_status(box, args[2], args[3])
 		"singleton": _op_singleton(box, args[2])
-		"construct": _op_construct(box, args[2], args[3])
+		"construct": _op_construct(box, args[2], args[3], int(args[4]) if args.size() > 4 else 0)
 		"chain":
 			box["v"] = _chain(args[2])
 			box["s"] = "ok"
@@ -383,7 +421,7 @@ func _within(obj: Object, root_id: int, instance: int) -> String:
 	var top: Node = obj
 	while top.get_parent() != null:
 		top = top.get_parent()
-	if top.is_inside_tree() or not _owned.get(instance, []).has(top.get_instance_id()):
+	if top.is_inside_tree() or not _owned.get(instance, {}).has(top.get_instance_id()):
 		return "outside"
 	return ""
 
@@ -416,11 +454,14 @@ func _handle_for(instance: int, obj: Object, connection: int = 0) -> int:
 	return int(_godot.handleFor(str(obj.get_instance_id()), _chain(obj.get_class())))
 
 
-## `v` with every object (inside Arrays and Dictionaries too, keys included) replaced by its handle.
+## `v` with every object (inside Arrays and Dictionaries too, keys included) replaced by its handle,
+## and every Callable or Signal (which name an object by its ObjectID) by null.
 func _handles_in(instance: int, v: Variant, connection: int = 0) -> Variant:
 	match typeof(v):
 		TYPE_OBJECT:
 			return _handle_for(instance, v, connection) if v != null else null
+		TYPE_CALLABLE, TYPE_SIGNAL:
+			return null
 		TYPE_ARRAY:
 			var out := []
 			for e in v:
@@ -442,6 +483,9 @@ func _smuggled(v: Variant, allow_rid: bool) -> String:
 			return "an object inside an argument (objects are passed only as handles in Object parameters)" if v != null else ""
 		TYPE_RID:
 			return "" if allow_rid else "an RID argument (RIDs name server resources directly; level 3)"
+		TYPE_CALLABLE, TYPE_SIGNAL:
+			# Both carry an object (an ObjectID): refused like objects, at every level.
+			return "a %s inside an argument (it names an object; objects are passed only as handles in Object parameters)" % type_string(typeof(v))
 		TYPE_ARRAY:
 			for e in v:
 				var why := _smuggled(e, allow_rid)
@@ -465,7 +509,7 @@ func _decode_args(b64: String, box: Dictionary, allow_rid: bool) -> Variant:
 		return null
 	for i in a.size():
 		var t := typeof(a[i])
-		if t != TYPE_OBJECT and t != TYPE_RID and t != TYPE_ARRAY and t != TYPE_DICTIONARY:
+		if t != TYPE_OBJECT and t != TYPE_RID and t != TYPE_ARRAY and t != TYPE_DICTIONARY and t != TYPE_CALLABLE and t != TYPE_SIGNAL:
 			continue
 		var why := _smuggled(a[i], allow_rid)
 		if why != "":
@@ -475,11 +519,21 @@ func _decode_args(b64: String, box: Dictionary, allow_rid: bool) -> Variant:
 	return a
 
 
-func _answer(box: Dictionary, instance: int, result: Variant) -> void:
+func _answer(box: Dictionary, instance: int, result: Variant, capped := true) -> void:
+	var why := _too_large(result) if capped else ""
+	if why != "":
+		box["m"] = why
+		box["s"] = "too_large"
+		return
 	var t := typeof(result)
-	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
+	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
 		result = _handles_in(instance, result)
-	box["v"] = Marshalls.raw_to_base64(var_to_bytes(result))
+	var bytes := var_to_bytes(result)
+	if capped and bytes.size() > _max_value_bytes:
+		box["m"] = "%d bytes" % bytes.size()
+		box["s"] = "too_large"
+		return
+	box["v"] = Marshalls.raw_to_base64(bytes)
 	box["s"] = "ok"
 
 
@@ -503,6 +557,18 @@ func _op_plan(box: Dictionary, id: int, instance: int, root: String, key: String
 	plan.min_args = p[5].to_int()
 	plan.max_args = p[6].to_int()
 	plan.rid = p[7] == "1"
+	plan.own = p[8] if p.size() > 8 else ""
+	if p.size() > 9 and p[9] != "":
+		var g := p[9].split(":")
+		plan.counter = StringName(g[0])
+		plan.grow_limit = g[1].to_int()
+	if plan.own != "":
+		plan.checked = true
+	plan.guarded = plan.own == "target" or plan.grow_limit > 0 or (plan.method == &"get_children" and not plan.rid)
+	if p.size() > 10 and p[10] != "":
+		var z := p[10].split(":")
+		plan.z_kind = z[0]
+		plan.z_limit = z[1].to_int()
 	plan.vec2 = plan.types.has(TYPE_VECTOR2)
 	plan.checked = plan.min_args > 0 or not plan.objects.is_empty() or not plan.paths.is_empty()
 	plan.plain = plan.max_args >= 0 and plan.objects.is_empty() and plan.paths.is_empty()
@@ -556,6 +622,8 @@ func _call(a: Array) -> void:
 				if why != "":
 					_godot.fail(why, "")
 					return
+	if p.guarded and _refused_before(p, obj):
+		return
 	var args: Variant = NO_ARGS
 	var mode := absi(pid) & 3
 	if mode == 2:
@@ -571,6 +639,8 @@ func _call(a: Array) -> void:
 		args = _call_args(p, a[3] if a.size() > 3 else "")
 		if args == null:
 			return
+	if p.z_kind != "" and not _z_ok(p, obj, args):
+		return
 	var result: Variant = obj.callv(p.method, args) if obj != null else ClassDB.callv("class_call_static", [p.static_class, p.method] + args)
 	# Plain results cross as numbers (TypeScript encodes them); the rest as base64 of var_to_bytes.
 	var t := typeof(result)
@@ -585,9 +655,112 @@ func _call(a: Array) -> void:
 	elif t == TYPE_INT and result > -9007199254740992 and result < 9007199254740992:
 		_godot.okInt(result)
 	else:
-		if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY:
+		# Below level 3 (p.rid is false exactly there) results are capped before serializing.
+		var why := "" if p.rid else _too_large(result)
+		if why != "":
+			_godot.fail("too_large", why)
+			return
+		if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
 			result = _handles_in(p.instance, result)
-		_godot.ok(Marshalls.raw_to_base64(var_to_bytes(result)))
+		var bytes := var_to_bytes(result)
+		if not p.rid and bytes.size() > _max_value_bytes:
+			_godot.fail("too_large", "%d bytes" % bytes.size())
+			return
+		_godot.ok(Marshalls.raw_to_base64(bytes))
+
+
+## Why a result is over the caps, looking only at sizes Godot knows without serializing ("" = fine).
+func _too_large(v: Variant) -> String:
+	match typeof(v):
+		TYPE_STRING, TYPE_STRING_NAME:
+			if str(v).length() > _max_value_bytes:
+				return "a String of %d characters" % str(v).length()
+		TYPE_ARRAY, TYPE_DICTIONARY:
+			if v.size() > _max_result_items:
+				return "%d elements" % v.size()
+		TYPE_PACKED_BYTE_ARRAY:
+			if v.size() > _max_value_bytes:
+				return "%d bytes" % v.size()
+		TYPE_PACKED_INT32_ARRAY, TYPE_PACKED_FLOAT32_ARRAY:
+			if v.size() * 4 > _max_value_bytes:
+				return "%d elements" % v.size()
+		TYPE_PACKED_INT64_ARRAY, TYPE_PACKED_FLOAT64_ARRAY, TYPE_PACKED_VECTOR2_ARRAY:
+			if v.size() * 8 > _max_value_bytes:
+				return "%d elements" % v.size()
+		TYPE_PACKED_VECTOR3_ARRAY, TYPE_PACKED_COLOR_ARRAY, TYPE_PACKED_VECTOR4_ARRAY, TYPE_PACKED_STRING_ARRAY:
+			if v.size() * 12 > _max_value_bytes:
+				return "%d elements" % v.size()
+	return ""
+
+
+## The checks some calls need before they run (Plan.guarded): ownership of the object called,
+## a growing object's count, get_children's count. True (and fail() sent) when refused.
+func _refused_before(p: Plan, obj: Object) -> bool:
+	if p.own == "target" and not _owned.get(p.instance, {}).has(obj.get_instance_id()):
+		_godot.fail("not_owned", "%s on a node the mod did not construct%s" % [p.method, " (the mod's own node)" if obj.get_instance_id() == p.root else ""])
+		return true
+	if p.grow_limit > 0 and int(obj.call(p.counter)) >= p.grow_limit:
+		_godot.fail("too_large", "%s: it already has %d (at most %d below level 3)" % [p.method, int(obj.call(p.counter)), p.grow_limit])
+		return true
+	if p.method == &"get_children" and not p.rid and obj is Node and obj.get_child_count() > _max_result_items:
+		_godot.fail("too_large", "get_children: %d children, more than %d" % [obj.get_child_count(), _max_result_items])
+		return true
+	return false
+
+
+## The z range below level 3 (Plan.z_kind): every CanvasItem the call places — the node called
+## with its new z_index and its descendants ("set"), or the child added and its descendants
+## ("add") — must end within ±z_limit of the mod's node, z being relative (nested nodes add
+## up). False (and fail() sent) when one would not.
+func _z_ok(p: Plan, obj: Object, args: Array) -> bool:
+	if args.is_empty() or not (obj is Node):
+		return true
+	var span: Vector2i
+	if p.z_kind == "set":
+		if not (obj is CanvasItem):
+			return true
+		var v := int(args[0])
+		span = _z_span(obj) - Vector2i(obj.z_index, obj.z_index) + Vector2i(v, v)
+		span += Vector2i.ONE * _z_above(obj.get_parent(), p.root)
+	else:
+		var child = args[0]
+		if not (child is Node):
+			return true
+		span = _z_span(child) + Vector2i.ONE * _z_above(obj, p.root)
+	if span.x < -p.z_limit or span.y > p.z_limit:
+		_godot.fail("z_range", "%s would place a node at z %d (relative to the mod's node)" % [p.method, span.y if span.y > p.z_limit else span.x])
+		return false
+	return true
+
+
+## The summed z_index of `n` and its ancestors up to (not including) the node `root_id` (or the
+## top of a tree not in it).
+func _z_above(n: Node, root_id: int) -> int:
+	var s := 0
+	while n != null and n.get_instance_id() != root_id:
+		if n is CanvasItem:
+			s += n.z_index
+		n = n.get_parent()
+	return s
+
+
+## The lowest and highest cumulative z (from `node`'s own z down) over `node`'s subtree, 0 included.
+func _z_span(node: Node) -> Vector2i:
+	var lo := 0
+	var hi := 0
+	var stack: Array = [node, 0]
+	while not stack.is_empty():
+		var acc: int = stack.pop_back()
+		var n: Node = stack.pop_back()
+		var z := acc
+		if n is CanvasItem:
+			z += n.z_index
+			lo = mini(lo, z)
+			hi = maxi(hi, z)
+		for c in n.get_children():
+			stack.append(c)
+			stack.append(z)
+	return Vector2i(lo, hi)
 
 
 ## A call's arguments sent as numbers, by the plan's declared types (a Vector2 takes two).
@@ -634,7 +807,7 @@ func _call_args(p: Plan, b64: String) -> Variant:
 	var typed := p.typed
 	for i in n:
 		var at := typeof(args[i])
-		if at == TYPE_OBJECT or at == TYPE_RID or at == TYPE_ARRAY or at == TYPE_DICTIONARY:
+		if at == TYPE_OBJECT or at == TYPE_RID or at == TYPE_ARRAY or at == TYPE_DICTIONARY or at == TYPE_CALLABLE or at == TYPE_SIGNAL:
 			var why := _smuggled(args[i], p.rid)
 			if why != "":
 				_godot.fail("refused", "argument %d: %s" % [i + 1, why])
@@ -688,11 +861,14 @@ func _object_args(p: Plan, args: Array, instance: int) -> bool:
 		if w != "":
 			_godot.fail(w, "argument %d: %s" % [i + 1, "the object was freed" if w == "freed" else "the node is outside the mod's subtree"])
 			return false
+		if p.own == "objects" and not _owned.get(instance, {}).has(o.get_instance_id()):
+			_godot.fail("not_owned", "argument %d of %s: a node the mod did not construct" % [i + 1, p.method])
+			return false
 		args[i] = o
 	return true
 
 
-# args: op, 0, instance, function name, args (base64)
+# args: op, 0, instance, function name, args (base64), results capped (1 below level 3)
 func _op_utility(box: Dictionary, a: Array) -> void:
 	var args = _decode_args(a[4], box, false)
 	if args == null:
@@ -705,7 +881,7 @@ func _op_utility(box: Dictionary, a: Array) -> void:
 		box["m"] = e.get_error_text()
 		box["s"] = "godot"
 		return
-	_answer(box, a[2], r)
+	_answer(box, a[2], r, a.size() <= 5 or int(a[5]) != 0)
 
 
 ## A cached Expression calling `callee` (a @GlobalScope function) with
@@ -724,6 +900,8 @@ func _expression(callee: String, argc: int, box: Dictionary) -> Expression:
 		box["m"] = e.get_error_text()
 		box["s"] = "godot"
 		return null
+	if _expressions.size() >= 512:
+		_expressions.clear()  # bounded (level 3 may call any identifier)
 	_expressions[key] = e
 	return e
 
@@ -752,11 +930,23 @@ func _op_singleton(box: Dictionary, singleton: String) -> void:
 	box["v"] = str(o.get_instance_id())
 
 
-func _op_construct(box: Dictionary, instance: int, cls: String) -> void:
+# args: op, 0, instance, class, most live objects the instance may have constructed (0 = no cap)
+func _op_construct(box: Dictionary, instance: int, cls: String, cap: int) -> void:
 	box["s"] = "ok"
 	box["v"] = ""
 	if not ClassDB.can_instantiate(cls):
 		return
+	if not _owned.has(instance):
+		_owned[instance] = {}
+	var owned: Dictionary = _owned[instance]
+	if cap > 0 and owned.size() >= cap:
+		# Count only what is still alive (freed objects leave; released handles do not).
+		for id in owned.keys():
+			if not is_instance_id_valid(id):
+				owned.erase(id)
+		if owned.size() >= cap:
+			box["s"] = "limit"
+			return
 	var o = ClassDB.instantiate(cls)
 	if not (o is Object):
 		return
@@ -764,10 +954,7 @@ func _op_construct(box: Dictionary, instance: int, cls: String) -> void:
 		if not _keep.has(instance):
 			_keep[instance] = {}
 		_keep[instance][o.get_instance_id()] = o
-	else:
-		if not _owned.has(instance):
-			_owned[instance] = []
-		_owned[instance].append(o.get_instance_id())
+	owned[o.get_instance_id()] = true
 	box["c"] = o.get_class()
 	box["v"] = str(o.get_instance_id())
 
@@ -775,6 +962,9 @@ func _op_construct(box: Dictionary, instance: int, cls: String) -> void:
 func _op_method(box: Dictionary, cls: String, method: String) -> void:
 	box["s"] = "ok"
 	box["v"] = ""
+	# A miss costs one engine lookup, not a walk over every method list of the class chain.
+	if not ClassDB.class_exists(cls) or not ClassDB.class_has_method(cls, method):
+		return
 	var c := cls
 	while c != "":
 		for m in ClassDB.class_get_method_list(c, true):
@@ -852,7 +1042,7 @@ func _op_dispose(box: Dictionary, instance: int) -> void:
 			_plans[i] = null
 	_keep.erase(instance)
 	_mods.erase(instance)
-	for id in _owned.get(instance, []):
+	for id in _owned.get(instance, {}):
 		if is_instance_id_valid(id):
 			var o := instance_from_id(id)
 			if o is Node:

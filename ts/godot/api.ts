@@ -4,12 +4,15 @@
  * level 3 — has Godot check that a Node lies inside the mod's subtree, all in one bridge round
  * trip. Every decision is made here; the bridge only executes. See docs/abi.md ("godot").
  */
-import { GodotError, HandleError, HostError } from '../engine/errors';
+import { GodotError, HandleError, HostError, ObjectLimit, ValueTooLarge } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
 import type { HostCallContext, HostFunctionSpec, OutBuffer } from '../table/host-function';
 import { VariantType, type Access, type ArgumentChecks, type CallOutcome, type CallShape, type GodotBridge, type MethodInfo, type ObjectId } from './bridge';
 import { GodotPolicyDenied } from './errors';
 import { MOD_NODE_HANDLE, NULL_HANDLE, type HandleEntry, type InstanceHandles } from './handles';
+import { DEFAULT_GODOT_LIMITS, type GodotLimits } from './limits';
+import { ancestry } from './policy';
+import { ARG_GUARDS, GROWTH_GUARDS, OWNERSHIP, Z_GUARDS, type ArgGuard } from './policy/costly';
 import { ConnectRefused, type SignalHub } from './signals';
 import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
 
@@ -44,6 +47,8 @@ export interface ModState {
 
 export interface GodotApiHost {
   readonly bridge: GodotBridge;
+  /** Size, object, connection and re-entry bounds (DEFAULT_GODOT_LIMITS when absent). */
+  readonly limits?: GodotLimits;
   readonly policy: GodotPolicy;
   readonly signals: SignalHub;
   mod(instance: number): ModState | undefined;
@@ -63,6 +68,8 @@ const MAX_NAME = 256;
 /** A call's constant part (see siteFor in godotFunctions). */
 interface CallSite {
   readonly what: string;
+  /** Below level 3: the check of an expensive method's input (policy/costly.ts). */
+  readonly guard: ArgGuard | null;
   readonly decision: Decision;
   /** ClassDB's description (null when the call is denied, or there is no such method). */
   readonly info: MethodInfo | null;
@@ -76,45 +83,124 @@ interface Bind {
   method: string;
 }
 
+/** Most entries each ClassCache map (and the call-site cache) keeps; the oldest go first. */
+export const MAX_CACHE_ENTRIES = 8192;
+
+/** Map.set that drops the oldest entry once the map holds `max` (insertion order = age). */
+export function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max = MAX_CACHE_ENTRIES): void {
+  if (map.size >= max && !map.has(key)) map.delete(map.keys().next().value as K);
+  map.set(key, value);
+}
+
 /**
- * Class chains and method descriptions, cached for the engine's lifetime: ClassDB does not
- * change while a game runs.
+ * Class chains, method descriptions and property accessors, cached: ClassDB does not change
+ * while a game runs. Only what exists is cached (a miss asks Godot again: invented names must
+ * not fill memory), and each map is bounded (MAX_CACHE_ENTRIES, oldest dropped first).
  */
 export class ClassCache {
   private readonly chains = new Map<string, string[]>();
-  private readonly methods = new Map<string, MethodInfo | null>();
+  private readonly methods = new Map<string, MethodInfo>();
   private readonly accessors = new Map<string, string>();
 
-  constructor(private readonly bridge: GodotBridge) {}
+  constructor(private readonly bridge: GodotBridge, private readonly max = MAX_CACHE_ENTRIES) {}
+
+  /** Entries held (for tests and stats). */
+  get size(): number {
+    return this.chains.size + this.methods.size + this.accessors.size;
+  }
 
   chain(className: string): string[] {
     let c = this.chains.get(className);
-    if (!c) this.chains.set(className, (c = this.bridge.classChain(className)));
+    if (!c) {
+      c = this.bridge.classChain(className);
+      if (c.length) setBounded(this.chains, className, c, this.max);
+    }
     return c;
   }
 
   method(className: string, method: string): MethodInfo | null {
     const key = `${className}.${method}`;
     let m = this.methods.get(key);
-    if (m === undefined) this.methods.set(key, (m = this.bridge.methodInfo(className, method)));
+    if (m === undefined) {
+      const info = this.bridge.methodInfo(className, method);
+      if (!info) return null;
+      setBounded(this.methods, key, (m = info), this.max);
+    }
     return m;
   }
 
   accessor(className: string, property: string, set: boolean): string {
     const key = `${className}.${property}.${set ? 's' : 'g'}`;
     let a = this.accessors.get(key);
-    if (a === undefined) this.accessors.set(key, (a = this.bridge.propertyAccessor(className, property, set)));
+    if (a === undefined) {
+      a = this.bridge.propertyAccessor(className, property, set);
+      if (a) setBounded(this.accessors, key, a, this.max);
+    }
     return a;
   }
 
   /** Remembers a chain Godot reported alongside an object. */
   learn(chain: readonly string[]): void {
-    if (chain.length && !this.chains.has(chain[0]!)) this.chains.set(chain[0]!, [...chain]);
+    if (chain.length && !this.chains.has(chain[0]!)) setBounded(this.chains, chain[0]!, [...chain], this.max);
+  }
+}
+
+/** The var_to_bytes element at `index` of an encoded Array: [offset of its header, header] or null. */
+function elementAt(bytes: Uint8Array, index: number): { at: number; header: number; view: DataView } | null {
+  if (bytes.length < 8) return null;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  if ((view.getUint32(0, true) & 0xff) !== VariantType.ARRAY) return null;
+  if (view.getUint32(4, true) <= index || index !== 0) return null; // guards only look at argument 0
+  if (bytes.length < 12) return null;
+  return { at: 8, header: view.getUint32(8, true), view };
+}
+
+/**
+ * Checks an expensive method's guarded argument (ARG_GUARDS) in its encoding, before Godot
+ * decodes it. Returns an error to throw, or null.
+ */
+export function guardError(guard: ArgGuard, args: Uint8Array, limits: GodotLimits, what: string): Error | null {
+  const limit = limits[guard.limit];
+  const e = elementAt(args, guard.arg);
+  if (!e) return null; // no such argument: Godot's own count check refuses the call
+  const type = e.header & 0xff;
+  const wide = (e.header & (1 << 16)) !== 0;
+  const need = (n: number) => e.at + 4 + n <= args.length;
+  switch (guard.kind) {
+    case 'text': {
+      if (type !== VariantType.STRING && type !== VariantType.STRING_NAME) return new GodotError(`${what}: argument ${guard.arg + 1} must be a String or StringName`);
+      if (!need(4)) return new GodotError(`${what}: argument ${guard.arg + 1} is cut short`);
+      const bytes = e.view.getUint32(e.at + 4, true);
+      // UTF-8 bytes ≥ characters, so only a byte count above the limit needs counting.
+      if (bytes > limit) {
+        const text = new TextDecoder().decode(args.subarray(e.at + 8, Math.min(args.length, e.at + 8 + bytes)));
+        const chars = [...text].length;
+        if (chars > limit) return new ValueTooLarge(`${what}: text of ${chars} characters; at most ${limit} below level 3 (${guard.limit}: ${guard.why})`);
+      }
+      return null;
+    }
+    case 'points': {
+      if (type !== VariantType.PACKED_VECTOR2_ARRAY) return new GodotError(`${what}: argument ${guard.arg + 1} must be a PackedVector2Array`);
+      if (!need(4)) return new GodotError(`${what}: argument ${guard.arg + 1} is cut short`);
+      const n = e.view.getUint32(e.at + 4, true);
+      if (n > limit) return new ValueTooLarge(`${what}: ${n} points; at most ${limit} below level 3 (${guard.limit}: ${guard.why})`);
+      return null;
+    }
+    case 'range': {
+      if (type !== VariantType.INT) return new GodotError(`${what}: argument ${guard.arg + 1} must be an int`);
+      if (!need(wide ? 8 : 4)) return new GodotError(`${what}: argument ${guard.arg + 1} is cut short`);
+      const v = wide ? Number(e.view.getBigInt64(e.at + 4, true)) : e.view.getInt32(e.at + 4, true);
+      if (Math.abs(v) > limit) {
+        return new GodotPolicyDenied(`${what}(${v}) is not allowed below level 3: the game allows |z_index| ≤ ${limit} (${guard.why}); it needs level 3`, 3);
+      }
+      return null;
+    }
   }
 }
 
 export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { calls: 0, denied: 0 }): HostFunctionSpec[] {
   const { bridge, policy } = host;
+  const limits = host.limits ?? DEFAULT_GODOT_LIMITS;
   const classes = new ClassCache(bridge);
   const binds: Bind[] = [{ className: '', method: '' }]; // bind 0 = none
   const bindIds = new Map<string, number>();
@@ -128,6 +214,14 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     stats.denied++;
     const need = d.level === null ? 'no safety level allows it' : `it needs level ${d.level}`;
     throw new GodotPolicyDenied(`${what} is not allowed at safety level ${level}; ${need} (${d.reason})`, d.level);
+  };
+  /** Below level 3 a printed text over the cap is refused (UTF-16 length ≤ UTF-8 bytes ≤ 3 × it). */
+  const capText = (ctx: HostCallContext, text: string, what: string): string => {
+    if (ctx.level >= 3) return text;
+    if (text.length > limits.maxValueBytes || (text.length * 3 > limits.maxValueBytes && new TextEncoder().encode(text).length > limits.maxValueBytes)) {
+      throw new ValueTooLarge(`godot.${what}: ${text.length} characters; at most ${limits.maxValueBytes} bytes per call (maxValueBytes)`);
+    }
+    return text;
   };
   const name = (n: string, what: string): string => {
     if (n.length > MAX_NAME || !IDENT.test(n)) throw new GodotError(`${what} ${JSON.stringify(n.slice(0, 64))} is not a valid name`);
@@ -171,14 +265,33 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     return c;
   };
 
-  /** Turns a bridge outcome into the result length (bytes into out) or the right error. */
-  const settle = (m: ModState, target: HandleEntry | null, outcome: CallOutcome, checks: { refusal?: Error }, out: OutBuffer, what: string): number => {
+  /** Refuses arguments over the per-call size cap before Godot sees them. */
+  const capArgs = (args: Uint8Array, what: string, level: SafetyLevel): void => {
+    if (level < 3 && args.length > limits.maxValueBytes) {
+      throw new ValueTooLarge(`${what}: the arguments take ${args.length} bytes; at most ${limits.maxValueBytes} per call (maxValueBytes, wasgo/limits/max_value_kb)`);
+    }
+  };
+
+  /**
+   * Turns a bridge outcome into the result length (bytes into out) or the right error. The
+   * result is charged per byte Godot produced (the linker charged only the out buffer's capacity).
+   */
+  const settle = (ctx: HostCallContext, m: ModState, target: HandleEntry | null, outcome: CallOutcome, checks: { refusal?: Error }, out: OutBuffer, what: string): number => {
     if (checks.refusal) throw checks.refusal;
     if (outcome.ok) {
+      ctx.charge?.(outcome.value.length);
       out.write(outcome.value);
       return outcome.value.length;
     }
     switch (outcome.status) {
+      case 'too_large':
+        throw new ValueTooLarge(`${what}: the result is too large (${outcome.message}); at most ${limits.maxValueBytes} bytes and ${limits.maxResultItems} elements per call`);
+      case 'z_range':
+        stats.denied++;
+        throw new GodotPolicyDenied(`${what}: ${outcome.message}; below level 3 every CanvasItem of the mod stays within z ±${limits.maxZIndex} of its node (wasgo/limits/max_z_index); it needs level 3`, 3);
+      case 'not_owned':
+        stats.denied++;
+        throw new GodotPolicyDenied(`${what}: ${outcome.message || 'the node was not constructed by this mod'}; below level 3 a mod may free, rename, reparent, move or remove only nodes it constructed; it needs level 3`, 3);
       case 'freed':
         if (target) m.handles.drop(target.handle);
         throw new HandleError(`${what}: handle ${target?.handle ?? '?'} names an object that was freed`);
@@ -207,6 +320,9 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     const what = `${chain[0]}.${method}`;
     const decision = policy.methodDecision(chain, method, level);
     const info = decision.allowed ? classes.method(chain[0]!, method) : null;
+    const owned = info && level < 3 ? `${info.owner}.${method}` : '';
+    const guard = owned ? ARG_GUARDS[owned] ?? null : null;
+    const growth = owned ? GROWTH_GUARDS[owned] : undefined;
     let shape: CallShape | null = null;
     if (info && (info.isStatic || !isStatic)) {
       const objectArgs: number[] = [];
@@ -218,10 +334,17 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
       shape = Object.freeze({
         staticClass: isStatic ? chain[0]! : '', method, objectArgs, pathArgs, allowRid: level >= 3,
         types: info.args, minArgs: info.args.length - info.defaults, maxArgs: info.vararg ? -1 : info.args.length,
+        owned: owned ? OWNERSHIP[owned] ?? '' : '',
+        growth: growth ? `${growth.counter}:${limits[growth.limit]}` : '',
+        zcheck: owned && Z_GUARDS[owned] ? `${Z_GUARDS[owned]}:${limits.maxZIndex}` : '',
       });
     }
-    site = { what, decision, info, shape };
-    sites.set(key, site);
+    site = { what, decision, guard, info, shape };
+    // Only sites of methods that exist are kept (bounded by ClassDB × levels), never evicted: a
+    // site's shape is what the bridge registers a plan for, so a new shape per call would grow
+    // Godot's plan table. A denied or invented method is decided again each time (the policy
+    // answers from its own data, without asking Godot).
+    if (info) sites.set(key, site);
     return site;
   };
 
@@ -239,11 +362,19 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     if (!site.decision.allowed) deny(site.what, site.decision, m.level);
     if (!site.info) throw new GodotError(`${site.what}: no such method`);
     if (!site.shape) throw new GodotError(`${site.what} is not a static method; call it on an object`);
+    capArgs(args, site.what, m.level);
+    if (site.guard) {
+      const refused = guardError(site.guard, args, limits, site.what);
+      if (refused) {
+        if (refused instanceof GodotPolicyDenied) stats.denied++;
+        throw refused;
+      }
+    }
     const checks = checksFor(m);
     const outcome = bridge.call(m.instance, site.shape, {
       object: target ? target.id : '', args, subtreeOf: target ? accessFor(m, target.chain).subtreeOf : '',
     }, checks);
-    return settle(m, target, outcome, checks, out, site.what);
+    return settle(ctx, m, target, outcome, checks, out, site.what);
   };
 
   const property = (ctx: HostCallContext, handle: number, prop: string, set: boolean, value: Uint8Array | null, out: OutBuffer | null): number => {
@@ -285,13 +416,18 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     { ...g, name: 'classdb_get_method_bind', params: ['string', 'string'], result: 'i32',
       doc: 'A bind id for (class, method), 0 when ClassDB has no such method. Whether a call is allowed is decided at call time.',
       implementation: (ctx: HostCallContext, className: string, method: string) => {
-        modOf(ctx);
+        const m = modOf(ctx);
         name(className, 'class');
         name(method, 'method');
         const key = `${className}.${method}`;
         const known = bindIds.get(key);
         if (known !== undefined) return known;
+        // The policy first, on its own ClassDB data: a denied or unknown (class, method) is
+        // refused at once, without asking Godot (no ClassDB walk, nothing cached).
+        const d = policy.methodDecision(ancestry(className) ?? [className], method, m.level);
+        if (!d.allowed) deny(`method bind ${className}.${method}`, d, m.level);
         if (!classes.chain(className).length || !classes.method(className, method)) return 0;
+        if (binds.length > MAX_CACHE_ENTRIES * 8) throw new ObjectLimit(`classdb_get_method_bind: ${binds.length - 1} method binds exist; no more`);
         binds.push({ className, method });
         bindIds.set(key, binds.length - 1);
         return binds.length - 1;
@@ -343,7 +479,10 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
         name(className, 'class');
         const d = policy.constructDecision(className, m.level);
         if (!d.allowed) deny(`constructing ${className}`, d, m.level);
-        const o = bridge.construct(m.instance, className);
+        const o = bridge.construct(m.instance, className, limits.maxObjects);
+        if (o === 'limit') {
+          throw new ObjectLimit(`constructing ${className}: the mod has ${limits.maxObjects} live objects it constructed (maxObjects, wasgo/limits/max_objects); free some (queue_free) first — releasing a handle does not free its object`);
+        }
         if (!o) throw new GodotError(`cannot construct ${className} (no such class, or not instantiable)`);
         return m.handles.handleFor(o.id, classes.chain(o.className));
       } },
@@ -363,8 +502,9 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
         name(fn, 'utility function');
         const d = policy.utilityDecision(fn, m.level);
         if (!d.allowed) deny(`utility function ${fn}`, d, m.level);
+        capArgs(args, `utility function ${fn}`, m.level);
         const checks = checksFor(m);
-        return settle(m, null, bridge.utility(m.instance, fn, args, checks), checks, out, fn);
+        return settle(ctx, m, null, bridge.utility(m.instance, fn, args, checks, m.level < 3), checks, out, fn);
       } },
     { ...g, name: 'object_connect', params: ['i32', 'string', 'string', 'i32', 'i32'], result: 'i32',
       doc: "Connects a signal of an object the mod may reach to one of its exports (called inline, under the fuel budget, when the signal fires); with a buffer (ptr, capacity > 0) the export gets var_to_bytes of the arguments there and their length, else the arguments as numbers. Returns the connection (> 0).",
@@ -396,9 +536,9 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
       doc: 'Disconnects one of the mod\'s connections; 1 when it was connected, 0 otherwise (never an error).',
       implementation: (ctx: HostCallContext, connection: number) => (host.signals.disconnect(modOf(ctx).instance, connection) ? 1 : 0) },
     { ...g, name: 'print', params: ['string'], result: 'void', doc: "A line to the game's output and the mod's printed signal.",
-      implementation: (ctx: HostCallContext, text: string) => host.printed(ctx, text) },
+      implementation: (ctx: HostCallContext, text: string) => host.printed(ctx, capText(ctx, text, 'print')) },
     { ...g, name: 'print_error', params: ['string'], result: 'void', doc: "A non-fatal error: Godot's error output (with the mod's name) and the printed signal.",
-      implementation: (ctx: HostCallContext, text: string) => host.printedError(ctx, text) },
+      implementation: (ctx: HostCallContext, text: string) => host.printedError(ctx, capText(ctx, text, 'print_error')) },
   ];
 }
 

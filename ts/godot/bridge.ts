@@ -17,7 +17,7 @@ export type ObjectId = string;
 /** Godot's Variant.Type numbers used by WasGo. */
 export const VariantType = {
   NIL: 0, BOOL: 1, INT: 2, FLOAT: 3, STRING: 4, VECTOR2: 5, STRING_NAME: 21, NODE_PATH: 22, RID: 23, OBJECT: 24,
-  CALLABLE: 25, SIGNAL: 26, DICTIONARY: 27, ARRAY: 28,
+  CALLABLE: 25, SIGNAL: 26, DICTIONARY: 27, ARRAY: 28, PACKED_VECTOR2_ARRAY: 35,
 } as const;
 
 /** One method of a class, as ClassDB describes it. */
@@ -51,9 +51,13 @@ export type CallOutcome =
  * - `freed`: the object no longer exists (is_instance_id_valid is false);
  * - `outside`: the object is not in the subtree the caller required;
  * - `refused`: an argument was refused by the caller's check (objectArg/pathArg);
- * - `godot`: Godot reported an error (bad arguments, no such method/property, ...).
+ * - `godot`: Godot reported an error (bad arguments, no such method/property, ...);
+ * - `too_large`: the result is over the caps Godot was given (checked before it is serialized),
+ *   or a growing object (CallShape.growth) is full;
+ * - `not_owned`: the call needs an object the mod constructed (CallShape.owned) and got another;
+ * - `z_range`: the call would place a CanvasItem outside the z range (CallShape.zcheck).
  */
-export type BridgeStatus = 'freed' | 'outside' | 'refused' | 'godot';
+export type BridgeStatus = 'freed' | 'outside' | 'refused' | 'godot' | 'too_large' | 'not_owned' | 'z_range';
 
 /** Object arguments and paths found while Godot decodes a call's arguments, checked by the caller. */
 export interface ArgumentChecks {
@@ -85,6 +89,15 @@ export interface CallShape {
   /** How many arguments the method takes: declared minus defaults .. declared (-1 = vararg). */
   readonly minArgs: number;
   readonly maxArgs: number;
+  /**
+   * Ownership (below level 3): 'target' = the object called must be one the mod constructed,
+   * 'objects' = every object argument must be; '' = no such requirement.
+   */
+  readonly owned?: '' | 'target' | 'objects';
+  /** `counter:limit`: Godot calls `counter()` on the object first and refuses when it is ≥ limit ('' = none). */
+  readonly growth?: string;
+  /** `set:limit` / `add:limit`: the cumulative z check (policy/costly.ts Z_GUARDS; '' = none). */
+  readonly zcheck?: string;
 }
 
 export interface CallRequest extends Access {
@@ -106,8 +119,12 @@ export interface GodotBridge {
 
   /** Engine.get_singleton(name) as an ObjectID; null when there is no such singleton. */
   getSingleton(name: string): { id: ObjectId; className: string } | null;
-  /** ClassDB.instantiate(className); the bridge keeps RefCounted results alive for `instance`. */
-  construct(instance: number, className: string): { id: ObjectId; className: string } | null;
+  /**
+   * ClassDB.instantiate(className); the bridge keeps RefCounted results alive for `instance`
+   * and counts the objects each instance constructed until they are freed: 'limit' (nothing
+   * constructed) when `instance` already has `maxObjects` of them alive.
+   */
+  construct(instance: number, className: string, maxObjects?: number): { id: ObjectId; className: string } | null | 'limit';
   /** The native class of a live object; null when freed. */
   objectClass(id: ObjectId): string | null;
   /** Whether the object exists and meets `access`; the status says why not. */
@@ -116,7 +133,7 @@ export interface GodotBridge {
   /** Calls a method; decodes args in Godot, checks object/path args through `checks`. */
   call(instance: number, shape: CallShape, request: CallRequest, checks: ArgumentChecks): CallOutcome;
   /** A utility function of @GlobalScope (randf, lerp, ...); args as in `call`, no objects. */
-  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome;
+  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks, /** results capped (below level 3) */ capped?: boolean): CallOutcome;
   /**
    * Connects a signal of an object (which must meet `access`) so that each emission reaches
    * TypeScript as (connection, var_to_bytes of the arguments with objects as handles);

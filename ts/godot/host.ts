@@ -3,7 +3,7 @@
  * together. The game-script API (addons/wasgo/wasgo_engine.gd, wasgo_mod.gd) calls these
  * methods through the web entry (web.ts); they decide everything and use the bridge to act.
  */
-import { HostError, WasGoError } from '../engine/errors';
+import { HostError, ReentrancyLimit, WasGoError } from '../engine/errors';
 import { WasGoEngine } from '../engine/engine';
 import type { WasGoInstance, WasmValue } from '../engine/instance';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
@@ -16,7 +16,8 @@ import type { GameEvent, GodotBridge, ModEvent, ObjectId } from './bridge';
 import { loadGame, type AntGame } from '../ant/runtime';
 import { levelNeededOf } from './errors';
 import { HandleSpace } from './handles';
-import { SignalHub } from './signals';
+import { asWasGoError, Reentry, SignalHub } from './signals';
+import { DEFAULT_GODOT_LIMITS, GODOT_LIMIT_KEYS, resolveGodotLimits, type GodotLimits } from './limits';
 import { godotPlatform, type WriteConfirmer } from './platform';
 
 export interface ModOptions {
@@ -42,22 +43,33 @@ export class GodotHost implements GodotApiHost {
   private nextGame = 1;
   private unsubscribe: (() => void)[] = [];
   readonly signals: SignalHub;
+  /** Host → guest entries on the stack (signal deliveries, game calls into mods): one counter. */
+  readonly reentry = new Reentry(DEFAULT_GODOT_LIMITS.maxReentryDepth);
+  limits: GodotLimits = DEFAULT_GODOT_LIMITS;
 
   constructor(readonly bridge: GodotBridge, readonly policy: GodotPolicy, private readonly confirmer?: WriteConfirmer) {
     this.classes = new ClassCache(bridge);
     this.signals = new SignalHub(bridge, (id) => {
       const m = this.mods.get(id);
       return m && !m.run ? m.instanceRef : undefined;
-    });
+    }, this.reentry);
   }
 
-  /** (Re)starts the engine with the project's settings and registers the `godot` module. */
-  attach(settings: Partial<WasGoSettings>): void {
+  /**
+   * (Re)starts the engine with the project's settings and registers the `godot` module. The
+   * Godot limits (GODOT_LIMIT_KEYS of read_settings()) are resolved here and not passed on.
+   */
+  attach(settings: Partial<WasGoSettings> & Record<string, unknown>): void {
     for (const u of this.unsubscribe) u();
     for (const id of [...this.mods.keys()]) this.dispose(id);
+    const engineSettings: Record<string, unknown> = { ...settings };
+    for (const k of GODOT_LIMIT_KEYS) delete engineSettings[k];
+    this.limits = resolveGodotLimits(settings);
+    this.reentry.max = this.limits.maxReentryDepth;
+    this.signals.maxConnections = this.limits.maxConnections;
     setPlatform(godotPlatform(this.bridge));
     const confirmWrite = this.confirmer ? this.confirmer.confirmWrite : undefined;
-    this.engine.init({ fileDir: 'user://wasgo', ...settings, ...(confirmWrite ? { confirmWrite } : {}) });
+    this.engine.init({ fileDir: 'user://wasgo', ...(engineSettings as Partial<WasGoSettings>), ...(confirmWrite ? { confirmWrite } : {}) });
     for (const spec of godotFunctions(this, this.stats)) this.engine.register(spec);
     this.unsubscribe = [
       this.engine.on('print', (e) => this.tell(e.instance, { kind: 'printed', text: e.text, error: false })),
@@ -119,9 +131,31 @@ export class GodotHost implements GodotApiHost {
     return m.instanceRef;
   }
 
-  /** Calls an export inline under the fuel budget. */
+  /**
+   * Calls an export inline under the fuel budget. Made from inside a running call (a game
+   * handler of a signal a mod caused), it counts as re-entry: ReentrancyLimit past the limit
+   * (the instance fails, `errored` fires) before any guest code runs.
+   */
   callExport(id: number, name: string, args: readonly WasmValue[], fuel?: number): WasmValue | undefined {
-    return this.instance(id).call(name, args, fuel !== undefined ? { fuel } : {});
+    const inst = this.instance(id);
+    try {
+      return this.reentry.enter(`calling ${name}`, () => inst.call(name, args, fuel !== undefined ? { fuel } : {}));
+    } catch (e) {
+      if (e instanceof ReentrancyLimit) inst.fail(e);
+      throw asWasGoError(e, `calling ${name}`);
+    }
+  }
+
+  /** Engine counters for the game (stats()): live mods, guest memory reserved in the engine-wide budget. */
+  counters(): { mods: number; instances: number; memoryReserved: number; reentryDepth: number } {
+    // The budget's total is not public on the engine (yet): read it without relying on more than its name.
+    const budget = (this.engine as unknown as { budget?: { reservedBytes?: number } }).budget;
+    return {
+      mods: this.mods.size,
+      instances: this.engine.instances().length,
+      memoryReserved: budget?.reservedBytes ?? -1,
+      reentryDepth: this.reentry.depth,
+    };
   }
 
   /**

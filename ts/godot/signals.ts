@@ -14,14 +14,44 @@
  *   arguments (objects as handles) is written there (cut at the capacity) and the export gets
  *   one i32: the full length.
  */
-import { GodotError, HostError, WasGoError } from '../engine/errors';
+import { GodotError, HostError, InternalError, ObjectLimit, ReentrancyLimit, StackOverflow, WasGoError } from '../engine/errors';
 import type { WasGoInstance, WasmValue } from '../engine/instance';
 import type { Access, BridgeStatus, GodotBridge, ObjectId } from './bridge';
 import type { HandleEntry, InstanceHandles } from './handles';
 
-/** Most connections one mod may hold at once. */
+/** Most connections one mod may hold at once (default of GodotLimits.maxConnections). */
 export const MAX_CONNECTIONS = 1024;
 
+/**
+ * Host → guest entries on the JS stack: signal deliveries and game-script calls into a mod made
+ * while a Godot call is running (one counter for all mods: they share one stack). Past `max` the
+ * entry is refused with ReentrancyLimit before any guest code runs, so recursion through
+ * Godot's frames (a renamed handler renaming again) ends long before the JS stack does.
+ */
+export class Reentry {
+  depth = 0;
+  constructor(public max = 8) {}
+
+  /** Runs `fn` one level deeper; ReentrancyLimit (nothing run) when already `max` deep. */
+  enter<T>(what: string, fn: () => T): T {
+    if (this.depth >= this.max) {
+      throw new ReentrancyLimit(`${what}: ${this.depth} host → guest entries are already running (signals delivered into mods inside Godot calls); at most ${this.max} (wasgo/limits/max_reentry_depth)`);
+    }
+    this.depth++;
+    try {
+      return fn();
+    } finally {
+      this.depth--;
+    }
+  }
+}
+
+/** Any exception as a WasGoError (a JS stack overflow as StackOverflow). */
+export function asWasGoError(e: unknown, what: string): WasGoError {
+  if (e instanceof WasGoError) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) return new StackOverflow(`${what}: the JavaScript stack overflowed`, {}, { cause: e });
+  return new InternalError(`${what}: ${(e as Error)?.message ?? String(e)}`, {}, { cause: e });
+}
 interface Connection {
   readonly id: number;
   readonly instance: number;
@@ -48,6 +78,9 @@ export class SignalHub {
     private readonly bridge: GodotBridge,
     /** The instance, when it can take an inline call (not disposed, not running main in a worker). */
     private readonly instanceOf: (id: number) => WasGoInstance | undefined,
+    readonly reentry = new Reentry(),
+    /** Most connections per mod (ObjectLimit past it). */
+    public maxConnections = MAX_CONNECTIONS,
   ) {}
 
   /**
@@ -68,8 +101,8 @@ export class SignalHub {
       if (!inst.memory) throw new GodotError('object_connect: a buffer needs the mod to have a memory');
       inst.memory.check(buffer, cap, 'object_connect buffer');
     }
-    if ((this.counts.get(instance) ?? 0) >= MAX_CONNECTIONS) {
-      throw new GodotError(`object_connect: the mod holds ${MAX_CONNECTIONS} connections; disconnect some with object_disconnect`);
+    if ((this.counts.get(instance) ?? 0) >= this.maxConnections) {
+      throw new ObjectLimit(`object_connect: the mod holds ${this.maxConnections} connections (wasgo/limits/max_connections); disconnect some with object_disconnect`);
     }
     const id = this.next++;
     const status = this.bridge.connect(instance, target.id, signal, id, access);
@@ -105,27 +138,35 @@ export class SignalHub {
   }
 
   /**
-   * A signal fired (Godot → here): calls the export inline. Failures end up as the mod's
-   * `errored` signal (the instance fails), never as an exception into Godot. A connection of a
-   * failed or disposed mod, or of a mod running main in a worker, delivers nothing.
+   * A signal fired (Godot → here): calls the export inline, one re-entry level deeper
+   * (ReentrancyLimit past the limit, before the export runs). Failures end up as the mod's
+   * `errored` signal (the instance fails), never as an exception into Godot's frames — nothing
+   * thrown here, a JS stack overflow included, unwinds through Godot. A connection of a failed
+   * or disposed mod, or of a mod running main in a worker, delivers nothing.
    */
   deliver(id: number, args: Uint8Array): void {
-    const c = this.connections.get(id);
-    if (!c) return;
-    const inst = this.instanceOf(c.instance);
-    if (!inst || inst.state === 'failed' || inst.state === 'disposed' || inst.state === 'exited') return;
     try {
-      let values: WasmValue[];
-      if (c.capacity > 0) {
-        inst.memory!.write(c.buffer, args.subarray(0, Math.min(args.length, c.capacity)), 'signal buffer');
-        values = [args.length];
-      } else {
-        values = numbersOf(args, c.params, c.exportName);
+      const c = this.connections.get(id);
+      if (!c) return;
+      const inst = this.instanceOf(c.instance);
+      if (!inst || inst.state === 'failed' || inst.state === 'disposed' || inst.state === 'exited') return;
+      try {
+        this.reentry.enter(`signal into ${c.exportName}`, () => {
+          let values: WasmValue[];
+          if (c.capacity > 0) {
+            inst.memory!.write(c.buffer, args.subarray(0, Math.min(args.length, c.capacity)), 'signal buffer');
+            values = [args.length];
+          } else {
+            values = numbersOf(args, c.params, c.exportName);
+          }
+          inst.call(c.exportName, values);
+        });
+      } catch (e) {
+        inst.fail(asWasGoError(e, `signal into ${c.exportName}`)); // no-op when the call already failed it (or it was disposed)
       }
-      inst.call(c.exportName, values);
-    } catch (e) {
-      if (!(e instanceof WasGoError)) throw e;
-      inst.fail(e); // no-op when the call already failed it (or it was disposed meanwhile)
+    } catch {
+      // Last resort (reporting the failure itself failed, e.g. the stack is exhausted): the
+      // instance's fault is set or it is gone; never unwind into Godot.
     }
   }
 

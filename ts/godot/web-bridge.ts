@@ -110,16 +110,31 @@ export class WebBridge implements GodotBridge {
     box.m = m;
   }
 
+  // These run inside Godot's frames (GDScript → JS): they must never throw back into Godot.
+  // A failure is remembered by the checks (the first refusal wins) and the value refuses.
+
   objectArg(handle: number): string {
-    return this.top('objectArg').objectArg(handle) ?? '';
+    try {
+      return this.top('objectArg').objectArg(handle) ?? '';
+    } catch {
+      return '';
+    }
   }
 
   pathArg(path: string): boolean {
-    return this.top('pathArg').pathArg(path);
+    try {
+      return this.top('pathArg').pathArg(path);
+    } catch {
+      return false;
+    }
   }
 
   handleFor(id: ObjectId, chain: string): number {
-    return this.top('handleFor').handleFor(id, chain);
+    try {
+      return this.top('handleFor').handleFor(id, chain);
+    } catch {
+      return 0;
+    }
   }
 
   // --- GodotBridge
@@ -147,8 +162,9 @@ export class WebBridge implements GodotBridge {
     return b.v ? { id: String(b.v), className: String(b.c ?? 'Object') } : null;
   }
 
-  construct(instance: number, className: string): { id: ObjectId; className: string } | null {
-    const b = this.op('construct', instance, className);
+  construct(instance: number, className: string, maxObjects = 0): { id: ObjectId; className: string } | null | 'limit' {
+    const b = this.op('construct', instance, className, maxObjects);
+    if (b.s === 'limit') return 'limit';
     return b.v ? { id: String(b.v), className: String(b.c ?? className) } : null;
   }
 
@@ -226,7 +242,7 @@ export class WebBridge implements GodotBridge {
     if (!plan || (root !== '' && plan.root !== root)) {
       const id = ++this.planCount;
       const key = [shape.method, shape.staticClass, shape.types.join(','), shape.objectArgs.join(','), shape.pathArgs.join(','),
-        shape.minArgs, shape.maxArgs, shape.allowRid ? 1 : 0].join('|');
+        shape.minArgs, shape.maxArgs, shape.allowRid ? 1 : 0, shape.owned ?? '', shape.growth ?? '', shape.zcheck ?? ''].join('|');
       const b = this.op('plan', id, instance, root, key);
       if (b.s !== 'ok') throw new GodotError(`bridge operation plan failed: ${b.m ?? b.s}`);
       mine.set(shape, (plan = { id, root, scalar: shape.types.length > 0 && shape.types.every((t) => SCALAR_TYPES.has(t)) }));
@@ -234,8 +250,8 @@ export class WebBridge implements GodotBridge {
     return plan;
   }
 
-  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks): CallOutcome {
-    return this.withChecks(checks, () => this.outcome(this.op('utility', instance, name, toBase64(args))));
+  utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks, capped = true): CallOutcome {
+    return this.withChecks(checks, () => this.outcome(this.op('utility', instance, name, toBase64(args), capped ? 1 : 0)));
   }
 
   connect(instance: number, id: ObjectId, signal: string, connection: number, access: Access): 'ok' | BridgeStatus {
@@ -340,7 +356,7 @@ export class WebBridge implements GodotBridge {
 
   private outcome(b: Box): CallOutcome {
     if (b.s === 'ok') return { ok: true, value: b.bytes ?? fromBase64(this.str(b)) };
-    const status = (['freed', 'outside', 'refused'] as const).find((s) => s === b.s) ?? 'godot';
+    const status = (['freed', 'outside', 'refused', 'too_large', 'not_owned', 'z_range'] as const).find((s) => s === b.s) ?? 'godot';
     return { ok: false, status, message: b.m ?? String(b.s) };
   }
 

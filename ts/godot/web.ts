@@ -40,6 +40,19 @@ function answer(fn: () => Record<string, unknown>): string {
   }
 }
 
+/**
+ * Runs `fn` for a function GDScript calls and swallows any exception: a JS exception thrown
+ * back into a JavaScriptObject call would unwind Godot's C++ and GDScript frames without their
+ * cleanup (issue 9). Functions with an answer use `answer` (which turns it into `{ ok: false }`).
+ */
+function safely<T>(fn: () => T, fallback: T): T {
+  try {
+    return fn();
+  } catch {
+    return fallback;
+  }
+}
+
 /** Results as strings: JSON numbers become floats in GDScript, and i64 needs all 64 bits. */
 function wasmValue(v: WasmValue | undefined): string | null {
   return v === undefined ? null : String(v);
@@ -57,9 +70,9 @@ export function attach(callback: GodotCallback, settingsJson: string, callCallba
     const b = bridge;
     confirmer = new WriteConfirmer((request, mod, path, bytes) => b.confirm(request, mod, path, bytes));
     host = new GodotHost(bridge, createPolicy(), confirmer);
-    const settings = JSON.parse(settingsJson || '{}') as Partial<WasGoSettings>;
+    const settings = JSON.parse(settingsJson || '{}') as Partial<WasGoSettings> & Record<string, unknown>;
     host.attach(settings);
-    return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined } };
+    return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined }, limits: host.limits };
   });
 }
 
@@ -71,6 +84,8 @@ export function detach(): void {
   bridge?.close();
   try {
     host?.detach();
+  } catch {
+    // disposing failed halfway: the engine is dropped anyway, nothing may reach Godot's frames
   } finally {
     host = undefined;
     bridge = undefined;
@@ -137,19 +152,19 @@ export function gamePhase(game: number): string {
 }
 
 export function disposeGame(game: number): void {
-  host?.disposeGame(game);
+  safely(() => host?.disposeGame(game), undefined);
 }
 
 export function kill(id: number): void {
-  host?.kill(id);
+  safely(() => host?.kill(id), undefined);
 }
 
 export function dispose(id: number): void {
-  host?.dispose(id);
+  safely(() => host?.dispose(id), undefined);
 }
 
 export function state(id: number): string {
-  return host?.mod(id) ? attached().instance(id).state : 'disposed';
+  return safely(() => (host?.mod(id) ? attached().instance(id).state : 'disposed'), 'disposed');
 }
 
 /** GDScript's answer to a bridge operation (see web-bridge.ts). */
@@ -206,22 +221,31 @@ export function handleFor(id: string, chain: string): number {
 
 /** A connected signal fired: `args` is base64 of var_to_bytes(Array of its arguments, objects as handles). */
 export function signal(connection: number, args: string): void {
-  host?.signals.deliver(connection, fromBase64(args));
+  // Called from Godot's frames: nothing may unwind through them (deliver catches too).
+  try {
+    host?.signals.deliver(connection, fromBase64(args));
+  } catch {
+    // bad base64 from our own GDScript, or the stack is exhausted: nothing to deliver
+  }
 }
 
 /** A handle, for the mod owning `connection`, for an object in a signal's arguments. */
 export function signalHandle(connection: number, id: string, chain: string): number {
-  return host ? host.signals.handleFor(connection, id, chain ? chain.split(',') : ['Object']) : 0;
+  try {
+    return host ? host.signals.handleFor(connection, id, chain ? chain.split(',') : ['Object']) : 0;
+  } catch {
+    return 0;
+  }
 }
 
 /** A write-confirmation dialog's answer. */
 export function confirmed(request: number, ok: boolean): void {
-  confirmer?.answer(request, Boolean(ok));
+  safely(() => confirmer?.answer(request, Boolean(ok)), undefined);
 }
 
-/** Counters: guest → Godot calls, denials, bridge operations. */
+/** Counters: guest → Godot calls, denials, bridge operations; live mods and instances, guest memory reserved, re-entry depth now. */
 export function stats(): string {
-  return JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0 });
+  return safely(() => JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0, ...(host?.counters() ?? {}) }), '{}');
 }
 
 /**

@@ -53,6 +53,12 @@ export interface HostCallContext {
    * need it declare `inlineOnly` (worker-mode guests run in another thread).
    */
   readonly guest?: GuestAccess | undefined;
+  /**
+   * Charges extra fuel for work whose size is only known during the call (e.g. the bytes a
+   * Godot call produced), in the same units as `cost`; throws OutOfFuel / Timeout past the
+   * budget. Optional: absent for unmetered instances (and until the linker provides it).
+   */
+  charge?(units: number): void;
 }
 
 export interface GuestAccess {

@@ -201,8 +201,10 @@ export const LEVEL1_METHODS: Readonly<Record<string, readonly string[]>> = {
   CanvasItem: [
     'set_visible', 'is_visible', 'is_visible_in_tree', 'show', 'hide',
     'set_modulate', 'get_modulate', 'set_self_modulate', 'get_self_modulate',
-    'set_z_index', 'get_z_index', 'set_z_as_relative', 'is_z_relative',
-    'set_draw_behind_parent', 'is_draw_behind_parent_enabled', 'set_as_top_level', 'is_set_as_top_level',
+    // set_z_index is checked against the game's range (policy/costly.ts); set_z_as_relative and
+    // set_as_top_level are not here: an absolute z or a top-level item can cover the whole game.
+    'set_z_index', 'get_z_index', 'is_z_relative',
+    'set_draw_behind_parent', 'is_draw_behind_parent_enabled', 'is_set_as_top_level',
     'get_transform', 'get_global_transform', 'get_global_mouse_position', 'get_local_mouse_position',
     'queue_redraw',
     'draw_line', 'draw_dashed_line', 'draw_polyline', 'draw_arc', 'draw_rect', 'draw_circle',

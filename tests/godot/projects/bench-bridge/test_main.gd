@@ -117,8 +117,14 @@ func test_effects(t: T) -> void:
 func test_arguments(t: T) -> void:
 	t.eq("int for a float parameter is widened", _mod.call_export("rotate_by_int", [2]), 2.0)
 	t.eq("rotation", _node.rotation, 2.0)
-	_mod.call_export("rename")
-	t.eq("String for a StringName parameter", str(_node.name), "Renamed")
+	# rename() renames the mod's own node: below level 3 only nodes the mod constructed may be
+	# renamed (docs/godot-policy.md, "Ownership"), so this conversion check runs at level 3.
+	var r3 := Mods.load_mod(self, "res://mods/bench.wasm", {"name": "bench", "level": 3})
+	r3["mod"].call_export("rename")
+	t.eq("String for a StringName parameter", str(r3["node"].name), "Renamed")
+	t.eq("no error", r3["mod"].last_error(), {})
+	r3["mod"].kill()
+	r3["node"].free()
 	t.eq("no error", _mod.last_error(), {})
 	var rec := Mods.load_mod(self, "res://mods/bench.wasm", {"name": "bench"})
 	rec["mod"].call_export("wrong_type")

@@ -28,7 +28,9 @@ func test_move(t: T) -> void:
 
 
 func test_values(t: T) -> void:
-	var rec := Mods.load_mod(self, C_MOVER)
+	# dress() renames the mod's own node (a String argument): below level 3 only nodes the mod
+	# constructed may be renamed (docs/godot-policy.md, "Ownership"), so these value checks run at 3.
+	var rec := Mods.load_mod(self, C_MOVER, {"level": 3})
 	var mod = rec["mod"]
 	mod.call_export("dress")
 	t.eq("bool argument", rec["node"].visible, false)
@@ -50,3 +52,11 @@ func test_signal(t: T) -> void:
 	rec["node"].add_child(c)
 	t.eq("the handler placed the new child (handle read from the buffer)", c.position, Vector2(4, 5))
 	t.eq("no error", rec["errors"], [])
+
+
+func test_values_level1_rename_refused(t: T) -> void:
+	var rec := Mods.load_mod(self, C_MOVER)
+	var before := str(rec["node"].name)
+	rec["mod"].call_export("dress")
+	t.eq("the game's node keeps its name", str(rec["node"].name), before)
+	t.eq("refused as a policy denial", rec["errors"].size() == 1 and rec["errors"][0][0] == 71, true)
