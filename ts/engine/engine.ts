@@ -1,4 +1,6 @@
-import { CompileError, EngineShutDown, InstantiateError, LoadError, WasGoError } from './errors';
+import { CompileError, EngineShutDown, InstantiateError, LoadError, OutOfFuel, Timeout, WasGoError } from './errors';
+import { calibration } from './calibrate';
+import { FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
 import { FUEL_GLOBAL, WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
@@ -67,6 +69,8 @@ export class WasGoEngine {
   private readonly wasi = new Map<number, WasiSession>();
   private nextId = 1;
   private up = false;
+  /** The current meter of inline calls (engine/meter.ts) and the calibrated price of host time. */
+  private readonly metering = new Metering(() => this.settingsValue.maxCallMs);
 
   private constructor() {}
 
@@ -84,6 +88,8 @@ export class WasGoEngine {
     const resolved = resolveSettings(settings);
     if (this.up) this.shutdown();
     this.settingsValue = resolved;
+    this.metering.unitsPerNs = calibration().unitsPerNs;
+    this.metering.current = undefined;
     this.budget = new MemoryBudget(resolved.totalMemoryMb * 1024 * 1024);
     this.tableValue = new FunctionTable();
     const services = {
@@ -111,6 +117,20 @@ export class WasGoEngine {
 
   get table(): FunctionTable {
     return this.tableValue;
+  }
+
+  /**
+   * Fuel units billed per nanosecond of host-function time, calibrated when the first engine of
+   * this realm started (a metered wasm loop timed: docs/limits.md). The Godot bridge and the bench
+   * read it; `1 / unitsPerNs` is k, the ns one unit stands for.
+   */
+  get unitsPerNs(): number {
+    return this.metering.unitsPerNs;
+  }
+
+  /** The meter of the inline call running now, if any (its budget, used units, deadline). */
+  get currentMeter(): Meter | undefined {
+    return this.metering.current;
   }
 
   /** Registers a game's own host function (its modding API) at a level. */
@@ -182,6 +202,8 @@ export class WasGoEngine {
       raw = await WebAssembly.instantiate(compiled.module, pending.linked.imports);
     } catch (e) {
       throw pending.failed(e);
+    } finally {
+      pending.started();
     }
     return pending.finish(raw);
   }
@@ -198,6 +220,8 @@ export class WasGoEngine {
       raw = new WebAssembly.Instance(compiled.module, pending.linked.imports);
     } catch (e) {
       throw pending.failed(e);
+    } finally {
+      pending.started();
     }
     return pending.finish(raw);
   }
@@ -209,25 +233,37 @@ export class WasGoEngine {
     const table = options.imports?.length ? this.tableWith(options.imports) : this.tableValue;
     const fault: { error?: WasGoError | undefined } = {};
     const binding: Binding = {};
+    const fuelPerCall = options.fuelPerCall ?? this.settingsValue.fuelPerCall;
+    // The start function runs under the current meter (a module loaded from inside a call, e.g.
+    // ANT load_module*, is billed to that call) or a fresh one; bound before instantiation, so
+    // its instructions and host calls are charged like any call's.
+    const port = new FuelPort(this.metering);
+    const startMeter = this.metering.current ?? this.metering.create(fuelPerCall);
+    port.pending = startMeter;
     const linked: Linked = link(compiled.info, {
       table, level, moduleName: compiled.name, instanceId: id,
       memoryMb: this.settingsValue.memoryMb, strictImports: this.settingsValue.strictImports, binding,
       fault: (error) => (fault.error ??= error),
       currentFault: () => fault.error,
+      fuel: port,
     });
     const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb);
     const reserve = () => this.budget.reserve(budgetBytes, `instance ${id} of ${compiled.name}`, { module: compiled.name, instance: id });
     const release = reserve();
-    const failed = (e: unknown): InstantiateError => {
+    const failed = (e: unknown): WasGoError => {
       release();
-      const c = classify(fault.error ?? e, { module: compiled.name, instance: id });
+      const place = { module: compiled.name, instance: id };
+      // Running out of fuel or time in the start function is that, not a failed instantiation.
+      const limit = startMeter.exhausted;
+      if (limit instanceof OutOfFuel || limit instanceof Timeout) return limit.at(place);
+      const c = classify(fault.error ?? e, place);
       return new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
     };
     const finish = (raw: WebAssembly.Instance): WasGoInstance => {
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,
-        fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
+        fuelPerCall, fault, port, startMeter,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         reserveMemory: reserve,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
@@ -244,19 +280,27 @@ export class WasGoEngine {
         },
       });
       this.live.set(id, instance);
-      // WASI reactors: `_initialize` runs once, before anything else is called.
+      // WASI reactors: `_initialize` runs once, before anything else is called, on the start function's budget.
       if (compiled.info.exports.some((e) => e.name === '_initialize' && e.kind === 'function' && !e.type?.params.length)) {
+        const prev = this.metering.swap(startMeter);
         try {
           instance.call('_initialize');
         } catch (e) {
           instance.dispose();
           const c = classify(e, { module: compiled.name, instance: id });
+          if (c instanceof OutOfFuel || c instanceof Timeout) throw c;
           throw new InstantiateError(`cannot instantiate ${compiled.name}: _initialize failed: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
+        } finally {
+          this.metering.restore(prev);
         }
       }
       return instance;
     };
-    return { linked, failed, finish };
+    /** Instantiation is over: the instance's code runs under the engine's current meter from now on. */
+    const started = () => {
+      port.pending = undefined;
+    };
+    return { linked, failed, finish, started };
   }
 
   /** load → compile → link → instantiate, in one call. */
