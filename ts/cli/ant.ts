@@ -14,7 +14,7 @@ import { checkGameShape } from '../ant/runtime-validate';
 import { describeAntResult } from '../ant/spec-codes';
 import { validatePackage } from '../ant/validate';
 import { readZip } from '../ant/zip';
-import { intOption, parse, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
+import { intOption, parse, settingOption, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
 
 const EXIT_FAILED = 125;
 
@@ -157,7 +157,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { ...TRUST_OPTIONS, json: { type: 'boolean' } } as const);
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new UsageError('usage: wasgo validate <file.ant.zip> [--level N] [--allow-unsigned | --require-signature] [--trust KEY]... [--json]');
-  const level = (intOption(values.level, 'level', 1, 3) ?? 1) as SafetyLevel;
+  const level = (settingOption(values.level, 'level', 'level') ?? 1) as SafetyLevel;
   const trust = await trustFrom(values, level);
   const bytes = new Uint8Array(await readFile(file));
   const result = await validatePackage(bytes, trust);
@@ -165,7 +165,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const warnings: { code: string; message: string; entry?: string | undefined }[] = [];
   if (result.trust) {
     const files = await readZip(bytes, { report: () => undefined }).catch(() => new Map<string, Uint8Array>());
-    const engine = WasGoEngine.get().init({ level, memoryMb: intOption(values['memory-mb'], 'memory-mb', 1, 65536) });
+    const engine = WasGoEngine.get().init({ level, memoryMb: settingOption(values['memory-mb'], 'memory-mb', 'memoryMb') });
     const shape = await checkGameShape(files, engine);
     engine.shutdown();
     problems.push(...shape.problems);

@@ -12,7 +12,7 @@ const HELP = `wasgo ${VERSION} — run WebAssembly mods with exactly the power y
 usage:
   wasgo run <file.wasm> [--level 1|2|3] [--entry NAME] [--strict] [--allow-writes]
                         [--file-dir DIR] [--allow-url PREFIX]... [--seed N] [--verbose]
-                        [--fuel N] [--memory-mb N] [--worker [--timeout-ms N]] [-- args...]
+                        [--fuel N] [--memory-mb N] [--max-call-ms N] [--worker [--timeout-ms N]] [-- args...]
   wasgo inspect <file.wasm> [--json]
   wasgo run <game.ant.zip> [--level N] [--frames N] [--trace] [--allow-unsigned | --require-signature]
                            [--trust KEY]... [-- args...]
@@ -21,7 +21,8 @@ usage:
   wasgo keygen <keyfile>
   wasgo --version
 
---fuel N: fuel per call (0 = unmetered); --memory-mb N: cap for guest memory;
+--fuel N: fuel per call (0 = unmetered); --memory-mb N: cap for guest memory (1-4096);
+--max-call-ms N: wall-clock backstop for an inline call (default 250, 0 = none);
 --worker: run main in a worker thread (asynchronous host functions such as http_request work
 there); --timeout-ms N: wall-clock limit for a --worker main (default 10000, 0 = none).
 
