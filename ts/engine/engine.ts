@@ -9,7 +9,7 @@ import { platform } from '../platform/platform';
 import { builtins } from '../table/builtins';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
-import { link, type Binding, type Linked } from '../table/linker';
+import { link, type Binding, type Linked, type RefusedGrow } from '../table/linker';
 import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
 import { LineBuffer, wasiFunctions } from '../table/wasi';
@@ -17,7 +17,7 @@ import type { ModuleInfo } from '../wasm/info';
 import { inspect } from '../wasm/inspect';
 import { checkReservedNames } from '../wasm/reserved';
 import { prepareModule } from './prepare';
-import { maxMemoryBytes, MemoryBudget } from './memory-budget';
+import { maxMemoryBytes, maxTableBytes, MemoryBudget } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
 export interface ModuleBinary {
@@ -233,6 +233,15 @@ export class WasGoEngine {
     const table = options.imports?.length ? this.tableWith(options.imports) : this.tableValue;
     const fault: { error?: WasGoError | undefined } = {};
     const binding: Binding = {};
+    const memoryRefusals: { count: number; last?: RefusedGrow | undefined } = { count: 0 };
+    const growRefused = (memory: number, askedPages: number) => {
+      const mem = binding.guest?.memory;
+      const sizePages = mem ? Math.floor(mem.size / 65536) : 0;
+      const declared = memory === 0 ? (compiled.info.imports.find((i) => i.kind === 'memory') as { limits?: { max?: number } } | undefined)?.limits?.max ?? compiled.info.memories[0]?.max : undefined;
+      const cap = Math.floor((this.settingsValue.memoryMb * 1024 * 1024) / 65536);
+      memoryRefusals.count++;
+      memoryRefusals.last = { memory, askedPages, sizePages, maxPages: Math.min(declared ?? cap, cap) };
+    };
     const fuelPerCall = options.fuelPerCall ?? this.settingsValue.fuelPerCall;
     // The start function runs under the current meter (a module loaded from inside a call, e.g.
     // ANT load_module*, is billed to that call) or a fresh one; bound before instantiation, so
@@ -242,12 +251,13 @@ export class WasGoEngine {
     port.pending = startMeter;
     const linked: Linked = link(compiled.info, {
       table, level, moduleName: compiled.name, instanceId: id,
-      memoryMb: this.settingsValue.memoryMb, strictImports: this.settingsValue.strictImports, binding,
+      memoryMb: this.settingsValue.memoryMb, maxTableEntries: this.settingsValue.maxTableEntries,
+      strictImports: this.settingsValue.strictImports, binding,
       fault: (error) => (fault.error ??= error),
       currentFault: () => fault.error,
-      fuel: port,
+      fuel: port, growRefused,
     });
-    const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb);
+    const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb) + maxTableBytes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
     const reserve = () => this.budget.reserve(budgetBytes, `instance ${id} of ${compiled.name}`, { module: compiled.name, instance: id });
     const release = reserve();
     const failed = (e: unknown): WasGoError => {
@@ -263,7 +273,7 @@ export class WasGoEngine {
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,
-        fuelPerCall, fault, port, startMeter,
+        fuelPerCall, fault, port, startMeter, memoryRefusals,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         reserveMemory: reserve,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),

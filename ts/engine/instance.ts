@@ -1,10 +1,10 @@
-import { EntryNotFound, InstanceFailed, ProcExit, type WasGoError } from './errors';
+import { EntryNotFound, InstanceFailed, MemoryLimit, OutOfFuel, ProcExit, Timeout, type WasGoError } from './errors';
 import type { SafetyLevel } from './settings';
 import { clock, type FuelPort, type Meter } from './meter';
 import { classify } from './traps';
 import { allocatorOf, writeArgv } from '../guest/argv';
 import type { GuestMemory } from '../guest/memory';
-import { bindInstance, type Binding, type ImportLink } from '../table/linker';
+import { bindInstance, type Binding, type ImportLink, type RefusedGrow } from '../table/linker';
 import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
@@ -43,6 +43,8 @@ export interface InstanceParts {
   port: FuelPort;
   /** The meter its instantiation ran under (the start function's charges); its counter is settled against it. */
   startMeter?: Meter | undefined;
+  /** memory.grow requests the cap refused (filled by the linker's GROW_REFUSED_NAME import). */
+  memoryRefusals: { count: number; last?: RefusedGrow | undefined };
   /** Fault recorded by a host function or stub during the current call (sticky). */
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
@@ -70,6 +72,14 @@ export class WasGoInstance {
   /** Fuel used by all calls so far, and by the last call. */
   fuelUsed = 0;
   lastCallFuel = 0;
+  /**
+   * `memory.grow` requests the memory cap refused, in all calls so far, and the last one. A
+   * call that fails after one throws MemoryLimit (the cap and the size asked), wrapping what
+   * the guest did next; a WASI program that exits non-zero after one leaves it here.
+   */
+  get refusedGrows(): { count: number; last?: RefusedGrow | undefined } {
+    return this.parts.memoryRefusals;
+  }
   private stateValue: InstanceState = 'ready';
   private worker: MainRun | undefined;
   private depth = 0;
@@ -127,6 +137,7 @@ export class WasGoInstance {
     const fresh = metering.current === undefined;
     const meter = fresh ? metering.create(options.fuel ?? this.parts.fuelPerCall) : metering.current!;
     const before = meter.used;
+    const refusedBefore = this.parts.memoryRefusals.count;
     const t0 = fresh ? 0 : clock();
     const accounted = meter.accountedMs;
     if (outer) {
@@ -147,7 +158,11 @@ export class WasGoInstance {
       const sticky = this.parts.fault.error ?? meter.exhausted;
       if (sticky) throw sticky;
     } catch (e) {
-      const error = classify(this.parts.fault.error ?? meter.exhausted ?? e, { module: this.name, export: name, instance: this.id });
+      let error = classify(this.parts.fault.error ?? meter.exhausted ?? e, { module: this.name, export: name, instance: this.id });
+      const refused = this.parts.memoryRefusals;
+      if (refused.count > refusedBefore && refused.last && !(error instanceof ProcExit || error instanceof OutOfFuel || error instanceof Timeout || error instanceof MemoryLimit)) {
+        error = memoryLimit(refused.last, error);
+      }
       if (error instanceof ProcExit) this.exit(error);
       else this.fail(error);
       throw error;
@@ -284,4 +299,14 @@ export class WasGoInstance {
   }
 
 
+}
+
+/** A call that failed after the memory cap refused a grow: MemoryLimit, the original as its cause. */
+function memoryLimit(r: RefusedGrow, after: WasGoError): MemoryLimit {
+  const mib = (pages: number) => `${+(pages * 65536 / 2 ** 20).toFixed(2)} MiB`;
+  return new MemoryLimit(
+    `memory ${r.memory} is capped at ${r.maxPages} pages (${mib(r.maxPages)}); memory.grow asked for ${r.askedPages} more pages ` +
+      `(${mib(r.sizePages + r.askedPages)} in all) and was refused; the call then failed: ${after.describe()}`,
+    after.place, { cause: after },
+  );
 }

@@ -1,6 +1,6 @@
 import {
   BadConversionToInteger, BadSignature, GuestTrap, IndirectCallToNull, IntegerDivideByZero, IntegerOverflow,
-  MemoryOutOfBounds, OutOfFuel, StackOverflow, TableOutOfBounds, Unreachable, WasGoError, HostError,
+  MemoryOutOfBounds, OutOfFuel, StackOverflow, TableOutOfBounds, UncaughtException, Unreachable, WasGoError, HostError,
   type ErrorPlace,
 } from './errors';
 
@@ -33,6 +33,9 @@ export function classify(e: unknown, place: ErrorPlace, fuelExhausted = false): 
     if (fuelExhausted) return new OutOfFuel('the call ran out of fuel', full, { cause: e });
     const hit = TRAPS.find(([re]) => re.test(e.message));
     return hit ? new hit[1](e.message, full, { cause: e }) : new GuestTrap(e.message, full, { cause: e });
+  }
+  if (typeof WebAssembly.Exception === 'function' && e instanceof WebAssembly.Exception) {
+    return new UncaughtException('a guest exception (wasm throw) left the guest uncaught', full, { cause: e });
   }
   if (e instanceof RangeError && /call stack/i.test(e.message)) {
     return new StackOverflow('the guest exhausted the call stack (unbounded recursion?)', { ...full, guestStack: collapse(guestStack) }, { cause: e });

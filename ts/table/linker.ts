@@ -9,6 +9,23 @@ import { signature, wasmType, type GuestAccess, type HostCallContext, type HostF
 import { decodeArgs, encodeResult, guestSide, movedBytes, movesBytes, qualifiedName } from './marshal';
 
 const PAGE = 65536;
+/**
+ * `__wasgo.memory_grow_refused (param $pages i32) (param $memory i32)`: what the fuel rewriter
+ * calls right after a `memory.grow` returned -1 (a request for the rewriter; see docs/limits.md
+ * "Memory"), so the engine can tell a refused grow from any other failure.
+ */
+export const GROW_REFUSED_NAME = 'memory_grow_refused';
+
+/** A `memory.grow` the cap refused, as the instance counts it. */
+export interface RefusedGrow {
+  memory: number;
+  /** Pages asked for. */
+  askedPages: number;
+  /** The memory's size when it was refused, pages. */
+  sizePages: number;
+  /** The memory's maximum (the cap, or a smaller declared maximum), pages. */
+  maxPages: number;
+}
 /** Imported tables are created by the host; this bounds what a guest may ask for. */
 export const MAX_TABLE_ELEMENTS = 1_000_000;
 
@@ -30,6 +47,8 @@ export interface LinkOptions {
   moduleName: string;
   instanceId: number;
   memoryMb: number;
+  /** Cap on an imported table's size (the host creates it); default MAX_TABLE_ELEMENTS. */
+  maxTableEntries?: number | undefined;
   strictImports: boolean;
   /** Filled in after instantiation (`bindInstance`): host functions reach the guest through it. */
   binding: Binding;
@@ -46,6 +65,8 @@ export interface LinkOptions {
    * and a module importing the refill cannot be linked.
    */
   fuel?: FuelPort | undefined;
+  /** Called when the guest reports a refused `memory.grow` (GROW_REFUSED_NAME). */
+  growRefused?: ((memory: number, askedPages: number) => void) | undefined;
 }
 
 /** What host functions need of their instance, known only once it exists. */
@@ -90,6 +111,13 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
           set(imp.module, imp.name, refillImport(imp.type, o));
           break;
         }
+        if (imp.module === FUEL_REFILL_MODULE && imp.name === GROW_REFUSED_NAME) {
+          if (!sameFuncType(imp.type, { params: ['i32', 'i32'], results: [] })) {
+            throw new LinkError(`${where} must be (i32 i32) -> (), got ${formatFuncType(imp.type)}`, { module: o.moduleName });
+          }
+          set(imp.module, imp.name, (pages: number, memory: number) => o.growRefused?.(memory >>> 0, pages >>> 0));
+          break;
+        }
         const spec = o.table.lookup(imp.module, imp.name, o.level);
         if (spec) {
           const expected = wasmType(spec);
@@ -122,8 +150,9 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
       case 'table': {
         const l = imp.limits;
         if (imp.elem !== 'funcref' && imp.elem !== 'externref') throw new LinkError(`table import ${where}: element type ${imp.elem} is not supported`, { module: o.moduleName });
-        if (l.min > MAX_TABLE_ELEMENTS) throw new LinkError(`table import ${where} asks for ${l.min} elements; at most ${MAX_TABLE_ELEMENTS}`, { module: o.moduleName });
-        const desc: WebAssembly.TableDescriptor = { element: imp.elem === 'funcref' ? 'anyfunc' : 'externref', initial: l.min, maximum: Math.min(l.max ?? MAX_TABLE_ELEMENTS, MAX_TABLE_ELEMENTS) };
+        const cap = o.maxTableEntries ?? MAX_TABLE_ELEMENTS;
+        if (l.min > cap) throw new LinkError(`table import ${where} asks for ${l.min} elements; at most ${cap} (maxTableEntries)`, { module: o.moduleName });
+        const desc: WebAssembly.TableDescriptor = { element: imp.elem === 'funcref' ? 'anyfunc' : 'externref', initial: l.min, maximum: Math.min(l.max ?? cap, cap) };
         set(imp.module, imp.name, new WebAssembly.Table(desc));
         links.push({ module: imp.module, name: imp.name, kind: 'table', status: 'host table' });
         break;
