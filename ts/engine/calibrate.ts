@@ -7,8 +7,10 @@
  * (the fastest tier is the conservative figure: it makes host time the most expensive).
  * Takes ~2-5 ms. Falls back to DEFAULT_UNITS_PER_NS if anything fails (e.g. the pass refuses).
  */
-import { clock, DEFAULT_UNITS_PER_NS, FuelPort, Metering, UNITS_PER_NS_RANGE } from './meter';
+import { clock, DEFAULT_UNITS_PER_NS, FuelPort, HOST_CALL_FLOOR, Metering, UNITS_PER_NS_RANGE } from './meter';
 import { prepareModule } from './prepare';
+import { FunctionTable } from '../table/function-table';
+import { link } from '../table/linker';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel';
 
 /**
@@ -24,9 +26,29 @@ const LOOP = Uint8Array.from([
   0x0b, 0x20, 0x02, 0x0b,
 ]);
 
+/**
+ * (import "c" "nop" (func $nop))
+ * (func (export "run") (param $n i32) (local $i i32)
+ *   (loop $l (call $nop) (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))
+ */
+const HOST_LOOP = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7f, 0x00, 0x02, 0x09,
+  0x01, 0x01, 0x63, 0x03, 0x6e, 0x6f, 0x70, 0x00, 0x00, 0x03, 0x02, 0x01, 0x01, 0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e,
+  0x00, 0x01, 0x0a, 0x17, 0x01, 0x15, 0x01, 0x01, 0x7f, 0x03, 0x40, 0x10, 0x00, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x22, 0x01,
+  0x20, 0x00, 0x49, 0x0d, 0x00, 0x0b, 0x0b,
+]);
+
 export interface Calibration {
   /** Fuel units per nanosecond of plain metered wasm on this machine (clamped to UNITS_PER_NS_RANGE). */
   unitsPerNs: number;
+  /**
+   * Units every host call is charged on top of its declared cost, bytes and measured time: the
+   * part of a call's wall time the measurement cannot see (JS↔wasm transition, the linker's
+   * adapter, the two clock reads), measured with a no-op host function. At least HOST_CALL_FLOOR.
+   */
+  hostFloor: number;
+  /** Wall time of one no-op host call through the linker, metered (ns): the whole overhead of pricing by time included. */
+  hostCallNs: number;
   /** Before clamping; NaN when it could not be measured. */
   measured: number;
   /** How long calibrating took, ms. */
@@ -41,7 +63,7 @@ export function calibration(): Calibration {
 }
 
 /** Measures again (bench, tests). `iterations` per timed run. */
-export function measure(iterations = 200_000, runs = 5): Calibration {
+export function measure(iterations = 100_000, runs = 3): Calibration {
   const start = clock();
   let best = NaN;
   try {
@@ -78,5 +100,47 @@ export function measure(iterations = 200_000, runs = 5): Calibration {
   }
   const [lo, hi] = UNITS_PER_NS_RANGE;
   const unitsPerNs = Number.isFinite(best) ? Math.min(hi, Math.max(lo, best)) : DEFAULT_UNITS_PER_NS;
-  return { unitsPerNs, measured: best, tookMs: clock() - start };
+  const host = measureHostCalls(unitsPerNs, Math.max(500, iterations / 100), runs);
+  return { unitsPerNs, hostFloor: host.floor, hostCallNs: host.ns, measured: best, tookMs: clock() - start };
+}
+
+/** A no-op host function called through the real linker adapter, metered: the untimed overhead per call, in units. */
+function measureHostCalls(unitsPerNs: number, calls: number, runs: number): { floor: number; ns: number } {
+  let floor = HOST_CALL_FLOOR;
+  let bestNs = NaN;
+  try {
+    const metering = new Metering(() => 0);
+    metering.unitsPerNs = unitsPerNs;
+    metering.hostFloor = 0;
+    const port = new FuelPort(metering);
+    const table = new FunctionTable();
+    table.register({ module: 'c', name: 'nop', params: [], result: 'void', level: 1, kind: 'core', implementation: () => undefined });
+    const { imports } = link({ imports: [{ module: 'c', name: 'nop', kind: 'function', type: { params: [], results: [] } }], exports: [], memories: [] }, {
+      table, level: 1, moduleName: 'wasgo-calibration', instanceId: 0, memoryMb: 1, strictImports: false, binding: {},
+      fault: (e) => e, currentFault: () => undefined, fuel: port,
+    });
+    const run = new WebAssembly.Instance(new WebAssembly.Module(HOST_LOOP), imports).exports.run as (n: number) => void;
+    const untimedPerRun: number[] = [];
+    for (let k = 0; k <= runs; k++) {
+      const meter = metering.create(0);
+      metering.current = meter;
+      const n = k === 0 ? 2 * calls : calls; // run 0 warms the adapter up (optimized code is what runs for long)
+      const t0 = clock();
+      try {
+        run(n);
+      } finally {
+        metering.current = undefined;
+      }
+      const ns = ((clock() - t0) * 1e6) / n;
+      if (k === 0) continue;
+      // Units the call should have cost (its wall time) minus what time pricing billed.
+      untimedPerRun.push(ns * unitsPerNs - meter.used / n);
+      if (!(ns >= bestNs)) bestNs = ns;
+    }
+    // The quietest run: noise (GC, another process) only ever adds time.
+    floor = Math.max(HOST_CALL_FLOOR, Math.ceil(Math.min(...untimedPerRun)));
+  } catch {
+    floor = HOST_CALL_FLOOR;
+  }
+  return { floor, ns: bestNs };
 }

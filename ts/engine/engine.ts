@@ -88,7 +88,9 @@ export class WasGoEngine {
     const resolved = resolveSettings(settings);
     if (this.up) this.shutdown();
     this.settingsValue = resolved;
-    this.metering.unitsPerNs = calibration().unitsPerNs;
+    const cal = calibration();
+    this.metering.unitsPerNs = cal.unitsPerNs;
+    this.metering.hostFloor = cal.hostFloor;
     this.metering.current = undefined;
     this.budget = new MemoryBudget(resolved.totalMemoryMb * 1024 * 1024);
     this.tableValue = new FunctionTable();
@@ -126,6 +128,11 @@ export class WasGoEngine {
    */
   get unitsPerNs(): number {
     return this.metering.unitsPerNs;
+  }
+
+  /** Units every host call costs on top of its declared cost, bytes and measured time (calibrated). */
+  get hostCallFloor(): number {
+    return this.metering.hostFloor;
   }
 
   /** The meter of the inline call running now, if any (its budget, used units, deadline). */

@@ -240,7 +240,7 @@ export class WasGoInstance {
         instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
         argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
         // A worker main is bounded by the wall clock (mainTimeoutMs) and kill(); fuel only when asked.
-        fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL, unitsPerNs: this.port.metering.unitsPerNs,
+        fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL, unitsPerNs: this.port.metering.unitsPerNs, hostFloor: this.port.metering.hostFloor,
         timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
         end: (error, fuelUsed) => {
           releaseMemory();

@@ -28,7 +28,11 @@ import { guestFrames } from './traps';
 export const SLICE = 100_000;
 /** The contract's largest slice (and largest single charge): F − c never overflows an i32. */
 export const MAX_SLICE = 2 ** 30;
-/** Every host call costs at least this (JS↔wasm transition, argument checks, the time measurement itself). */
+/**
+ * Every host call costs at least this many units: the JS↔wasm transition, the adapter and the
+ * time measurement itself, which the measured time does not include. The engine's calibration
+ * replaces it by the measured overhead when that is higher.
+ */
 export const HOST_CALL_FLOOR = 50;
 /** Used until the engine has calibrated (and when calibration cannot run): the design target, 1 unit ≈ 1 ns. */
 export const DEFAULT_UNITS_PER_NS = 1;
@@ -49,6 +53,8 @@ export class Meter {
    * its nested frames accounted for, so re-entered guest work is not billed twice.
    */
   accountedMs = 0;
+  /** Units every host call costs before its declared cost, bytes and time (the calibrated floor). */
+  hostFloor = HOST_CALL_FLOOR;
 
   constructor(
     /** Units for the whole call; Infinity = unmetered. */
@@ -108,8 +114,16 @@ export class Meter {
   /** Records the end of this budget (the first cause wins) and returns the error to throw. */
   exhaust(error: WasGoError): WasGoError {
     if (this.exhausted) return this.exhausted;
-    const frames = guestFrames(error);
-    if (frames.length) error.at({ guestStack: frames.slice(0, 16) });
+    // Formatting a stack with wasm frames can take tens of ms the first time: do it only when
+    // someone reads the guest stack (describe, toJSON), not on the way out of a timed-out call.
+    let frames: string[] | undefined;
+    if (error.place.guestStack === undefined) {
+      Object.defineProperty(error.place, 'guestStack', {
+        enumerable: true, configurable: true,
+        get: () => (frames ??= guestFrames(error).slice(0, 16)),
+        set: (v: string[]) => { frames = v; },
+      });
+    }
     this.exhausted = error;
     return error;
   }
@@ -124,13 +138,17 @@ export class Metering {
   current: Meter | undefined;
   /** Units per ns of host time: set by the engine's calibration (docs/limits.md). */
   unitsPerNs = DEFAULT_UNITS_PER_NS;
+  /** Units per host call on top of its measured time (calibrated; at least HOST_CALL_FLOOR). */
+  hostFloor = HOST_CALL_FLOOR;
 
   constructor(private readonly maxCallMs: () => number) {}
 
   /** A fresh meter for an outermost call: `budget` units (0 = unmetered), deadline now + maxCallMs. */
   create(budget: number): Meter {
     const ms = this.maxCallMs();
-    return new Meter(budget > 0 ? budget : Infinity, ms > 0 ? clock() + ms : Infinity, this.unitsPerNs, ms);
+    const meter = new Meter(budget > 0 ? budget : Infinity, ms > 0 ? clock() + ms : Infinity, this.unitsPerNs, ms);
+    meter.hostFloor = this.hostFloor;
+    return meter;
   }
 
   /** Makes `meter` current; returns what to restore with `restore`. */

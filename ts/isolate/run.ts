@@ -78,6 +78,7 @@ export interface RunTarget {
   fuelGlobal: string;
   /** Units per ns of host-call time (the engine's calibration). */
   unitsPerNs?: number;
+  hostFloor?: number;
   timeoutMs: number;
   /** Called once when the run ends. */
   end(error: WasGoError | undefined, fuelUsed: number): void;
@@ -131,7 +132,7 @@ class WorkerRun implements MainRun {
       worker.post({
         type: 'init', module: t.module, channel: buffer, name: t.name, instance: t.instance, level: t.level,
         memoryMb: t.memoryMb, info: t.info, functions, entry: t.entry, argv: t.argv, fuel: t.fuel, fuelGlobal: t.fuelGlobal,
-        ...(t.unitsPerNs !== undefined ? { unitsPerNs: t.unitsPerNs } : {}), wake, spinUs: o.workerSpinUs ?? 200,
+        ...(t.unitsPerNs !== undefined ? { unitsPerNs: t.unitsPerNs } : {}), ...(t.hostFloor !== undefined ? { hostFloor: t.hostFloor } : {}), wake, spinUs: o.workerSpinUs ?? 200,
       });
     }, (e: unknown) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`cannot start a worker: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e })));
   }

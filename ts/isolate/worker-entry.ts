@@ -40,6 +40,7 @@ function run(init: InitMessage, port: WorkerPort): void {
   // own refill and host-call charges draw on it. The wall clock is the main thread's timer for now.
   const metering = new Metering(() => 0);
   if (init.unitsPerNs) metering.unitsPerNs = init.unitsPerNs;
+  if (init.hostFloor) metering.hostFloor = init.hostFloor;
   const meter = metering.create(init.fuel);
   metering.current = meter;
   const fuelPort = new FuelPort(metering);

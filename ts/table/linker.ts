@@ -1,5 +1,5 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
-import { clock, HOST_CALL_FLOOR, type FuelPort, type Meter } from '../engine/meter';
+import { clock, type FuelPort, type Meter } from '../engine/meter';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
@@ -217,14 +217,14 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
   };
   const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
   const moves = movesBytes(spec.params);
-  const cost = HOST_CALL_FLOOR + (spec.cost ?? 0);
+  const cost = spec.cost ?? 0;
   const port = o.fuel;
   /** Decodes, runs, encodes; charges `meter` (if any) for the floor, the declared cost and the bytes moved first. */
   const body = (meter: Meter | undefined, raw: unknown[]): unknown => {
     const chargeWrite = (bytes: number) => meter?.charge(bytes, `${fn}: writing ${bytes} bytes`);
     if (meter) {
       const bytes = moves ? movedBytes(spec.params, raw, memory, fn) : 0;
-      meter.charge(cost + bytes, bytes ? `${fn}: moving ${bytes} bytes` : fn);
+      meter.charge(meter.hostFloor + cost + bytes, bytes ? `${fn}: moving ${bytes} bytes` : fn);
     }
     const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => guestSide(spec.params[i]!, a, memory, chargeWrite));
     const r = impl(ctx, ...args);
@@ -274,7 +274,7 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
 }
 
 /*
- * Host calls are metered by the host work they cause: HOST_CALL_FLOOR + the function's `cost`
+ * Host calls are metered by the host work they cause: the meter's floor + the function's `cost`
  * + 1 unit per byte moved (string, bytes, out capacity, iovec buffers, result slots: see
  * movedBytes), charged BEFORE anything is read — otherwise a loop of cheap calls passing huge
  * buffers would do unbounded host work for a few units — then the measured time the call took
