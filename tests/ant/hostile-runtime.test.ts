@@ -2,7 +2,7 @@
 // bounded time and memory, and never takes the host (or the other modules) down with it.
 import { describe, expect, it } from 'vitest';
 import { EntryNotFound, OutOfFuel, PackageError, StackOverflow } from '../../ts/engine/errors';
-import { GAME_IS_RUNNING_ERROR, GENERIC_FAILURE, NO_MORE_MEMORY_ERROR, PATH_RESOLUTION_ERROR, RESOLUTION_ERROR } from '../../ts/ant/spec-codes';
+import { GAME_IS_RUNNING_ERROR, GENERIC_FAILURE, NO_MORE_MEMORY_ERROR, PATH_RESOLUTION_ERROR } from '../../ts/ant/spec-codes';
 import { coreRecording, guest, makePackage, play, playFailing, type Files, type GuestParts } from './runtime-helpers';
 
 const MOD: GuestParts = { imports: ['record'], onLoad: '(call $record (local.get $id))' };
@@ -149,12 +149,15 @@ describe('hostile packages: resource exhaustion', () => {
     expect(recordedBy('/core.wasm')).toEqual([NO_MORE_MEMORY_ERROR]);
   });
 
-  it('a module that loops in on_module_load runs out of fuel → RESOLUTION_ERROR (-3); the loader carries on', async () => {
-    const { recordedBy } = await bounded(10_000, () => play({
+  it('a module that loops in on_module_load runs out of the loader\'s fuel: the whole call ends with OutOfFuel (limits v2)', async () => {
+    // Before limits v2 each on_module_load had a budget of its own (→ RESOLUTION_ERROR, and the
+    // Core carried on); now nested instantiation is billed to the caller's one budget.
+    const { error, records } = await bounded(10_000, () => playFailing({
       'core.wasm': coreRecording(['(call $load_module_core @"/core/spin.wasm")', '(i32.const 1)']),
       'core/spin.wasm': { onLoad: '(loop $l (br $l))' },
     }, {}, { fuelPerCall: 1_000_000 }));
-    expect(recordedBy('/core.wasm')).toEqual([RESOLUTION_ERROR, 1]);
+    expect(error).toBeInstanceOf(OutOfFuel);
+    expect(records).toEqual([]);
   });
 
   it('misbehaving host_malloc (loops, traps, lies) never makes the host write out of bounds', async () => {

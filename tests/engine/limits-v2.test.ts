@@ -114,7 +114,7 @@ describe('host calls are priced by time, with a floor', () => {
     (loop $l ${call} (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`;
 
   it('a start function making 1,000,000 cost-5000 host calls stops with OutOfFuel', async () => {
-    const { engine } = freshEngine();
+    const { engine } = freshEngine({ maxCallMs: 0 });
     let calls = 0;
     engine.register({ module: 'game', name: 'work', params: [], result: 'void', level: 1, kind: 'core', cost: 5000, implementation: () => { calls++; } });
     const bytes = await wat(`(module (import "game" "work" (func $w)) (func $s (local $i i32)
@@ -125,33 +125,48 @@ describe('host calls are priced by time, with a floor', () => {
     expect(calls).toBeLessThanOrEqual(DEFAULT_SETTINGS.fuelPerCall / 5000);
   });
 
+  /** ns per unit of a call that runs out of `budget`: `main(n)` loops n times. */
+  const nsPerUnit = async (engine: WasGoEngine, text: string, budget: number): Promise<number> => {
+    const i = await engine.loadMod(await wat(text));
+    const t0 = performance.now();
+    expect(thrown(() => i.call('main', [2 ** 31 - 1], { fuel: budget }))).toBeInstanceOf(OutOfFuel);
+    return (ms(t0) * 1e6) / budget;
+  };
+
   for (const [what, imp, call] of [
     ['wasgo.random_u32', '(import "wasgo" "random_u32" (func $h (result i32)))', '(drop (call $h))'],
     ['wasgo.time_ms', '(import "wasgo" "time_ms" (func $h (result f64)))', '(drop (call $h))'],
     ['WASI sched_yield', '(import "wasi_snapshot_preview1" "sched_yield" (func $h (result i32)))', '(drop (call $h))'],
   ] as const) {
-    it(`a loop over cost-0 ${what} is bounded by time: ns per unit stays near the calibration`, async () => {
-      const budget = 20_000_000;
-      const { engine } = freshEngine({ fuelPerCall: budget, maxCallMs: 0 });
-      const i = await engine.loadMod(await wat(HOSTLOOP(imp, call)));
-      const t0 = performance.now();
-      expect(thrown(() => i.call('main', [2 ** 31 - 1]))).toBeInstanceOf(OutOfFuel);
-      const nsPerUnit = (ms(t0) * 1e6) / budget;
-      // k = 1 / unitsPerNs for plain wasm; host calls are billed their time at the same rate.
-      expect(nsPerUnit).toBeLessThan(3 / engine.unitsPerNs + 0.5);
+    it(`a loop over cost-0 ${what} is bounded by time: ns per unit within 3x of a plain loop`, async () => {
+      const { engine } = freshEngine({ maxCallMs: 0 });
+      // The same loop without the call, and one with a few more instructions per pass (so the
+      // plain figure is not flattered by a loop too tight to measure), under the same load.
+      // Medians of 3: timing on a shared machine is noisy. Host time is priced at the calibrated
+      // units/ns, clamped to the contract's unit (so with the v1 pass, whose units are ~0.1 ns,
+      // the floor of the bound is 1 / unitsPerNs rather than the plain loop's figure).
+      const median = async (text: string, budget: number) => {
+        const xs = [await nsPerUnit(engine, text, budget), await nsPerUnit(engine, text, budget), await nsPerUnit(engine, text, budget)];
+        return xs.sort((a, b) => a - b)[1]!;
+      };
+      await nsPerUnit(engine, HOSTLOOP(imp, call), 2_000_000); // warm up
+      const plain = await median(HOSTLOOP('', '(drop (i32.mul (local.get $i) (i32.const 3)))'), 50_000_000);
+      const host = await median(HOSTLOOP(imp, call), 20_000_000);
+      expect(host).toBeLessThan(3 * Math.max(plain, 1 / engine.unitsPerNs));
     });
   }
 
   it('maxCallMs fires on a mispriced host function (cost 0, busy-waits 1 ms) within about maxCallMs + one call', async () => {
-    const { engine } = freshEngine({ fuelPerCall: Number.MAX_SAFE_INTEGER, maxCallMs: 50 });
+    const { engine } = freshEngine({ fuelPerCall: Number.MAX_SAFE_INTEGER, maxCallMs: 100 });
     engine.register({ module: 'game', name: 'slow', params: [], result: 'void', level: 1, kind: 'core', cost: 0,
       implementation: () => { const end = performance.now() + 1; while (performance.now() < end); } });
     const i = await engine.loadMod(await wat(HOSTLOOP('(import "game" "slow" (func $h))', '(call $h)')));
     const t0 = performance.now();
     const err = thrown(() => i.call('main', [1000]));
     expect(err).toBeInstanceOf(Timeout);
-    expect(ms(t0)).toBeLessThan(50 + 1 + 40);
-    expect(err.message).toMatch(/maxCallMs \(50 ms\)/);
+    expect(ms(t0)).toBeGreaterThanOrEqual(100);
+    expect(ms(t0)).toBeLessThan(100 + 1 + 60); // one more call, and slack for a loaded machine
+    expect(err.message).toMatch(/maxCallMs \(100 ms\)/);
   });
 
   it('a host function that throws is still billed its time', async () => {

@@ -1,6 +1,6 @@
 import { CompileError, EngineShutDown, InstantiateError, LoadError, OutOfFuel, Timeout, WasGoError } from './errors';
 import { calibration } from './calibrate';
-import { FuelPort, Metering, type Meter } from './meter';
+import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
 import { FUEL_GLOBAL, WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
@@ -223,12 +223,19 @@ export class WasGoEngine {
   instantiateSync(compiled: CompiledModule, options: InstanceOptions = {}): WasGoInstance {
     const pending = this.linkInstance(compiled, options);
     let raw: WebAssembly.Instance;
+    // Inside a host call (ANT load_module*), instantiating is billed as a call (the start
+    // function's units), not as the host call's time; V8's own work here (data segments) is
+    // bounded by the memory caps and the deadline.
+    const meter = this.metering.current;
+    const t0 = clock();
+    const accounted = meter?.accountedMs ?? 0;
     try {
       raw = new WebAssembly.Instance(compiled.module, pending.linked.imports);
     } catch (e) {
       throw pending.failed(e);
     } finally {
       pending.started();
+      if (meter) meter.accountedMs = accounted + (clock() - t0);
     }
     return pending.finish(raw);
   }

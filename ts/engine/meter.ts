@@ -36,8 +36,12 @@ export const MAX_SLICE = 2 ** 30;
 export const HOST_CALL_FLOOR = 50;
 /** Used until the engine has calibrated (and when calibration cannot run): the design target, 1 unit ≈ 1 ns. */
 export const DEFAULT_UNITS_PER_NS = 1;
-/** Calibration results outside this range are clamped (a debugger, a coarse timer, a cold tier). */
-export const UNITS_PER_NS_RANGE: readonly [number, number] = [0.05, 50];
+/**
+ * Calibration results outside this range are clamped. The contract's unit is ~1 ns of plain
+ * wasm; far outside it the cost model is not the contract's (the v1 pass charged 1 unit per
+ * instruction: ~10 units/ns here) or the timer is broken (a debugger, a coarse browser clock).
+ */
+export const UNITS_PER_NS_RANGE: readonly [number, number] = [0.25, 4];
 
 /** Milliseconds, sub-microsecond where the platform allows (Node), coarsened in browsers. */
 export const clock: () => number = typeof performance !== 'undefined' ? () => performance.now() : () => Date.now();
@@ -61,8 +65,8 @@ export class Meter {
     readonly budget: number,
     /** `clock()` value past which the call times out; Infinity = none. */
     readonly deadline: number,
-    /** How many units one nanosecond of host time costs (the engine's calibration). */
-    readonly unitsPerNs: number,
+    /** How many units one nanosecond of host time costs (the engine's calibration; 0 = time not priced). */
+    public unitsPerNs: number,
     /** For messages. */
     readonly maxCallMs = 0,
   ) {}
@@ -140,6 +144,12 @@ export class Metering {
   unitsPerNs = DEFAULT_UNITS_PER_NS;
   /** Units per host call on top of its measured time (calibrated; at least HOST_CALL_FLOOR). */
   hostFloor = HOST_CALL_FLOOR;
+  /**
+   * Whether host calls are billed their measured time. Off in a worker for now: there a host
+   * call's time is mostly waiting for the main thread (or the network), not work the guest
+   * caused; the main thread should measure and send back the implementation's own time.
+   */
+  priceTime = true;
 
   constructor(private readonly maxCallMs: () => number) {}
 
@@ -148,6 +158,7 @@ export class Metering {
     const ms = this.maxCallMs();
     const meter = new Meter(budget > 0 ? budget : Infinity, ms > 0 ? clock() + ms : Infinity, this.unitsPerNs, ms);
     meter.hostFloor = this.hostFloor;
+    if (!this.priceTime) meter.unitsPerNs = 0;
     return meter;
   }
 

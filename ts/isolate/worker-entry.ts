@@ -41,6 +41,7 @@ function run(init: InitMessage, port: WorkerPort): void {
   const metering = new Metering(() => 0);
   if (init.unitsPerNs) metering.unitsPerNs = init.unitsPerNs;
   if (init.hostFloor) metering.hostFloor = init.hostFloor;
+  metering.priceTime = false;
   const meter = metering.create(init.fuel);
   metering.current = meter;
   const fuelPort = new FuelPort(metering);

@@ -1,5 +1,6 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
 import { clock, type FuelPort, type Meter } from '../engine/meter';
+import { isStackOverflow } from '../engine/traps';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
@@ -285,7 +286,7 @@ function asWasGoError(e: unknown, fn: string, o: LinkOptions): WasGoError {
   const place = { module: o.moduleName, instance: o.instanceId };
   if (e instanceof WasGoError) return e.at(place);
   // Host→guest re-entry that exhausted the JS stack surfaces here, inside a host function.
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+  if (isStackOverflow(e)) {
     return new StackOverflow(`${fn}: the call stack is exhausted (host→guest re-entry too deep?)`, place, { cause: e });
   }
   if (typeof WebAssembly.Exception === 'function' && e instanceof WebAssembly.Exception) {
