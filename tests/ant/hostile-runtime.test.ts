@@ -125,7 +125,7 @@ describe('hostile packages: resource exhaustion', () => {
   it('a core loading modules in an endless loop is capped by maxModules (-6) in bounded time', async () => {
     const { recordedBy, game } = await bounded(15_000, () => play({
       ...LOAD_FOREVER,
-    }, {}, { totalMemoryMb: 65 * 64 }));
+    }, {}, { totalMemoryMb: 65 * 64, fuelPerCall: 1e10 })); // limits v2: 64 instantiations bill the Core's one call
     expect(recordedBy('/core.wasm')).toEqual([65, NO_MORE_MEMORY_ERROR]);
     expect(game.modules).toHaveLength(65);
   });
@@ -174,7 +174,7 @@ describe('hostile packages: resource exhaustion', () => {
       const { game } = await play({
         'core.wasm': coreRecording(['(call $load_module_core @"/core/m.wasm")']),
         'core/m.wasm': { malloc: false, extra: `(func (export "host_malloc") (param i32) (result i32) ${body})` },
-      }, {}, { fuelPerCall: 1_000_000 });
+      }, {}, { fuelPerCall: 100_000_000 }); // limits v2: the Core's load_module_core is billed its host time too
       expect(game.bytesFromString(1, 'a string longer than a few bytes'), body).toBe(code);
     }
   });

@@ -41,7 +41,7 @@ export const DEFAULT_UNITS_PER_NS = 1;
  * wasm; far outside it the cost model is not the contract's (the v1 pass charged 1 unit per
  * instruction: ~10 units/ns here) or the timer is broken (a debugger, a coarse browser clock).
  */
-export const UNITS_PER_NS_RANGE: readonly [number, number] = [0.25, 4];
+export const UNITS_PER_NS_RANGE: readonly [number, number] = [0.25, 2];
 
 /** Milliseconds, sub-microsecond where the platform allows (Node), coarsened in browsers. */
 export const clock: () => number = typeof performance !== 'undefined' ? () => performance.now() : () => Date.now();
