@@ -94,6 +94,19 @@ describe('the meter (contract v2 modules)', () => {
     expect(ms(t0)).toBeLessThan(40 + 60);
   });
 
+  it('worker mode links the refill to a meter in the worker: fuel stops a worker main too', async () => {
+    const { engine } = freshEngine();
+    const i = engine.instantiateSync(await v2(`(module ${FUEL}
+      (func (export "main") (result i32) (local $i i32)
+        (loop $l (call $charge (i32.const 10)) (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+        (local.get $i))
+      (func (export "spin") (loop $l (call $charge (i32.const 10)) (br $l))))`));
+    const ok = i.start([], { fuel: 1_000_000, timeoutMs: 10_000 });
+    expect(await ok.result).toBe(1000);
+    expect(ok.fuelUsed).toBe(10_000);
+    await expect(i.start([], { entry: 'spin', fuel: 1_000_000, timeoutMs: 10_000 }).result).rejects.toBeInstanceOf(OutOfFuel);
+  });
+
   it('a nested call into another instance draws on the caller\'s meter (re-entry)', async () => {
     const { engine } = freshEngine({ fuelPerCall: 1_000_000 });
     const burner = engine.instantiateSync(await v2(`(module ${FUEL}

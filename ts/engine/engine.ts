@@ -194,7 +194,7 @@ export class WasGoEngine {
     this.ensureUp();
     checkReservedNames(inspect(binary.bytes, binary.name), binary.name);
     const s = this.settingsValue;
-    return prepareModule(binary.bytes, { name: binary.name, memoryMb: s.memoryMb, fuelPerCall: s.fuelPerCall });
+    return prepareModule(binary.bytes, { name: binary.name, memoryMb: s.memoryMb, fuelPerCall: s.fuelPerCall, maxTableEntries: s.maxTableEntries });
   }
 
   private compiled(name: string, bytes: Uint8Array, module: WebAssembly.Module): CompiledModule {
