@@ -54,7 +54,7 @@ function hostCallNs(metered: boolean, calls: number): number {
 export async function run(): Promise<void> {
   console.log('\n## the meter: calibration, k, the price of time pricing (median of %d runs)', RUNS);
   const cal = measure();
-  console.log(`calibration: ${cal.unitsPerNs.toFixed(2)} units/ns (k = ${(1 / cal.unitsPerNs).toFixed(3)} ns/unit), host-call floor ${cal.hostFloor} units, took ${cal.tookMs.toFixed(1)} ms`);
+  console.log(`calibration: measured ${cal.measured.toFixed(2)} units/ns, used ${cal.unitsPerNs.toFixed(2)} (clamped to [0.25, 2]); host-call floor ${cal.hostFloor} units; took ${cal.tookMs.toFixed(1)} ms`);
 
   const engine = WasGoEngine.get().init({ fuelPerCall: 100_000_000, maxCallMs: 0 });
   const ks: number[] = [];
