@@ -267,6 +267,19 @@ export class FuelPort {
   }
 
   /**
+   * Around a host call (v1 counters only): bills what the guest spent since the counter was last
+   * written, and afterwards writes what the meter has left, so host charges and guest code share
+   * one budget. Slice counters need nothing: host charges go to the meter, refills see them.
+   */
+  syncWhole(meter: Meter, writeBack: boolean): void {
+    if (this.kind !== 'whole' || !this.global || this.depth === 0) return;
+    const left = Number(this.global.value as bigint);
+    meter.used += this.slice - left;
+    this.slice = writeBack ? Math.min(meter.remaining, Number.MAX_SAFE_INTEGER) : left;
+    if (writeBack) this.global.value = BigInt(this.slice);
+  }
+
+  /**
    * `__wasgo.fuel_refill(v)`: bills the debt -v (a positive v is never credited), checks the
    * deadline and the budget, and returns a fresh slice, or throws OutOfFuel / Timeout (sticky).
    */

@@ -248,6 +248,7 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     }
     // Priced by time too: whatever the host really spends (cost-0 or mispriced functions, a
     // print flood in Godot) is billed, even when the call throws; then the deadline is checked.
+    port.syncWhole(meter, false);
     const prev = port.metering.swap(meter); // guest code this call re-enters draws on the same meter
     const t0 = clock();
     const accounted = meter.accountedMs;
@@ -269,6 +270,7 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     } catch (e) {
       failure ??= { error: e }; // the call's own error wins; the meter stays exhausted (sticky)
     }
+    port.syncWhole(meter, true);
     if (failure) throw o.fault(asWasGoError(failure.error, fn, o));
     return result;
   };
