@@ -178,8 +178,8 @@ export class Metering {
  * How an instance's fuel counter is kept:
  * - `slice`: contract v2 (`__wasgo.fuel_refill` imported, i32 `__wasgo_fuel` exported);
  * - `whole`: the v1 rewriter (i64 `__wasgo_fuel`, `unreachable` when negative, no refill): the
- *   whole remaining budget is written in on entry and settled on exit. Kept until the v2
- *   rewriter lands; nested calls can then overshoot the budget by what suspended frames hold.
+ *   whole remaining budget is written in on entry, synchronised around host calls (syncWhole)
+ *   and settled on exit. Kept until the v2 rewriter lands; then this kind can go.
  */
 export type CounterKind = 'slice' | 'whole';
 
