@@ -4,6 +4,7 @@
 import { loadShape, runFuel as adversarial, runLoad as load } from './adversarial';
 import { run as compile } from './compile';
 import { run as fuel } from './fuel';
+import { run as meter } from './meter';
 import { run as worker } from './worker';
 
 const args = process.argv.slice(2);
@@ -11,7 +12,7 @@ if (args[0] === '--load-shape') {
   loadShape(args[1]!);
 } else {
   const benches: [string, () => Promise<void>][] = [
-    ['fuel', fuel], ['adversarial', adversarial], ['compile', compile], ['load', load], ['worker', worker],
+    ['fuel', fuel], ['meter', meter], ['adversarial', adversarial], ['compile', compile], ['load', load], ['worker', worker],
   ];
   for (const [name, bench] of benches) {
     if (args.length && !args.includes(name)) continue;

@@ -10,6 +10,9 @@ const LEVEL_WRAPPED := 2
 const LEVEL_UNSAFE := 3
 
 
+## Ranges (`min,max` of PROPERTY_HINT_RANGE) are the TypeScript engine's SETTING_RANGES
+## (ts/engine/settings.ts); tests/engine/limits-v2.test.ts checks they agree. No `or_greater`:
+## the engine refuses values past the maximum.
 ## One entry per setting: `name` (ProjectSettings path), `key` (field of the TypeScript engine's
 ## settings), `type`, `default`, `hint`, `hint_string`, `basic` (shown without "Advanced Settings").
 static func definitions() -> Array[Dictionary]:
@@ -25,11 +28,19 @@ static func definitions() -> Array[Dictionary]:
 		_def("wasgo/limits/memory_mb", "memoryMb", TYPE_INT, 64,
 			PROPERTY_HINT_RANGE, "1,4096,1,suffix:MiB", true),
 		_def("wasgo/limits/total_memory_mb", "totalMemoryMb", TYPE_INT, 1024,
-			PROPERTY_HINT_RANGE, "1,65536,1,suffix:MiB", false),
+			PROPERTY_HINT_RANGE, "1,16777216,1,suffix:MiB", false),
 		_def("wasgo/limits/fuel_per_call", "fuelPerCall", TYPE_INT, 100000000,
-			PROPERTY_HINT_RANGE, "0,1000000000000,1,or_greater", false),
+			PROPERTY_HINT_RANGE, "0,9007199254740991,1", false),
+		_def("wasgo/limits/max_call_ms", "maxCallMs", TYPE_INT, 250,
+			PROPERTY_HINT_RANGE, "0,2147483647,1,suffix:ms", false),
 		_def("wasgo/limits/main_timeout_ms", "mainTimeoutMs", TYPE_INT, 10000,
-			PROPERTY_HINT_RANGE, "0,600000,1,or_greater,suffix:ms", false),
+			PROPERTY_HINT_RANGE, "0,2147483647,1,suffix:ms", false),
+		_def("wasgo/limits/fuel_per_main", "fuelPerMain", TYPE_INT, 10000000000,
+			PROPERTY_HINT_RANGE, "0,9007199254740991,1", false),
+		_def("wasgo/limits/max_workers", "maxWorkers", TYPE_INT, 16,
+			PROPERTY_HINT_RANGE, "1,1024,1", false),
+		_def("wasgo/limits/max_table_entries", "maxTableEntries", TYPE_INT, 100000,
+			PROPERTY_HINT_RANGE, "1,10000000,1", false),
 		# Bounds on single Godot calls and on what a mod holds (ts/godot/limits.ts, docs/godot-policy.md "Limits").
 		_def("wasgo/limits/max_value_kb", "maxValueKb", TYPE_INT, 64,
 			PROPERTY_HINT_RANGE, "1,16384,1,suffix:KiB", false),
@@ -75,9 +86,10 @@ static func register_settings() -> void:
 
 
 ## The settings as the TypeScript engine takes them: { level, networkAllowlist, fileDir,
-## confirmFileWrites, memoryMb, totalMemoryMb, fuelPerCall, mainTimeoutMs, the limits (maxValueKb,
-## maxResultItems, maxTextChars, maxNameChars, maxLinePoints, maxPolygonPoints, maxObjects,
-## maxConnections, maxReentryDepth, maxZIndex), requireSignature, trustedKeys }.
+## confirmFileWrites, memoryMb, totalMemoryMb, fuelPerCall, maxCallMs, mainTimeoutMs, fuelPerMain,
+## maxWorkers, maxTableEntries, the limits (maxValueKb, maxResultItems, maxTextChars, maxNameChars,
+## maxLinePoints, maxPolygonPoints, maxObjects, maxConnections, maxReentryDepth, maxZIndex),
+## requireSignature, trustedKeys }.
 ## Missing settings (an exported game only stores values that differ from the default) read as
 ## the default. Lists come back as plain Arrays of Strings so the Dictionary survives JSON.
 static func read_settings() -> Dictionary:

@@ -2,7 +2,7 @@
 // bounded time and memory, and never takes the host (or the other modules) down with it.
 import { describe, expect, it } from 'vitest';
 import { EntryNotFound, OutOfFuel, PackageError, StackOverflow } from '../../ts/engine/errors';
-import { GAME_IS_RUNNING_ERROR, GENERIC_FAILURE, NO_MORE_MEMORY_ERROR, PATH_RESOLUTION_ERROR, RESOLUTION_ERROR } from '../../ts/ant/spec-codes';
+import { GAME_IS_RUNNING_ERROR, GENERIC_FAILURE, NO_MORE_MEMORY_ERROR, PATH_RESOLUTION_ERROR } from '../../ts/ant/spec-codes';
 import { coreRecording, guest, makePackage, play, playFailing, type Files, type GuestParts } from './runtime-helpers';
 
 const MOD: GuestParts = { imports: ['record'], onLoad: '(call $record (local.get $id))' };
@@ -125,7 +125,7 @@ describe('hostile packages: resource exhaustion', () => {
   it('a core loading modules in an endless loop is capped by maxModules (-6) in bounded time', async () => {
     const { recordedBy, game } = await bounded(15_000, () => play({
       ...LOAD_FOREVER,
-    }, {}, { totalMemoryMb: 65 * 64 }));
+    }, {}, { totalMemoryMb: 65 * 64, fuelPerCall: 1e10 })); // limits v2: 64 instantiations bill the Core's one call
     expect(recordedBy('/core.wasm')).toEqual([65, NO_MORE_MEMORY_ERROR]);
     expect(game.modules).toHaveLength(65);
   });
@@ -149,12 +149,15 @@ describe('hostile packages: resource exhaustion', () => {
     expect(recordedBy('/core.wasm')).toEqual([NO_MORE_MEMORY_ERROR]);
   });
 
-  it('a module that loops in on_module_load runs out of fuel → RESOLUTION_ERROR (-3); the loader carries on', async () => {
-    const { recordedBy } = await bounded(10_000, () => play({
+  it('a module that loops in on_module_load runs out of the loader\'s fuel: the whole call ends with OutOfFuel (limits v2)', async () => {
+    // Before limits v2 each on_module_load had a budget of its own (→ RESOLUTION_ERROR, and the
+    // Core carried on); now nested instantiation is billed to the caller's one budget.
+    const { error, records } = await bounded(10_000, () => playFailing({
       'core.wasm': coreRecording(['(call $load_module_core @"/core/spin.wasm")', '(i32.const 1)']),
       'core/spin.wasm': { onLoad: '(loop $l (br $l))' },
     }, {}, { fuelPerCall: 1_000_000 }));
-    expect(recordedBy('/core.wasm')).toEqual([RESOLUTION_ERROR, 1]);
+    expect(error).toBeInstanceOf(OutOfFuel);
+    expect(records).toEqual([]);
   });
 
   it('misbehaving host_malloc (loops, traps, lies) never makes the host write out of bounds', async () => {
@@ -171,7 +174,7 @@ describe('hostile packages: resource exhaustion', () => {
       const { game } = await play({
         'core.wasm': coreRecording(['(call $load_module_core @"/core/m.wasm")']),
         'core/m.wasm': { malloc: false, extra: `(func (export "host_malloc") (param i32) (result i32) ${body})` },
-      }, {}, { fuelPerCall: 1_000_000 });
+      }, {}, { fuelPerCall: 100_000_000 }); // limits v2: the Core's load_module_core is billed its host time too
       expect(game.bytesFromString(1, 'a string longer than a few bytes'), body).toBe(code);
     }
   });

@@ -91,8 +91,11 @@ describe('host calls are metered by the bytes they move', () => {
     const i = await engine.loadMod(await wat(PRINTER));
     const err = thrown(() => i.call('flood', [1000]));
     expect(err).toBeInstanceOf(OutOfFuel);
-    expect(err.message).toMatch(/wasgo\.print: moving 4000000 bytes exceeds the fuel left/);
-    expect(printed.length).toBe(2); // 2 × 4 MB fit in 10 M units; the third is refused unread
+    expect(err.message).toMatch(/wasgo\.print(: moving 4000000 bytes)? exceeds the fuel left/);
+    // 2 × 4 MB fit in 10 M units by bytes; the time each print takes is billed too (limits v2),
+    // so fewer may fit. The one that does not fit is refused unread.
+    expect(printed.length).toBeGreaterThanOrEqual(1);
+    expect(printed.length).toBeLessThanOrEqual(2);
   });
 
   it('unmetered modules are not charged', async () => {
@@ -137,7 +140,8 @@ describe('host functions declare what a call costs', () => {
     register(engine, calls);
     const i = await engine.loadMod(await wat(LOOP));
     expect(thrown(() => i.runMain())).toBeInstanceOf(OutOfFuel);
-    expect(calls.n).toBeGreaterThanOrEqual(9);
+    // budget / cost = 10; each call's measured time (and the floor) is billed too (limits v2).
+    expect(calls.n).toBeGreaterThanOrEqual(5);
     expect(calls.n).toBeLessThanOrEqual(10);
   });
 

@@ -147,7 +147,8 @@ describe('worker mode: host calls', () => {
   });
 
   it('chunks payloads larger than the channel, both ways', async () => {
-    const { load } = setup();
+    // Limits v2: host calls are billed their time too; summing 1 MB in JS can take 50 ms on a loaded machine.
+    const { load } = setup({ fuelPerCall: 1e10, maxCallMs: 0 });
     const len = 1_000_000;
     const back = 300_000;
     let expected = 0;

@@ -15,7 +15,7 @@ import { checkGameShape } from '../ant/runtime-validate';
 import { describeAntResult } from '../ant/spec-codes';
 import { validatePackage } from '../ant/validate';
 import { readZip } from '../ant/zip';
-import { intOption, parse, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
+import { intOption, parse, settingOption, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
 import { checkInput, CliFileError, fileError, readInput } from './files';
 
 const EXIT_FAILED = 125;
@@ -199,7 +199,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError('which package?');
   if (positionals.length > 1) throw new UsageError(`one package at a time (got ${positionals.join(', ')})`);
-  const level = (intOption(values.level, 'level', 1, 3) ?? 1) as SafetyLevel;
+  const level = (settingOption(values.level, 'level', 'level') ?? 1) as SafetyLevel;
   const trust = await trustFrom(values, level);
   const bytes = await readInput(file, '.ant.zip package');
   const result = await validatePackage(bytes, trust);
@@ -207,7 +207,7 @@ export async function validateCommand(argv: string[]): Promise<number> {
   const warnings: { code: string; message: string; entry?: string | undefined }[] = [];
   if (result.trust) {
     const files = await readZip(bytes, { report: () => undefined }).catch(() => new Map<string, Uint8Array>());
-    const engine = WasGoEngine.get().init({ level, memoryMb: intOption(values['memory-mb'], 'memory-mb', 1, 65536) });
+    const engine = WasGoEngine.get().init({ level, memoryMb: settingOption(values['memory-mb'], 'memory-mb', 'memoryMb') });
     const shape = await checkGameShape(files, engine);
     engine.shutdown();
     problems.push(...shape.problems);

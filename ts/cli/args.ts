@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { SafetyLevel, WasGoSettings } from '../engine/settings';
+import { SETTING_RANGES, type NumericSetting, type SafetyLevel, type WasGoSettings } from '../engine/settings';
 
 /** Misuse of the command line: `wasgo: <message>`, the command's usage lines, exit 2. */
 export class UsageError extends Error {
@@ -48,6 +48,12 @@ export function intOption(value: string | undefined, name: string, min: number, 
   return n;
 }
 
+/** A flag for a numeric engine setting: parsed against the setting's one range (SETTING_RANGES). */
+export function settingOption(value: string | undefined, flag: string, setting: NumericSetting): number | undefined {
+  const [min, max] = SETTING_RANGES[setting];
+  return intOption(value, flag, min, max);
+}
+
 /** The flags every `wasgo run` shares: what the mod may do and how much. */
 export const SANDBOX_OPTIONS = {
   level: { type: 'string' },
@@ -58,6 +64,7 @@ export const SANDBOX_OPTIONS = {
   seed: { type: 'string' },
   fuel: { type: 'string' },
   'memory-mb': { type: 'string' },
+  'max-call-ms': { type: 'string' },
   verbose: { type: 'boolean' },
 } as const;
 
@@ -70,18 +77,20 @@ export interface SandboxValues {
   seed?: string | undefined;
   fuel?: string | undefined;
   'memory-mb'?: string | undefined;
+  'max-call-ms'?: string | undefined;
 }
 
 /** Engine settings from the sandbox flags (unset flags keep the engine defaults). */
 export function sandboxSettings(values: SandboxValues): Partial<WasGoSettings> & { level: SafetyLevel } {
   return {
-    level: (intOption(values.level, 'level', 1, 3) ?? 1) as SafetyLevel,
+    level: (settingOption(values.level, 'level', 'level') ?? 1) as SafetyLevel,
     strictImports: values.strict ?? false,
     ...(values['file-dir'] ? { fileDir: values['file-dir'] } : {}),
     confirmWrite: () => values['allow-writes'] === true,
     networkAllowlist: values['allow-url'] ?? [],
-    randomSeed: intOption(values.seed, 'seed', 0, 2 ** 32 - 1),
-    fuelPerCall: intOption(values.fuel, 'fuel', 0, Number.MAX_SAFE_INTEGER),
-    memoryMb: intOption(values['memory-mb'], 'memory-mb', 1, 65536),
+    randomSeed: settingOption(values.seed, 'seed', 'randomSeed'),
+    fuelPerCall: settingOption(values.fuel, 'fuel', 'fuelPerCall'),
+    memoryMb: settingOption(values['memory-mb'], 'memory-mb', 'memoryMb'),
+    maxCallMs: settingOption(values['max-call-ms'], 'max-call-ms', 'maxCallMs'),
   };
 }

@@ -15,7 +15,8 @@ const SANDBOX = `  --level 1|2|3        safety level (default 1): 1 Safe, 2 Wrap
   --strict             refuse to load a mod that imports something its level does not expose
                        (default: it loads, and calling that import stops it with ImportRefused)
   --fuel N             fuel per call, about one unit per wasm instruction (default 100000000; 0 = unmetered)
-  --memory-mb N        cap for the mod's memory (default 64)
+  --memory-mb N        cap for the mod's memory in MiB (default 64, at most 4096)
+  --max-call-ms N      wall-clock backstop for one inline call (default 250; 0 = none)
   --seed N             seed for the mod's random numbers
   --verbose            with a failure, also print the JavaScript stack`;
 

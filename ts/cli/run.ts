@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { WasGoEngine } from '../engine/engine';
 import { isAntPackageArg, runAntCommand } from './ant';
-import { intOption, parse, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
+import { parse, settingOption, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
 import { checkInput } from './files';
 
 export const RUN_OPTIONS = {
@@ -18,7 +18,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError('which mod? name a .wasm or .ant.zip file');
   if (positionals.length > 1) throw new UsageError(`one mod at a time (got ${positionals.join(', ')}); arguments for the mod go after --`);
-  const timeoutMs = intOption(values['timeout-ms'], 'timeout-ms', 0, 2 ** 31 - 1);
+  const timeoutMs = settingOption(values['timeout-ms'], 'timeout-ms', 'mainTimeoutMs');
   if (timeoutMs !== undefined && !values.worker) throw new UsageError('--timeout-ms applies to --worker runs (inline runs are bounded by --fuel)');
   const settings = sandboxSettings(values);
   checkInput(file, '.wasm file');
@@ -30,7 +30,7 @@ export async function runCommand(argv: string[]): Promise<number> {
   // --worker: main runs in a worker thread (killable, async host functions such as http_request work).
   const instance = await engine.loadMod(file);
   try {
-    const fuel = intOption(values.fuel, 'fuel', 0, Number.MAX_SAFE_INTEGER);
+    const fuel = settingOption(values.fuel, 'fuel', 'fuelPerMain');
     return await instance.start(passthrough, { ...entry, ...(fuel !== undefined ? { fuel } : {}) }).result;
   } finally {
     instance.dispose();

@@ -1,4 +1,6 @@
-import { CompileError, EngineShutDown, InstantiateError, LoadError, WasGoError } from './errors';
+import { CompileError, EngineShutDown, InstantiateError, LoadError, OutOfFuel, Timeout, WasGoError } from './errors';
+import { calibration } from './calibrate';
+import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
 import { FUEL_GLOBAL, WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
@@ -7,7 +9,7 @@ import { platform } from '../platform/platform';
 import { builtins } from '../table/builtins';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
-import { link, type Binding, type Linked } from '../table/linker';
+import { link, type Binding, type Linked, type RefusedGrow } from '../table/linker';
 import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
 import { LineBuffer, wasiFunctions } from '../table/wasi';
@@ -15,7 +17,7 @@ import type { ModuleInfo } from '../wasm/info';
 import { inspect } from '../wasm/inspect';
 import { checkReservedNames } from '../wasm/reserved';
 import { prepareModule } from './prepare';
-import { maxMemoryBytes, MemoryBudget } from './memory-budget';
+import { maxMemoryBytes, maxTableBytes, MemoryBudget } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
 export interface ModuleBinary {
@@ -67,6 +69,8 @@ export class WasGoEngine {
   private readonly wasi = new Map<number, WasiSession>();
   private nextId = 1;
   private up = false;
+  /** The current meter of inline calls (engine/meter.ts) and the calibrated price of host time. */
+  private readonly metering = new Metering(() => this.settingsValue.maxCallMs);
 
   private constructor() {}
 
@@ -84,6 +88,10 @@ export class WasGoEngine {
     const resolved = resolveSettings(settings);
     if (this.up) this.shutdown();
     this.settingsValue = resolved;
+    const cal = calibration();
+    this.metering.unitsPerNs = cal.unitsPerNs;
+    this.metering.hostFloor = cal.hostFloor;
+    this.metering.current = undefined;
     this.budget = new MemoryBudget(resolved.totalMemoryMb * 1024 * 1024);
     this.tableValue = new FunctionTable();
     const services = {
@@ -111,6 +119,25 @@ export class WasGoEngine {
 
   get table(): FunctionTable {
     return this.tableValue;
+  }
+
+  /**
+   * Fuel units billed per nanosecond of host-function time, calibrated when the first engine of
+   * this realm started (a metered wasm loop timed: docs/limits.md). The Godot bridge and the bench
+   * read it; `1 / unitsPerNs` is k, the ns one unit stands for.
+   */
+  get unitsPerNs(): number {
+    return this.metering.unitsPerNs;
+  }
+
+  /** Units every host call costs on top of its declared cost, bytes and measured time (calibrated). */
+  get hostCallFloor(): number {
+    return this.metering.hostFloor;
+  }
+
+  /** The meter of the inline call running now, if any (its budget, used units, deadline). */
+  get currentMeter(): Meter | undefined {
+    return this.metering.current;
   }
 
   /** Registers a game's own host function (its modding API) at a level. */
@@ -167,7 +194,7 @@ export class WasGoEngine {
     this.ensureUp();
     checkReservedNames(inspect(binary.bytes, binary.name), binary.name);
     const s = this.settingsValue;
-    return prepareModule(binary.bytes, { name: binary.name, memoryMb: s.memoryMb, fuelPerCall: s.fuelPerCall });
+    return prepareModule(binary.bytes, { name: binary.name, memoryMb: s.memoryMb, fuelPerCall: s.fuelPerCall, maxTableEntries: s.maxTableEntries });
   }
 
   private compiled(name: string, bytes: Uint8Array, module: WebAssembly.Module): CompiledModule {
@@ -182,6 +209,8 @@ export class WasGoEngine {
       raw = await WebAssembly.instantiate(compiled.module, pending.linked.imports);
     } catch (e) {
       throw pending.failed(e);
+    } finally {
+      pending.started();
     }
     return pending.finish(raw);
   }
@@ -194,10 +223,19 @@ export class WasGoEngine {
   instantiateSync(compiled: CompiledModule, options: InstanceOptions = {}): WasGoInstance {
     const pending = this.linkInstance(compiled, options);
     let raw: WebAssembly.Instance;
+    // Inside a host call (ANT load_module*), instantiating is billed as a call (the start
+    // function's units), not as the host call's time; V8's own work here (data segments) is
+    // bounded by the memory caps and the deadline.
+    const meter = this.metering.current;
+    const t0 = clock();
+    const accounted = meter?.accountedMs ?? 0;
     try {
       raw = new WebAssembly.Instance(compiled.module, pending.linked.imports);
     } catch (e) {
       throw pending.failed(e);
+    } finally {
+      pending.started();
+      if (meter) meter.accountedMs = accounted + (clock() - t0);
     }
     return pending.finish(raw);
   }
@@ -209,25 +247,47 @@ export class WasGoEngine {
     const table = options.imports?.length ? this.tableWith(options.imports) : this.tableValue;
     const fault: { error?: WasGoError | undefined } = {};
     const binding: Binding = {};
+    const memoryRefusals: { count: number; last?: RefusedGrow | undefined } = { count: 0 };
+    const growRefused = (memory: number, askedPages: number) => {
+      const mem = binding.guest?.memory;
+      const sizePages = mem ? Math.floor(mem.size / 65536) : 0;
+      const declared = memory === 0 ? (compiled.info.imports.find((i) => i.kind === 'memory') as { limits?: { max?: number } } | undefined)?.limits?.max ?? compiled.info.memories[0]?.max : undefined;
+      const cap = Math.floor((this.settingsValue.memoryMb * 1024 * 1024) / 65536);
+      memoryRefusals.count++;
+      memoryRefusals.last = { memory, askedPages, sizePages, maxPages: Math.min(declared ?? cap, cap) };
+    };
+    const fuelPerCall = options.fuelPerCall ?? this.settingsValue.fuelPerCall;
+    // The start function runs under the current meter (a module loaded from inside a call, e.g.
+    // ANT load_module*, is billed to that call) or a fresh one; bound before instantiation, so
+    // its instructions and host calls are charged like any call's.
+    const port = new FuelPort(this.metering);
+    const startMeter = this.metering.current ?? this.metering.create(fuelPerCall);
+    port.pending = startMeter;
     const linked: Linked = link(compiled.info, {
       table, level, moduleName: compiled.name, instanceId: id,
-      memoryMb: this.settingsValue.memoryMb, strictImports: this.settingsValue.strictImports, binding,
+      memoryMb: this.settingsValue.memoryMb, maxTableEntries: this.settingsValue.maxTableEntries,
+      strictImports: this.settingsValue.strictImports, binding,
       fault: (error) => (fault.error ??= error),
       currentFault: () => fault.error,
+      fuel: port, growRefused,
     });
-    const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb);
+    const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb) + maxTableBytes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
     const reserve = () => this.budget.reserve(budgetBytes, `instance ${id} of ${compiled.name}`, { module: compiled.name, instance: id });
     const release = reserve();
-    const failed = (e: unknown): InstantiateError => {
+    const failed = (e: unknown): WasGoError => {
       release();
-      const c = classify(fault.error ?? e, { module: compiled.name, instance: id });
+      const place = { module: compiled.name, instance: id };
+      // Running out of fuel or time in the start function is that, not a failed instantiation.
+      const limit = startMeter.exhausted;
+      if (limit instanceof OutOfFuel || limit instanceof Timeout) return limit.at(place);
+      const c = classify(fault.error ?? e, place);
       return new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
     };
     const finish = (raw: WebAssembly.Instance): WasGoInstance => {
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,
-        fuelPerCall: options.fuelPerCall ?? this.settingsValue.fuelPerCall, fault,
+        fuelPerCall, fault, port, startMeter, memoryRefusals,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         reserveMemory: reserve,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
@@ -244,19 +304,27 @@ export class WasGoEngine {
         },
       });
       this.live.set(id, instance);
-      // WASI reactors: `_initialize` runs once, before anything else is called.
+      // WASI reactors: `_initialize` runs once, before anything else is called, on the start function's budget.
       if (compiled.info.exports.some((e) => e.name === '_initialize' && e.kind === 'function' && !e.type?.params.length)) {
+        const prev = this.metering.swap(startMeter);
         try {
           instance.call('_initialize');
         } catch (e) {
           instance.dispose();
           const c = classify(e, { module: compiled.name, instance: id });
+          if (c instanceof OutOfFuel || c instanceof Timeout) throw c;
           throw new InstantiateError(`cannot instantiate ${compiled.name}: _initialize failed: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
+        } finally {
+          this.metering.restore(prev);
         }
       }
       return instance;
     };
-    return { linked, failed, finish };
+    /** Instantiation is over: the instance's code runs under the engine's current meter from now on. */
+    const started = () => {
+      port.pending = undefined;
+    };
+    return { linked, failed, finish, started };
   }
 
   /** load → compile → link → instantiate, in one call. */

@@ -1,9 +1,10 @@
-import { EntryNotFound, InstanceFailed, ProcExit, type WasGoError } from './errors';
+import { EntryNotFound, InstanceFailed, MemoryLimit, OutOfFuel, ProcExit, Timeout, type WasGoError } from './errors';
 import type { SafetyLevel } from './settings';
+import { clock, type FuelPort, type Meter } from './meter';
 import { classify } from './traps';
 import { allocatorOf, writeArgv } from '../guest/argv';
 import type { GuestMemory } from '../guest/memory';
-import { bindInstance, type Binding, type ImportLink } from '../table/linker';
+import { bindInstance, type Binding, type ImportLink, type RefusedGrow } from '../table/linker';
 import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
@@ -38,6 +39,12 @@ export interface InstanceParts {
   binding: Binding;
   importedMemory?: WebAssembly.Memory | undefined;
   fuelPerCall: number;
+  /** The instance's fuel side: its counter, slices and the engine's current meter (engine/meter.ts). */
+  port: FuelPort;
+  /** The meter its instantiation ran under (the start function's charges); its counter is settled against it. */
+  startMeter?: Meter | undefined;
+  /** memory.grow requests the cap refused (filled by the linker's GROW_REFUSED_NAME import). */
+  memoryRefusals: { count: number; last?: RefusedGrow | undefined };
   /** Fault recorded by a host function or stub during the current call (sticky). */
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
@@ -65,11 +72,19 @@ export class WasGoInstance {
   /** Fuel used by all calls so far, and by the last call. */
   fuelUsed = 0;
   lastCallFuel = 0;
+  /**
+   * `memory.grow` requests the memory cap refused, in all calls so far, and the last one. A
+   * call that fails after one throws MemoryLimit (the cap and the size asked), wrapping what
+   * the guest did next; a WASI program that exits non-zero after one leaves it here.
+   */
+  get refusedGrows(): { count: number; last?: RefusedGrow | undefined } {
+    return this.parts.memoryRefusals;
+  }
   private stateValue: InstanceState = 'ready';
   private worker: MainRun | undefined;
   private depth = 0;
   private readonly exportsObj: WebAssembly.Exports;
-  private readonly fuel: WebAssembly.Global | undefined;
+  private readonly port: FuelPort;
 
   constructor(private readonly parts: InstanceParts) {
     this.id = parts.id;
@@ -80,7 +95,8 @@ export class WasGoInstance {
     this.links = parts.links;
     this.exportsObj = parts.instance.exports;
     const fuel = this.exportsObj[FUEL_GLOBAL];
-    this.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;
+    this.port = parts.port;
+    this.port.attach(fuel instanceof WebAssembly.Global ? fuel : undefined, parts.startMeter);
     bindInstance(parts.binding, this.exportsObj, parts.importedMemory, parts.name);
   }
 
@@ -95,7 +111,7 @@ export class WasGoInstance {
 
   /** Whether the fuel pass metered this module. */
   get metered(): boolean {
-    return this.fuel !== undefined;
+    return this.port.metered;
   }
 
   /** Names of exported functions. */
@@ -114,27 +130,49 @@ export class WasGoInstance {
     const fn = this.exportsObj[name];
     if (typeof fn !== 'function') throw new EntryNotFound(`no exported function ${JSON.stringify(name)}`, { module: this.name, instance: this.id });
     const outer = this.depth === 0;
-    const budget = options.fuel ?? this.parts.fuelPerCall;
+    // The outermost inline call of the engine gets a fresh meter (its fuel and deadline); a call
+    // made while another is running (a host function calling back into a guest: signals, ANT
+    // on_module_load) draws on the current one.
+    const metering = this.port.metering;
+    const fresh = metering.current === undefined;
+    const meter = fresh ? metering.create(options.fuel ?? this.parts.fuelPerCall) : metering.current!;
+    const before = meter.used;
+    const refusedBefore = this.parts.memoryRefusals.count;
+    const t0 = fresh ? 0 : clock();
+    const accounted = meter.accountedMs;
     if (outer) {
       this.parts.fault.error = undefined;
-      if (this.fuel) this.fuel.value = BigInt(budget > 0 ? budget : Number.MAX_SAFE_INTEGER);
       this.stateValue = 'running';
     }
+    const prev = metering.swap(meter);
     this.depth++;
     let result: unknown;
     try {
-      result = (fn as (...a: WasmValue[]) => unknown)(...args);
-      const sticky = this.parts.fault.error;
-      if (sticky) throw sticky; // the guest caught a host error (exception handling) and carried on
+      this.port.enter(meter);
+      try {
+        result = (fn as (...a: WasmValue[]) => unknown)(...args);
+      } finally {
+        this.port.leave(meter);
+      }
+      // The guest caught a host error or the fuel/time exception (exception handling) and carried on.
+      const sticky = this.parts.fault.error ?? meter.exhausted;
+      if (sticky) throw sticky;
     } catch (e) {
-      const exhausted = this.fuel !== undefined && (this.fuel.value as bigint) < 0n;
-      const error = classify(this.parts.fault.error ?? e, { module: this.name, export: name, instance: this.id }, exhausted);
+      let error = classify(this.parts.fault.error ?? meter.exhausted ?? e, { module: this.name, export: name, instance: this.id });
+      const refused = this.parts.memoryRefusals;
+      if (refused.count > refusedBefore && refused.last && !(error instanceof ProcExit || error instanceof OutOfFuel || error instanceof Timeout || error instanceof MemoryLimit)) {
+        error = memoryLimit(refused.last, error);
+      }
       if (error instanceof ProcExit) this.exit(error);
       else this.fail(error);
       throw error;
     } finally {
       this.depth--;
-      if (outer) this.settleFuel(budget);
+      metering.restore(prev);
+      if (!fresh) meter.accountedMs = accounted + (clock() - t0); // billed in units, not as the host call's time
+      const used = Math.max(0, Math.min(meter.used, meter.budget) - before);
+      this.lastCallFuel = used;
+      if (outer) this.fuelUsed += used;
     }
     if (outer && this.stateValue === 'running') this.stateValue = 'ready'; // a host function may have disposed it
     return result as WasmValue | undefined;
@@ -202,7 +240,7 @@ export class WasGoInstance {
         instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
         argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
         // A worker main is bounded by the wall clock (mainTimeoutMs) and kill(); fuel only when asked.
-        fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL,
+        fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL, unitsPerNs: this.port.metering.unitsPerNs, hostFloor: this.port.metering.hostFloor,
         timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
         end: (error, fuelUsed) => {
           releaseMemory();
@@ -228,7 +266,6 @@ export class WasGoInstance {
     this.stateValue = 'disposed';
     this.worker?.kill();
     this.parts.binding.guest = undefined;
-    this.parts.binding.fuel = undefined;
     this.parts.onDispose();
   }
 
@@ -261,13 +298,15 @@ export class WasGoInstance {
     }
   }
 
-  private settleFuel(budget: number): void {
-    if (!this.fuel) return;
-    const start = BigInt(budget > 0 ? budget : Number.MAX_SAFE_INTEGER);
-    const remaining = this.fuel.value as bigint;
-    const used = Number(start - (remaining < 0n ? 0n : remaining));
-    this.lastCallFuel = used;
-    this.fuelUsed += used;
-  }
 
+}
+
+/** A call that failed after the memory cap refused a grow: MemoryLimit, the original as its cause. */
+function memoryLimit(r: RefusedGrow, after: WasGoError): MemoryLimit {
+  const mib = (pages: number) => `${+(pages * 65536 / 2 ** 20).toFixed(2)} MiB`;
+  return new MemoryLimit(
+    `memory ${r.memory} is capped at ${r.maxPages} pages (${mib(r.maxPages)}); memory.grow asked for ${r.askedPages} more pages ` +
+      `(${mib(r.sizePages + r.askedPages)} in all) and was refused; the call then failed: ${after.describe()}`,
+    after.place, { cause: after },
+  );
 }

@@ -1,5 +1,8 @@
 import { MemoryLimit } from './errors';
-import type { ModuleInfo } from '../wasm/info';
+import { Reader } from '../wasm/bytes';
+import type { Limits, ModuleInfo } from '../wasm/info';
+import { limits, valType } from '../wasm/module';
+import { readSections, SectionId } from '../wasm/sections';
 
 const PAGE = 65536;
 const MIB = 1024 * 1024;
@@ -53,4 +56,34 @@ export function maxMemoryBytes(info: ModuleInfo, memoryMb: number): number {
 
 function mib(bytes: number): string {
   return `${Math.round((bytes / MIB) * 10) / 10} MiB`;
+}
+
+/**
+ * Bytes V8 holds per table entry (measured on Node 20: a funcref table defined by a module,
+ * 10M entries, 28 B/entry — the table plus its dispatch table; an externref or host-created
+ * table 8 B/entry).
+ */
+export const TABLE_ENTRY_BYTES = { funcref: 32, other: 8 } as const;
+
+/**
+ * The most memory an instance's tables can hold: every table at max(min, min(max, cap)) entries,
+ * cap = `maxTableEntries`. Counted in totalMemoryMb with the memories: a table of 10M entries
+ * is ~300 MB. Defined tables are read from the compiled bytes (ModuleInfo lists only imported
+ * ones). Until the rewriter caps a defined table's maximum, such a table can still grow past the
+ * cap (table.grow is charged by its operand, so the growth is bounded by fuel).
+ */
+export function maxTableBytes(bytes: Uint8Array, info: ModuleInfo, maxTableEntries: number): number {
+  const held = (elem: string, l: { min: number; max?: number | undefined }) =>
+    Math.max(l.min, Math.min(l.max ?? maxTableEntries, maxTableEntries)) * (elem === 'funcref' ? TABLE_ENTRY_BYTES.funcref : TABLE_ENTRY_BYTES.other);
+  let total = 0;
+  for (const i of info.imports) if (i.kind === 'table') total += held(i.elem, i.limits);
+  for (const t of definedTables(bytes)) total += held(t.elem, t.limits);
+  return total;
+}
+
+function definedTables(bytes: Uint8Array): { elem: string; limits: Limits }[] {
+  const section = readSections(bytes, 'module').find((s) => s.id === SectionId.table);
+  if (!section) return [];
+  const r = new Reader(bytes, 'module', section.payloadOffset, section.payloadOffset + section.payload.length);
+  return r.vec((v) => ({ elem: valType(v), limits: limits(v) }));
 }

@@ -6,6 +6,11 @@ export interface PrepareOptions {
   memoryMb: number;
   /** Budget per call; 0 = unmetered, and the module is then not instrumented at all. */
   fuelPerCall: number;
+  /**
+   * Cap on every defined table's size (settings.maxTableEntries), for the v2 rewriter to apply to
+   * declared maximums (the engine already counts tables at this cap in totalMemoryMb).
+   */
+  maxTableEntries?: number;
 }
 
 /**

@@ -71,18 +71,38 @@ export const DEFAULT_SETTINGS: Readonly<WasGoSettings> = Object.freeze({
   trustedKeys: [],
 });
 
+/** A wasm32 memory has at most 65536 pages of 64 KiB: 4096 MiB. */
+export const MAX_MEMORY_MB = 4096;
+
+/**
+ * The range of every numeric setting, inclusive: the one table resolveSettings, the CLI flags
+ * (ts/cli/args.ts) and Godot's Project Settings hints (addons/wasgo/settings.gd, checked by
+ * tests/engine/limits-v2.test.ts) all use.
+ */
+export const SETTING_RANGES = {
+  level: [1, 3],
+  memoryMb: [1, MAX_MEMORY_MB],
+  totalMemoryMb: [1, 2 ** 24],
+  fuelPerCall: [0, Number.MAX_SAFE_INTEGER],
+  mainTimeoutMs: [0, 2 ** 31 - 1],
+  maxCallMs: [0, 2 ** 31 - 1],
+  fuelPerMain: [0, Number.MAX_SAFE_INTEGER],
+  maxWorkers: [1, 1024],
+  maxTableEntries: [1, 10_000_000],
+  randomSeed: [0, 2 ** 32 - 1],
+} as const satisfies Partial<Record<keyof WasGoSettings, readonly [number, number]>>;
+
+export type NumericSetting = keyof typeof SETTING_RANGES;
+
 /** Fills defaults and rejects values that make no sense, naming the setting. */
 export function resolveSettings(partial: Partial<WasGoSettings> = {}): WasGoSettings {
   const s: WasGoSettings = { ...DEFAULT_SETTINGS, ...stripUndefined(partial) };
   if (!LEVELS.includes(s.level)) throw new SettingsError(`level must be 1, 2 or 3, got ${String(s.level)}`);
-  positive('memoryMb', s.memoryMb, 1, 65536);
-  positive('totalMemoryMb', s.totalMemoryMb, 1, 2 ** 24);
-  positive('fuelPerCall', s.fuelPerCall, 0, Number.MAX_SAFE_INTEGER);
-  positive('mainTimeoutMs', s.mainTimeoutMs, 0, 2 ** 31 - 1);
-  positive('maxCallMs', s.maxCallMs, 0, 2 ** 31 - 1);
-  positive('fuelPerMain', s.fuelPerMain, 0, Number.MAX_SAFE_INTEGER);
-  positive('maxWorkers', s.maxWorkers, 1, 1024);
-  positive('maxTableEntries', s.maxTableEntries, 1, 10_000_000);
+  for (const key of Object.keys(SETTING_RANGES) as NumericSetting[]) {
+    if (key === 'level' || (key === 'randomSeed' && s.randomSeed === undefined)) continue;
+    const [min, max] = SETTING_RANGES[key];
+    positive(key, s[key] as number, min, max);
+  }
   if (!Array.isArray(s.networkAllowlist)) throw new SettingsError('networkAllowlist must be an array of URL prefixes');
   if (!Array.isArray(s.trustedKeys)) throw new SettingsError('trustedKeys must be an array of base64 public keys');
   if (typeof s.confirmWrite !== 'function') throw new SettingsError('confirmWrite must be a function');

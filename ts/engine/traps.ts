@@ -1,6 +1,6 @@
 import {
   BadConversionToInteger, BadSignature, GuestTrap, IndirectCallToNull, IntegerDivideByZero, IntegerOverflow,
-  MemoryOutOfBounds, OutOfFuel, StackOverflow, TableOutOfBounds, Unreachable, WasGoError, HostError,
+  MemoryOutOfBounds, OutOfFuel, StackOverflow, TableOutOfBounds, UncaughtException, Unreachable, WasGoError, HostError,
   type ErrorPlace,
 } from './errors';
 
@@ -34,7 +34,10 @@ export function classify(e: unknown, place: ErrorPlace, fuelExhausted = false): 
     const hit = TRAPS.find(([re]) => re.test(e.message));
     return hit ? new hit[1](e.message, full, { cause: e }) : new GuestTrap(e.message, full, { cause: e });
   }
-  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+  if (typeof WebAssembly.Exception === 'function' && e instanceof WebAssembly.Exception) {
+    return new UncaughtException('a guest exception (wasm throw) left the guest uncaught', full, { cause: e });
+  }
+  if (isStackOverflow(e)) {
     return new StackOverflow('the guest exhausted the call stack (unbounded recursion?)', { ...full, guestStack: collapse(guestStack) }, { cause: e });
   }
   return new HostError(`unexpected host failure: ${(e as Error)?.message ?? String(e)}`, full, { cause: e });
@@ -54,4 +57,14 @@ export function guestFrames(e: unknown): string[] {
 /** Recursion repeats one frame thousands of times; keep the first few. */
 function collapse(frames: string[]): string[] {
   return frames.slice(0, MAX_FRAMES);
+}
+
+/**
+ * The JS stack ran out: V8's RangeError, or the SyntaxError a regular expression compiled that
+ * close to the limit throws. Checked with `includes` (a regex could overflow again here).
+ */
+export function isStackOverflow(e: unknown): boolean {
+  if (!(e instanceof RangeError || e instanceof SyntaxError)) return false;
+  const m = typeof e.message === 'string' ? e.message : '';
+  return m.includes('call stack') || m.includes('Stack overflow') || m.includes('stack overflow');
 }

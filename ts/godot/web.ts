@@ -5,6 +5,7 @@
  * 64-bit values as strings. Answers that can fail are JSON `{ ok: true, ... }` or
  * `{ ok: false, code, errno, message, levelNeeded }`.
  */
+import { calibration } from '../engine/calibrate';
 import { WasGoError } from '../engine/errors';
 import type { WasmValue } from '../engine/instance';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
@@ -263,4 +264,13 @@ export function measureBridge(n: number): string {
   };
   const args = toBase64(arrayOf(new Uint8Array([5, 0, 0, 0, 0, 0, 128, 63, 0, 0, 0, 64]))); // [Vector2(1, 2)]
   return JSON.stringify({ ok: true, noopUs: time(() => b.noop()), pingUs: time(() => b.ping()), pingArgsUs: time(() => b.ping(args)) });
+}
+
+/**
+ * The engine's calibration of host-call pricing (docs/limits.md "Host calls"): fuel units per ns
+ * of host time, the floor every host call pays, and k = ns per unit — what a budget means in time.
+ */
+export function meterCalibration(): string {
+  const c = calibration();
+  return JSON.stringify({ unitsPerNs: c.unitsPerNs, nsPerUnit: 1 / c.unitsPerNs, hostFloor: c.hostFloor, measured: c.measured });
 }

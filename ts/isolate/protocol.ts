@@ -71,6 +71,10 @@ export interface InitMessage {
   /** Fuel budget for main; 0 = unmetered. */
   fuel: number;
   fuelGlobal: string;
+  /** The main thread's calibration: fuel units per ns of host-call time (engine/meter.ts). */
+  unitsPerNs?: number;
+  /** The main thread's calibrated floor per host call, units. */
+  hostFloor?: number;
   wake: WakeMode;
   /** How long the worker spins before sleeping in Atomics.wait, µs. */
   spinUs: number;

@@ -76,6 +76,9 @@ export interface RunTarget {
   memoryMb: number;
   fuel: number;
   fuelGlobal: string;
+  /** Units per ns of host-call time (the engine's calibration). */
+  unitsPerNs?: number;
+  hostFloor?: number;
   timeoutMs: number;
   /** Called once when the run ends. */
   end(error: WasGoError | undefined, fuelUsed: number): void;
@@ -129,7 +132,7 @@ class WorkerRun implements MainRun {
       worker.post({
         type: 'init', module: t.module, channel: buffer, name: t.name, instance: t.instance, level: t.level,
         memoryMb: t.memoryMb, info: t.info, functions, entry: t.entry, argv: t.argv, fuel: t.fuel, fuelGlobal: t.fuelGlobal,
-        wake, spinUs: o.workerSpinUs ?? 200,
+        ...(t.unitsPerNs !== undefined ? { unitsPerNs: t.unitsPerNs } : {}), ...(t.hostFloor !== undefined ? { hostFloor: t.hostFloor } : {}), wake, spinUs: o.workerSpinUs ?? 200,
       });
     }, (e: unknown) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`cannot start a worker: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e })));
   }

@@ -6,6 +6,7 @@
  * the main thread over the channel and blocks until the answer comes back.
  */
 import { HostError, InstantiateError, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
+import { FuelPort, Metering } from '../engine/meter';
 import { classify, guestFrames } from '../engine/traps';
 import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
@@ -35,13 +36,16 @@ export function serve(port: WorkerPort): void {
 function run(init: InitMessage, port: WorkerPort): void {
   const place: ErrorPlace = { module: init.name, instance: init.instance };
   const channel = new GuestEnd(init.channel, init.spinUs, init.wake === 'message' ? () => port.post({ type: 'wake' }) : () => undefined);
-  let fuel: WebAssembly.Global | undefined;
-  const budget = (): bigint => BigInt(init.fuel > 0 ? init.fuel : Number.MAX_SAFE_INTEGER);
-  const fuelUsed = (): number => {
-    if (!fuel) return 0;
-    const left = fuel.value as bigint;
-    return Number(budget() - (left < 0n ? 0n : left));
-  };
+  // One meter for the whole run (_initialize, argv allocation, main), in this thread: the worker's
+  // own refill and host-call charges draw on it. The wall clock is the main thread's timer for now.
+  const metering = new Metering(() => 0);
+  if (init.unitsPerNs) metering.unitsPerNs = init.unitsPerNs;
+  if (init.hostFloor) metering.hostFloor = init.hostFloor;
+  metering.priceTime = false;
+  const meter = metering.create(init.fuel);
+  metering.current = meter;
+  const fuelPort = new FuelPort(metering);
+  const fuelUsed = (): number => meter.reported;
 
   // An error stub was called or a check failed: tell the main thread, which kills this thread.
   const fault = (error: WasGoError): never => {
@@ -57,7 +61,7 @@ function run(init: InitMessage, port: WorkerPort): void {
     const binding: Binding = {};
     const linked = link(init.info, {
       table, level: init.level, moduleName: init.name, instanceId: init.instance, memoryMb: init.memoryMb,
-      strictImports: false, binding, fault, currentFault: () => undefined,
+      strictImports: false, binding, fault, currentFault: () => undefined, fuel: fuelPort,
     });
     let instance: WebAssembly.Instance;
     try {
@@ -68,7 +72,7 @@ function run(init: InitMessage, port: WorkerPort): void {
     }
     const exports = instance.exports;
     const f = exports[init.fuelGlobal];
-    fuel = f instanceof WebAssembly.Global ? f : undefined;
+    fuelPort.attach(f instanceof WebAssembly.Global ? f : undefined, meter);
     bindInstance(binding, exports, linked.memory, init.name);
     port.post({ type: 'started' });
 
@@ -76,18 +80,21 @@ function run(init: InitMessage, port: WorkerPort): void {
     let result: unknown;
     try {
       // WASI reactors: `_initialize` first, as the engine does for inline instances.
+      const metered = <T>(fn: () => T): T => {
+        fuelPort.enter(meter);
+        try {
+          return fn();
+        } finally {
+          fuelPort.leave(meter);
+        }
+      };
       const initialize = exports._initialize;
-      if (typeof initialize === 'function' && initialize.length === 0) {
-        if (fuel) fuel.value = budget();
-        (initialize as () => void)();
-      }
-      if (fuel) fuel.value = budget();
-      const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number((exports[f] as (n: number) => unknown)(n)), init.name) : [];
-      if (fuel) fuel.value = budget();
-      result = main(...args);
+      if (typeof initialize === 'function' && initialize.length === 0) metered(() => (initialize as () => void)());
+      const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number(metered(() => (exports[f] as (n: number) => unknown)(n))), init.name) : [];
+      result = metered(() => main(...args));
+      if (meter.exhausted) throw meter.exhausted;
     } catch (e) {
-      const exhausted = fuel !== undefined && (fuel.value as bigint) < 0n;
-      throw classify(e, { ...place, export: init.entry.name }, exhausted);
+      throw classify(meter.exhausted ?? e, { ...place, export: init.entry.name });
     }
     port.post({ type: 'done', result: result === undefined ? 0 : Number(result) | 0, fuelUsed: fuelUsed() });
   } catch (e) {

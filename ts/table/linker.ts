@@ -1,5 +1,7 @@
-import { HostError, ImportRefused, LinkError, MemoryLimit, OutOfFuel, WasGoError } from '../engine/errors';
-import { FUEL_EXPORT } from '../wasm/fuel';
+import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
+import { clock, type FuelPort, type Meter } from '../engine/meter';
+import { isStackOverflow } from '../engine/traps';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
 import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
@@ -8,6 +10,23 @@ import { signature, wasmType, type GuestAccess, type HostCallContext, type HostF
 import { decodeArgs, encodeResult, guestSide, movedBytes, movesBytes, qualifiedName } from './marshal';
 
 const PAGE = 65536;
+/**
+ * `__wasgo.memory_grow_refused (param $pages i32) (param $memory i32)`: what the fuel rewriter
+ * calls right after a `memory.grow` returned -1 (a request for the rewriter; see docs/limits.md
+ * "Memory"), so the engine can tell a refused grow from any other failure.
+ */
+export const GROW_REFUSED_NAME = 'memory_grow_refused';
+
+/** A `memory.grow` the cap refused, as the instance counts it. */
+export interface RefusedGrow {
+  memory: number;
+  /** Pages asked for. */
+  askedPages: number;
+  /** The memory's size when it was refused, pages. */
+  sizePages: number;
+  /** The memory's maximum (the cap, or a smaller declared maximum), pages. */
+  maxPages: number;
+}
 /** Imported tables are created by the host; this bounds what a guest may ask for. */
 export const MAX_TABLE_ELEMENTS = 1_000_000;
 
@@ -29,6 +48,8 @@ export interface LinkOptions {
   moduleName: string;
   instanceId: number;
   memoryMb: number;
+  /** Cap on an imported table's size (the host creates it); default MAX_TABLE_ELEMENTS. */
+  maxTableEntries?: number | undefined;
   strictImports: boolean;
   /** Filled in after instantiation (`bindInstance`): host functions reach the guest through it. */
   binding: Binding;
@@ -39,6 +60,14 @@ export interface LinkOptions {
   fault(error: WasGoError): WasGoError;
   /** The instance's current sticky fault, if any: every later host call fails with it. */
   currentFault(): WasGoError | undefined;
+  /**
+   * The instance's fuel side (engine/meter.ts): host calls are charged to its current meter, and
+   * `__wasgo.fuel_refill` (contract v2) is linked to it. Without it host calls are not charged
+   * and a module importing the refill cannot be linked.
+   */
+  fuel?: FuelPort | undefined;
+  /** Called when the guest reports a refused `memory.grow` (GROW_REFUSED_NAME). */
+  growRefused?: ((memory: number, askedPages: number) => void) | undefined;
 }
 
 /** What host functions need of their instance, known only once it exists. */
@@ -79,6 +108,17 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
     const where = `${imp.module}.${imp.name}`;
     switch (imp.kind) {
       case 'function': {
+        if (imp.module === FUEL_REFILL_MODULE && imp.name === FUEL_REFILL_NAME) {
+          set(imp.module, imp.name, refillImport(imp.type, o));
+          break;
+        }
+        if (imp.module === FUEL_REFILL_MODULE && imp.name === GROW_REFUSED_NAME) {
+          if (!sameFuncType(imp.type, { params: ['i32', 'i32'], results: [] })) {
+            throw new LinkError(`${where} must be (i32 i32) -> (), got ${formatFuncType(imp.type)}`, { module: o.moduleName });
+          }
+          set(imp.module, imp.name, (pages: number, memory: number) => o.growRefused?.(memory >>> 0, pages >>> 0));
+          break;
+        }
         const spec = o.table.lookup(imp.module, imp.name, o.level);
         if (spec) {
           const expected = wasmType(spec);
@@ -111,8 +151,9 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
       case 'table': {
         const l = imp.limits;
         if (imp.elem !== 'funcref' && imp.elem !== 'externref') throw new LinkError(`table import ${where}: element type ${imp.elem} is not supported`, { module: o.moduleName });
-        if (l.min > MAX_TABLE_ELEMENTS) throw new LinkError(`table import ${where} asks for ${l.min} elements; at most ${MAX_TABLE_ELEMENTS}`, { module: o.moduleName });
-        const desc: WebAssembly.TableDescriptor = { element: imp.elem === 'funcref' ? 'anyfunc' : 'externref', initial: l.min, maximum: Math.min(l.max ?? MAX_TABLE_ELEMENTS, MAX_TABLE_ELEMENTS) };
+        const cap = o.maxTableEntries ?? MAX_TABLE_ELEMENTS;
+        if (l.min > cap) throw new LinkError(`table import ${where} asks for ${l.min} elements; at most ${cap} (maxTableEntries)`, { module: o.moduleName });
+        const desc: WebAssembly.TableDescriptor = { element: imp.elem === 'funcref' ? 'anyfunc' : 'externref', initial: l.min, maximum: Math.min(l.max ?? cap, cap) };
         set(imp.module, imp.name, new WebAssembly.Table(desc));
         links.push({ module: imp.module, name: imp.name, kind: 'table', status: 'host table' });
         break;
@@ -134,6 +175,27 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
   return memory ? { imports, links, memory } : { imports, links };
 }
 
+/**
+ * `__wasgo.fuel_refill (i32) -> (i32)`, added by the fuel rewriter (contract v2): bound to the
+ * instance's FuelPort, never to the function table (no guest can import `__wasgo` names itself:
+ * ts/wasm/reserved.ts refuses them before rewriting).
+ */
+function refillImport(type: FuncType, o: LinkOptions) {
+  const port = o.fuel;
+  if (!port) throw new LinkError(`${FUEL_REFILL_MODULE}.${FUEL_REFILL_NAME}: this module is metered but nothing meters it here`, { module: o.moduleName });
+  if (!sameFuncType(type, { params: ['i32'], results: ['i32'] })) {
+    throw new LinkError(`${FUEL_REFILL_MODULE}.${FUEL_REFILL_NAME} must be (i32) -> i32, got ${formatFuncType(type)}`, { module: o.moduleName });
+  }
+  port.expectSlices();
+  return (v: number): number => {
+    try {
+      return port.refill(v);
+    } catch (e) {
+      throw o.fault(asWasGoError(e, FUEL_REFILL_NAME, o));
+    }
+  };
+}
+
 function refusedStub(module: string, name: string, type: FuncType, needed: number | null, o: LinkOptions) {
   return (): never => {
     throw o.fault(new ImportRefused(module, name, formatFuncType(type), needed, o.level, { module: o.moduleName, instance: o.instanceId }));
@@ -148,6 +210,8 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     mod: o.moduleName,
     level: o.level,
     get guest() { return o.binding.guest; },
+    // Work sized only during the call (e.g. the bytes a Godot call produced) goes on the same meter.
+    charge(units: number) { o.fuel?.meter()?.charge(units, `${fn}: ${units} units of results`); },
   };
   const memory = (): GuestMemory => {
     const g = o.binding.guest;
@@ -155,43 +219,82 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     return g.memory;
   };
   const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
-  const charged = (spec.cost ?? 0) > 0 || movesBytes(spec.params);
-  const chargeWrite = (bytes: number) => charge(o, bytes, 0, fn);
+  const moves = movesBytes(spec.params);
+  const cost = spec.cost ?? 0;
+  const port = o.fuel;
+  /** Decodes, runs, encodes; charges `meter` (if any) for the floor, the declared cost and the bytes moved first. */
+  const body = (meter: Meter | undefined, raw: unknown[]): unknown => {
+    const chargeWrite = (bytes: number) => meter?.charge(bytes, `${fn}: writing ${bytes} bytes`);
+    if (meter) {
+      const bytes = moves ? movedBytes(spec.params, raw, memory, fn) : 0;
+      meter.charge(meter.hostFloor + cost + bytes, bytes ? `${fn}: moving ${bytes} bytes` : fn);
+    }
+    const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => guestSide(spec.params[i]!, a, memory, chargeWrite));
+    const r = impl(ctx, ...args);
+    if (r instanceof Promise) {
+      r.catch(() => undefined);
+      throw new HostError(`${fn} is asynchronous and can only be called from a mod running in worker mode`);
+    }
+    return encodeResult(spec.result, r as never, fn);
+  };
   return (...raw: unknown[]) => {
     const prior = o.currentFault();
     if (prior) throw prior;
-    try {
-      if (charged && o.binding.fuel) charge(o, movedBytes(spec.params, raw, memory, fn), spec.cost ?? 0, fn);
-      const args = decodeArgs(spec.params, raw, memory, fn).map((a, i) => guestSide(spec.params[i]!, a, memory, chargeWrite));
-      const r = impl(ctx, ...args);
-      if (r instanceof Promise) {
-        r.catch(() => undefined);
-        throw new HostError(`${fn} is asynchronous and can only be called from a mod running in worker mode`);
+    const meter = port?.meter();
+    if (!port || !meter) {
+      try {
+        return body(undefined, raw);
+      } catch (e) {
+        throw o.fault(asWasGoError(e, fn, o));
       }
-      return encodeResult(spec.result, r as never, fn);
-    } catch (e) {
-      throw o.fault(asWasGoError(e, fn, o));
     }
+    // Priced by time too: whatever the host really spends (cost-0 or mispriced functions, a
+    // print flood in Godot) is billed, even when the call throws; then the deadline is checked.
+    port.syncWhole(meter, false);
+    const prev = port.metering.swap(meter); // guest code this call re-enters draws on the same meter
+    const t0 = clock();
+    const accounted = meter.accountedMs;
+    let result: unknown;
+    let failure: { error: unknown } | undefined;
+    try {
+      result = body(meter, raw);
+    } catch (e) {
+      failure = { error: e };
+    } finally {
+      port.metering.restore(prev);
+    }
+    const t1 = clock();
+    const own = t1 - t0 - (meter.accountedMs - accounted); // nested guest calls were billed in units
+    meter.accountedMs = accounted + (t1 - t0);
+    try {
+      meter.chargeTime(own * 1e6, fn);
+      meter.checkDeadline(t1);
+    } catch (e) {
+      failure ??= { error: e }; // the call's own error wins; the meter stays exhausted (sticky)
+    }
+    port.syncWhole(meter, true);
+    if (failure) throw o.fault(asWasGoError(failure.error, fn, o));
+    return result;
   };
 }
 
-/**
- * Host calls are metered by the host work they cause: the function's `cost` plus 1 fuel per
- * byte moved (string, bytes, out capacity, iovec buffers, result slots: see movedBytes),
- * charged BEFORE anything is read: otherwise a loop of cheap calls passing huge buffers (or
- * calling an expensive host function) would do unbounded host work for a few units of fuel.
- * `region` results are charged when written. Unmetered modules pay nothing.
+/*
+ * Host calls are metered by the host work they cause: the meter's floor + the function's `cost`
+ * + 1 unit per byte moved (string, bytes, out capacity, iovec buffers, result slots: see
+ * movedBytes), charged BEFORE anything is read — otherwise a loop of cheap calls passing huge
+ * buffers would do unbounded host work for a few units — then the measured time the call took
+ * × the engine's calibrated units per ns. `region` results are charged when written.
  */
-function charge(o: LinkOptions, bytes: number, cost: number, fn: string): void {
-  const fuel = o.binding.fuel;
-  if (!fuel) return;
-  const left = (fuel.value as bigint) - BigInt(bytes + cost);
-  fuel.value = left;
-  if (left < 0n) throw new OutOfFuel(`${fn}: ${bytes ? `moving ${bytes} bytes` : 'the call'} exceeds the fuel left for this call`);
-}
 
 function asWasGoError(e: unknown, fn: string, o: LinkOptions): WasGoError {
   const place = { module: o.moduleName, instance: o.instanceId };
   if (e instanceof WasGoError) return e.at(place);
+  // Host→guest re-entry that exhausted the JS stack surfaces here, inside a host function.
+  if (isStackOverflow(e)) {
+    return new StackOverflow(`${fn}: the call stack is exhausted (host→guest re-entry too deep?)`, place, { cause: e });
+  }
+  if (typeof WebAssembly.Exception === 'function' && e instanceof WebAssembly.Exception) {
+    return new UncaughtException(`${fn}: a guest exception (wasm throw) was not caught`, place, { cause: e });
+  }
   return new HostError(`${fn} failed: ${(e as Error)?.message ?? String(e)}`, place, { cause: e });
 }

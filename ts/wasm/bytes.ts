@@ -105,7 +105,8 @@ export class Reader {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a name starting with U+FEFF keeps it (the default decoder would silently drop it).
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 /** Growable byte buffer with the LEB128 encoders the binary format needs. */

@@ -31,6 +31,9 @@ import { putSection, writeSections } from './sections';
  */
 
 export const FUEL_EXPORT = '__wasgo_fuel';
+/** Fuel contract v2 (/work CONTRACT.md): the refill import a metered module calls, `(i32) -> (i32)`. */
+export const FUEL_REFILL_MODULE = '__wasgo';
+export const FUEL_REFILL_NAME = 'fuel_refill';
 
 /** Fuel available to the start function, which runs before the engine can set a budget. */
 export const DEFAULT_INITIAL_FUEL = 100_000_000n;

@@ -1,0 +1,83 @@
+/**
+ * The meter's figures (docs/limits.md "Fuel", "Host calls", "Wall clock"), measured in this run:
+ * - the calibration: units per ns of plain metered wasm, the host-call floor;
+ * - k = ns per fuel unit of a default call (fuelPerCall 1e8) of a plain loop, through the engine;
+ * - the price of pricing host calls by time: a no-op host call through the linker with and
+ *   without a meter (two clock reads, the charge, the deadline check), and a clock read alone.
+ * Guest modules are assembled by hand (no wabt in the bench bundle).
+ */
+import { WasGoEngine } from '../ts/index';
+import { measure } from '../ts/engine/calibrate';
+import { FuelPort, Metering } from '../ts/engine/meter';
+import { FunctionTable } from '../ts/table/function-table';
+import { link } from '../ts/table/linker';
+import { OutOfFuel } from '../ts/engine/errors';
+
+/** (func (export "run") (param i32) (result i32)): a plain arithmetic loop (as in calibrate.ts). */
+const LOOP = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x06, 0x01, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00,
+  0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e, 0x00, 0x00, 0x0a, 0x21, 0x01, 0x1f, 0x01, 0x02, 0x7f, 0x03, 0x40, 0x20, 0x02,
+  0x41, 0x1f, 0x6c, 0x20, 0x01, 0x6a, 0x21, 0x02, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x22, 0x01, 0x20, 0x00, 0x49, 0x0d, 0x00,
+  0x0b, 0x20, 0x02, 0x0b,
+]);
+/** (import "c" "nop") and (func (export "run") (param $n i32)) calling it $n times. */
+const HOST_LOOP = Uint8Array.from([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x60, 0x00, 0x00, 0x60, 0x01, 0x7f, 0x00, 0x02, 0x09,
+  0x01, 0x01, 0x63, 0x03, 0x6e, 0x6f, 0x70, 0x00, 0x00, 0x03, 0x02, 0x01, 0x01, 0x07, 0x07, 0x01, 0x03, 0x72, 0x75, 0x6e,
+  0x00, 0x01, 0x0a, 0x17, 0x01, 0x15, 0x01, 0x01, 0x7f, 0x03, 0x40, 0x10, 0x00, 0x20, 0x01, 0x41, 0x01, 0x6a, 0x22, 0x01,
+  0x20, 0x00, 0x49, 0x0d, 0x00, 0x0b, 0x0b,
+]);
+const RUNS = 5;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+function hostCallNs(metered: boolean, calls: number): number {
+  const metering = new Metering(() => 0);
+  const port = new FuelPort(metering);
+  const table = new FunctionTable();
+  table.register({ module: 'c', name: 'nop', params: [], result: 'void', level: 1, kind: 'core', implementation: () => undefined });
+  const { imports } = link({ imports: [{ module: 'c', name: 'nop', kind: 'function', type: { params: [], results: [] } }], exports: [], memories: [] }, {
+    table, level: 1, moduleName: 'bench', instanceId: 0, memoryMb: 1, strictImports: false, binding: {},
+    fault: (e) => e, currentFault: () => undefined, fuel: port,
+  });
+  const run = new WebAssembly.Instance(new WebAssembly.Module(HOST_LOOP), imports).exports.run as (n: number) => void;
+  const times: number[] = [];
+  for (let r = 0; r <= RUNS; r++) {
+    metering.current = metered ? metering.create(0) : undefined;
+    const t0 = performance.now();
+    run(calls);
+    times.push(((performance.now() - t0) * 1e6) / calls);
+    metering.current = undefined;
+  }
+  return median(times.slice(1));
+}
+
+export async function run(): Promise<void> {
+  console.log('\n## the meter: calibration, k, the price of time pricing (median of %d runs)', RUNS);
+  const cal = measure();
+  console.log(`calibration: measured ${cal.measured.toFixed(2)} units/ns, used ${cal.unitsPerNs.toFixed(2)} (clamped to [0.25, 2]); host-call floor ${cal.hostFloor} units; took ${cal.tookMs.toFixed(1)} ms`);
+
+  const engine = WasGoEngine.get().init({ fuelPerCall: 100_000_000, maxCallMs: 0 });
+  const ks: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    const i = await engine.loadMod(LOOP, { name: 'loop.wasm' });
+    const t0 = performance.now();
+    try {
+      i.call('run', [0x7fffffff]);
+    } catch (e) {
+      if (!(e instanceof OutOfFuel)) throw e;
+    }
+    ks.push(((performance.now() - t0) * 1e6) / 1e8);
+    i.dispose();
+  }
+  console.log(`default call (fuelPerCall 1e8) of a plain loop: ${(median(ks) * 1e8 / 1e6).toFixed(1)} ms → k = ${median(ks).toFixed(3)} ns/unit`);
+
+  let x = 0;
+  const N = 1_000_000;
+  const t0 = performance.now();
+  for (let k = 0; k < N; k++) x += performance.now();
+  const clockNs = ((performance.now() - t0) * 1e6) / N;
+  const plain = hostCallNs(false, 200_000);
+  const timed = hostCallNs(true, 200_000);
+  console.log(`no-op host call through the linker: ${plain.toFixed(0)} ns unmetered, ${timed.toFixed(0)} ns priced by time (+${(timed - plain).toFixed(0)} ns); one performance.now(): ${clockNs.toFixed(0)} ns${x < 0 ? '' : ''}`);
+  engine.shutdown();
+}
