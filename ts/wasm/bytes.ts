@@ -145,6 +145,29 @@ export class Writer {
     return this;
   }
 
+  /** Signed LEB128 of a 32-bit integer (fast path: no BigInt). */
+  sleb32(v: number): this {
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      const last = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+      this.byte(last ? b : b | 0x80);
+      if (last) return this;
+    }
+  }
+
+  /** Empties the buffer, keeping its storage (for reuse across function bodies). */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** The bytes written so far, without copying (valid until the next write). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
   sleb(v: bigint | number): this {
     let x = BigInt(v);
     for (;;) {

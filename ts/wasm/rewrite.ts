@@ -1,0 +1,698 @@
+import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
+import { Reader, Writer } from './bytes';
+import { encodeSection } from './encode';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
+import type { Limits } from './info';
+import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
+import { checkLimit, type ModuleLimits } from './limits';
+import { readModule, type FunctionBody, type WasmModule } from './module';
+import { Ctl, FEATURE, Imm } from './opcodes';
+import { checkReservedNames } from './reserved';
+import { makeSection, SectionId, writeSections, type Section } from './sections';
+
+/**
+ * The module rewriter: one decode of the module, one pass over each function body, one emit.
+ * It validates the shape (limits.ts), refuses features it cannot meter (opcodes.ts), caps
+ * memories and tables, and, when metering, applies fuel contract v2 (CONTRACT.md; docs/limits.md):
+ *
+ * - an import `__wasgo.fuel_refill (i32) -> (i32)` after the last function import (defined
+ *   functions shift by +1: calls, ref.func, elements, exports, start and names are remapped);
+ * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals;
+ * - charges `F -= c; if (F < 0) F = fuel_refill(F)` at the entry of every region of straight-line
+ *   code (see scanBody), plus run-time charges before operations whose work grows with an operand.
+ */
+
+// ---- cost model (units ≈ one plain wasm instruction; figures measured in docs/limits.md) ----
+
+/** Static weight of an instruction: 1 unless its time differs a lot from a plain instruction. */
+export const WEIGHTS: Partial<Record<Ctl, number>> = {
+  [Ctl.Call]: 20,
+  [Ctl.ReturnCall]: 20,
+  [Ctl.CallIndirect]: 30,
+  [Ctl.ReturnCallIndirect]: 30,
+  // A throw + catch round trip costs ~1.5 µs on V8 (~20 000 plain instructions).
+  [Ctl.Throw]: 32_768,
+  [Ctl.Rethrow]: 32_768,
+  // memory.grow: ~30 µs per call (mprotect, buffer refresh) plus ~4 µs per page.
+  [Ctl.MemoryGrow]: 1 << 19,
+  [Ctl.BulkMemory]: 64,
+  // table ops: ~60 ns per call and per element (fill/init/grow), ~115 ns per element (copy).
+  [Ctl.BulkTable]: 1024,
+  [Ctl.TableCopy]: 2048,
+  [Ctl.TableGrow]: 1024,
+};
+
+/** Run-time charge from the top operand n: `n >>> shift` or `n * mul`, clamped to 2^30. */
+export const DYNAMIC: Partial<Record<Ctl, { shift?: number; mul?: number }>> = {
+  [Ctl.BulkMemory]: { shift: 2 }, // ~0.03 ns per byte: 1 unit per 4 bytes
+  [Ctl.BulkTable]: { mul: 512 },
+  [Ctl.TableCopy]: { mul: 1024 },
+  [Ctl.TableGrow]: { mul: 512 },
+  [Ctl.MemoryGrow]: { mul: 1 << 16 },
+};
+
+/** A branch-free `if` whose arms cost at most this is charged with the enclosing code (the dearer arm). */
+export const FOLD_MAX = 32;
+
+/** Largest single charge (the contract keeps F - c inside i32). */
+export const MAX_CHARGE = 2 ** 30;
+
+export interface RewriteOptions {
+  moduleName: string;
+  /** Apply fuel metering (contract v2). */
+  meter: boolean;
+  /** Largest maximum any memory may have, in 64 KiB pages. */
+  maxPages: number;
+  limits: ModuleLimits;
+  /** Cap table maxima at limits.maxTableEntries (default true). */
+  capTables?: boolean;
+}
+
+export interface ImportedMemory {
+  module: string;
+  name: string;
+  memoryIndex: number;
+  limits: Limits;
+  /** What the engine should pass as `maximum`: min(declared maximum, cap). */
+  maximum: number;
+}
+
+export interface Rewritten {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The decoded original. */
+  module: WasmModule;
+  /** The module's own memories after capping. */
+  memories: Limits[];
+  importedMemories: ImportedMemory[];
+  /** Capped maximum entries of every table (imported first), what the engine may count as memory. */
+  tableMaxima: number[];
+  metered: boolean;
+  /** False when nothing had to change: `bytes` is a copy of the input. */
+  rewritten: boolean;
+}
+
+/** Sum of the capped maximum entries of a rewritten module's tables (each entry ~8 bytes of host memory). */
+export function maxTableEntries(r: Pick<Rewritten, 'tableMaxima'>): number {
+  let n = 0;
+  for (const t of r.tableMaxima) n += t;
+  return n;
+}
+
+export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
+  const name = o.moduleName;
+  const L = o.limits;
+  const m = readModule(bytes, name, L);
+  checkReservedNames(m, name);
+
+  // ---- shape ----
+  let fImp = 0, gImp = 0, tImp = 0, mImp = 0;
+  for (const i of m.imports) {
+    if (i.kind === 'function') fImp++;
+    else if (i.kind === 'global') gImp++;
+    else if (i.kind === 'table') tImp++;
+    else if (i.kind === 'memory') mImp++;
+  }
+  checkLimit(L, 'maxFunctions', fImp + m.functions.length, 'functions (imported and defined)', name);
+  checkLimit(L, 'maxGlobals', gImp + m.globals.length, 'globals (imported and defined)', name);
+  checkLimit(L, 'maxTables', tImp + m.tables.length, 'tables (imported and defined)', name);
+  let customBytes = 0;
+  for (const c of m.customs) customBytes += c.payload.length;
+  checkLimit(L, 'maxCustomBytes', customBytes, 'bytes of custom sections', name);
+  if (mImp + m.memories.length > 1) unsupported(new Reader(bytes, name), FEATURE.multiMemory, sectionOffset(m, SectionId.memory));
+  for (let i = 0; i < m.code.length; i++) {
+    const body = m.code[i]!;
+    checkLimit(L, 'maxBodyBytes', body.code.length + body.localsRaw.length, `size of function ${fImp + i}`, name, body.codeOffset);
+    const params = m.types[m.functions[i]!]!.params.length;
+    checkLimit(L, 'maxLocals', params + body.localCount, `locals of function ${fImp + i}`, name, body.codeOffset);
+  }
+
+  // ---- memories ----
+  const cap = o.maxPages;
+  const importedMemories: ImportedMemory[] = [];
+  for (const i of m.imports) {
+    if (i.kind !== 'memory') continue;
+    const memoryIndex = importedMemories.length;
+    checkMemory(name, `imported memory ${memoryIndex} (${i.module}.${i.name})`, i.limits, cap);
+    importedMemories.push({ module: i.module, name: i.name, memoryIndex, limits: i.limits, maximum: Math.min(i.limits.max ?? cap, cap) });
+  }
+  const memories = m.memories.map((l, i): Limits => {
+    checkMemory(name, `memory ${mImp + i}`, l, cap);
+    return l.max !== undefined && l.max <= cap ? l : { ...l, max: cap };
+  });
+  const memoriesChanged = memories.some((l, i) => l !== m.memories[i]);
+
+  // ---- tables ----
+  const tcap = o.capTables === false ? 0xffffffff : L.maxTableEntries;
+  const tableMaxima: number[] = [];
+  let t = 0;
+  for (const i of m.imports) {
+    if (i.kind !== 'table') continue;
+    checkTable(name, `imported table ${t} (${i.module}.${i.name})`, i.table.limits, tcap);
+    tableMaxima.push(Math.min(i.table.limits.max ?? tcap, tcap));
+    t++;
+  }
+  const tables = m.tables.map((tt, i) => {
+    checkTable(name, `table ${tImp + i}`, tt.limits, tcap);
+    tableMaxima.push(Math.min(tt.limits.max ?? tcap, tcap));
+    return o.capTables === false || (tt.limits.max !== undefined && tt.limits.max <= tcap) ? tt : { ...tt, limits: { ...tt.limits, max: tcap } };
+  });
+  const tablesChanged = tables.some((tt, i) => tt !== m.tables[i]);
+
+  // ---- code ----
+  const fuelGlobal = gImp + m.globals.length;
+  const meter = o.meter ? new Meter(m, fImp, fuelGlobal) : undefined;
+  const codeSection = meter ? meter.code() : (scanAll(m), undefined);
+
+  if (!meter && !memoriesChanged && !tablesChanged) {
+    return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
+  }
+
+  // ---- emit ----
+  const out: Section[] = [];
+  const present = new Set(m.sections.map((s) => s.id));
+  const shift = (f: number) => (f >= fImp ? f + 1 : f);
+  let refillType = -1;
+  if (meter) {
+    refillType = m.types.findIndex((ft) => ft.params.length === 1 && ft.results.length === 1 && ft.params[0] === 'i32' && ft.results[0] === 'i32');
+  }
+  const emitMissingBefore = (id: number) => {
+    // Sections the metered module needs that the original lacks, in the format's order.
+    if (!meter) return;
+    for (const need of [SectionId.type, SectionId.import, SectionId.global, SectionId.export]) {
+      if (present.has(need) || ORDER_OF(need) >= ORDER_OF(id)) continue;
+      present.add(need);
+      out.push(addedSection(need));
+    }
+  };
+  const addedSection = (id: number): Section => {
+    switch (id) {
+      case SectionId.type: return appendToVector(id, undefined, 0, new Writer().byte(0x60).uleb(1).byte(0x7f).uleb(1).byte(0x7f).view());
+      case SectionId.import: return appendToVector(id, undefined, 0, refillImport(refillType));
+      case SectionId.global: return appendToVector(id, undefined, 0, fuelGlobalEntry());
+      default: return appendToVector(id, undefined, 0, fuelExport(fuelGlobal));
+    }
+  };
+  if (meter && refillType < 0) refillType = m.types.length;
+  for (const s of m.sections) {
+    if (s.id !== SectionId.custom) emitMissingBefore(s.id);
+    switch (s.id) {
+      case SectionId.type:
+        out.push(meter && refillType === m.types.length
+          ? appendToVector(s.id, s, m.types.length, new Writer().byte(0x60).uleb(1).byte(0x7f).uleb(1).byte(0x7f).view())
+          : s);
+        break;
+      case SectionId.import:
+        out.push(meter ? appendToVector(s.id, s, m.imports.length, refillImport(refillType)) : s);
+        break;
+      case SectionId.table: out.push(tablesChanged ? encodeSection.tables(tables) : s); break;
+      case SectionId.memory: out.push(memoriesChanged ? encodeSection.memories(memories) : s); break;
+      case SectionId.global:
+        out.push(meter
+          ? makeSection(s.id, new Writer().uleb(m.globals.length + 1).bytes(concatGlobals(m, shift)).view())
+          : s);
+        break;
+      case SectionId.export:
+        out.push(meter
+          ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
+            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal }])
+          : s);
+        break;
+      case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
+      case SectionId.element:
+        out.push(meter
+          ? encodeSection.elements(m.elements.map((e) => ({
+            ...e,
+            offset: e.offset && remapConstExpr(e.offset, shift, name),
+            items: 'funcs' in e.items ? { funcs: e.items.funcs.map(shift) } : { exprs: e.items.exprs.map((x) => remapConstExpr(x, shift, name)) },
+          })))
+          : s);
+        break;
+      case SectionId.code: out.push(codeSection ?? s); break;
+      case SectionId.custom: {
+        if (!meter) { out.push(s); break; }
+        const r = new Reader(bytes, name, s.payloadOffset, s.payloadOffset + s.payload.length);
+        if (r.name() !== 'name') { out.push(s); break; }
+        const names = remapNames(bytes.subarray(r.pos, r.end), fImp);
+        if (names) out.push(makeSection(SectionId.custom, new Writer().name('name').bytes(names).view()));
+        break;
+      }
+      default: out.push(s);
+    }
+  }
+  emitMissingBefore(1000);
+  return { bytes: writeSections(out), module: m, memories, importedMemories, tableMaxima, metered: !!meter, rewritten: true };
+}
+
+const ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13, 1000: 99 };
+const ORDER_OF = (id: number) => ORDER[id] ?? 0;
+
+function sectionOffset(m: WasmModule, id: number): number {
+  return m.sections.find((s) => s.id === id)?.payloadOffset ?? 0;
+}
+
+function checkMemory(moduleName: string, what: string, l: Limits, cap: number): void {
+  if (l.min > cap) {
+    const mib = (p: number) => `${+(p * 65536 / 2 ** 20).toFixed(2)} MiB`;
+    throw new MemoryLimit(`${what} needs ${l.min} pages (${mib(l.min)}) initially, above the cap of ${cap} pages (${mib(cap)})`, { module: moduleName });
+  }
+}
+
+function checkTable(moduleName: string, what: string, l: Limits, cap: number): void {
+  if (l.min > cap) throw new ModuleTooLarge(`${what} declares ${l.min} initial entries: over the limit maxTableEntries = ${cap}`, { module: moduleName });
+}
+
+/** A vector section with `extra` (already encoded items) appended: original items kept byte for byte. */
+function appendToVector(id: number, s: Section | undefined, count: number, extra: Uint8Array): Section {
+  const w = new Writer().uleb(count + 1);
+  if (s) {
+    const r = new Reader(s.payload, 'section');
+    r.uleb();
+    w.bytes(s.payload.subarray(r.pos));
+  }
+  return makeSection(id, w.bytes(extra).view());
+}
+
+function refillImport(typeIndex: number): Uint8Array {
+  return new Writer().name(FUEL_REFILL_MODULE).name(FUEL_REFILL_NAME).byte(0).uleb(typeIndex).finish();
+}
+
+function fuelGlobalEntry(): Uint8Array {
+  return Uint8Array.of(0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end);
+}
+
+function fuelExport(index: number): Uint8Array {
+  return new Writer().name(FUEL_EXPORT).byte(3).uleb(index).finish();
+}
+
+/** The module's globals (ref.func in initializers remapped) followed by the fuel counter; without the count. */
+function concatGlobals(m: WasmModule, shift: (f: number) => number): Uint8Array {
+  const w = new Writer();
+  const sec = m.sections.find((s) => s.id === SectionId.global)!;
+  const r = new Reader(sec.payload, m.name);
+  r.uleb();
+  let hasRefFunc = false;
+  for (const g of m.globals) if (g.init.includes(Opcode.refFunc)) hasRefFunc = true;
+  if (!hasRefFunc) w.bytes(sec.payload.subarray(r.pos));
+  else {
+    for (const g of m.globals) {
+      w.byte(g.type === 'i32' ? 0x7f : g.type === 'i64' ? 0x7e : g.type === 'f32' ? 0x7d : g.type === 'f64' ? 0x7c : g.type === 'v128' ? 0x7b : g.type === 'funcref' ? 0x70 : 0x6f);
+      w.byte(g.mutable ? 1 : 0).bytes(remapConstExpr(g.init, shift, m.name));
+    }
+  }
+  return w.bytes(fuelGlobalEntry()).finish();
+}
+
+/** A constant expression with every `ref.func` index remapped. */
+function remapConstExpr(expr: Uint8Array, shift: (f: number) => number, moduleName: string): Uint8Array {
+  const r = new Reader(expr, moduleName);
+  const w = new Writer();
+  let copied = 0;
+  while (!r.done()) {
+    const e = decodeOp(r);
+    if (e.imm === Imm.Func) {
+      w.bytes(expr.subarray(copied, r.pos));
+      w.uleb(shift(r.uleb()));
+      copied = r.pos;
+    } else skipImm(r, e.imm);
+  }
+  return w.bytes(expr.subarray(copied)).finish();
+}
+
+/**
+ * The name section with function indices shifted past the refill import (function names and
+ * local names; label names are dropped: the rewrite adds blocks). Streams the payload: names
+ * are copied as bytes, never decoded. A malformed section is dropped (engines ignore it too).
+ */
+export function remapNames(payload: Uint8Array, fImp: number): Uint8Array | undefined {
+  const shift = (f: number) => (f >= fImp ? f + 1 : f);
+  const out = new Writer();
+  const sub = new Writer();
+  try {
+    const r = new Reader(payload, 'names');
+    while (!r.done()) {
+      const subStart = r.pos;
+      const id = r.byte();
+      const size = r.uleb();
+      if (size > r.end - r.pos) return undefined;
+      const end = r.pos + size;
+      if (id === 1 || id === 2) {
+        const s = new Reader(payload, 'names', r.pos, end);
+        sub.reset();
+        const n = s.uleb();
+        sub.uleb(n);
+        for (let i = 0; i < n; i++) {
+          sub.uleb(shift(s.uleb()));
+          const rest = s.pos;
+          if (id === 1) {
+            s.take(s.uleb());
+          } else {
+            const k = s.uleb();
+            for (let j = 0; j < k; j++) { s.uleb(); s.take(s.uleb()); }
+          }
+          sub.bytes(payload.subarray(rest, s.pos));
+        }
+        if (!s.done()) return undefined;
+        out.byte(id).uleb(sub.length).bytes(sub.view());
+      } else if (id !== 3) {
+        out.bytes(payload.subarray(subStart, end));
+      }
+      r.pos = end;
+    }
+  } catch {
+    return undefined;
+  }
+  return out.finish();
+}
+
+/** Feature gate over every body when not metering (metering gates as it rewrites). */
+function scanAll(m: WasmModule): void {
+  const scanner = new Meter(m, 0, 0);
+  for (let i = 0; i < m.code.length; i++) scanner.scanBody(m.code[i]!);
+}
+
+// ---- metering ----
+
+const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3;
+const F_FUNC = -1;
+
+/**
+ * Metering of the code section. Per body: scanBody walks the instructions once, recording
+ * regions and insertion events in position order; emitBody then copies the body with the
+ * insertions. All per-body state lives in arrays reused across bodies; nothing is copied per
+ * instruction, so the pass is linear in the body size whatever its nesting.
+ *
+ * Regions. A region is straight-line code entered only at its start: the function entry, a
+ * loop header, the start of an `else` arm or a catch handler, and the code after the `end` of
+ * an `if`, a `try`, a loop, or a block some branch targets. Its charge, at its start, is the sum
+ * of its instructions' weights: every instruction executed was paid by the charge of the region
+ * it is in (a region is executed at most once per charge: going back needs a loop header).
+ * Unconditional transfers (br, return, throw, unreachable...) end a region: the dead code after
+ * them is not charged. A branch-free `if` with small arms is folded into its region (the dearer
+ * arm is charged), which keeps typical code growth low.
+ */
+class Meter {
+  // regions
+  private rPos: number[] = [];
+  private rCost: number[] = [];
+  private rLive: number[] = [];
+  // events, in position order
+  private evPos: number[] = [];
+  private evKind: number[] = [];
+  private evA: number[] = [];
+  private evB: number[] = [];
+  // frames
+  private fKind: number[] = [];
+  private fTargeted: number[] = [];
+  private fSimple: number[] = [];
+  private fIfRegion: number[] = [];
+  private fThenBase: number[] = [];
+  private fThenCost: number[] = [];
+  private fElseRegion: number[] = [];
+  // per body facts
+  private hasLoop = false;
+  private hasCall = false;
+  private hasTry = false;
+  private needScratch = false;
+  private cur = -1;
+
+  private readonly body = new Writer();
+
+  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number) {}
+
+  code(): Section {
+    const w = new Writer();
+    w.uleb(this.m.code.length);
+    for (let i = 0; i < this.m.code.length; i++) {
+      const b = this.m.code[i]!;
+      this.scanBody(b);
+      this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
+      w.uleb(this.body.length).bytes(this.body.view());
+    }
+    return makeSection(SectionId.code, w.view());
+  }
+
+  private region(pos: number): void {
+    this.cur = this.rPos.length;
+    this.rPos.push(pos);
+    this.rCost.push(0);
+    this.rLive.push(1);
+    this.event(pos, EV_CHARGE, this.cur, 0);
+  }
+
+  private event(pos: number, kind: number, a: number, b: number): void {
+    this.evPos.push(pos);
+    this.evKind.push(kind);
+    this.evA.push(a);
+    this.evB.push(b);
+  }
+
+  private push(kind: number): number {
+    const d = this.fKind.length;
+    if (d > 0) this.fSimple[d - 1] = 0;
+    this.fKind.push(kind);
+    this.fTargeted.push(0);
+    this.fSimple.push(1);
+    this.fIfRegion.push(-1);
+    this.fThenBase.push(0);
+    this.fThenCost.push(0);
+    this.fElseRegion.push(-1);
+    return d;
+  }
+
+  private pop(): void {
+    this.fKind.pop(); this.fTargeted.pop(); this.fSimple.pop(); this.fIfRegion.pop();
+    this.fThenBase.pop(); this.fThenCost.pop(); this.fElseRegion.pop();
+  }
+
+  /** Marks the frame `label` levels up as a branch target; returns true when it is the function. */
+  private target(label: number): boolean {
+    const i = this.fKind.length - 1 - label;
+    this.fTargeted[i] = 1;
+    return i === 0;
+  }
+
+  scanBody(body: FunctionBody): void {
+    const m = this.m;
+    const base = body.codeOffset;
+    const r = new Reader(m.bytes, m.name, base, base + body.code.length);
+    this.rPos.length = 0; this.rCost.length = 0; this.rLive.length = 0;
+    this.evPos.length = 0; this.evKind.length = 0; this.evA.length = 0; this.evB.length = 0;
+    this.hasLoop = false; this.hasCall = false; this.hasTry = false; this.needScratch = false;
+    const rCost = this.rCost;
+    this.push(F_FUNC);
+    this.region(0);
+    while (this.fKind.length > 0) {
+      if (r.done()) r.fail('function body ends inside a block');
+      const at = r.pos;
+      const e = decodeOp(r);
+      const ctl = e.ctl;
+      const weight = WEIGHTS[ctl] ?? 1;
+      if (this.cur >= 0) rCost[this.cur]! += weight;
+      const top = this.fKind.length - 1;
+      // immediates the pass reads
+      if (e.imm === Imm.Func) {
+        const s = r.pos;
+        const f = r.uleb();
+        if (f >= this.fImp) this.event(s - base, EV_PATCH, r.pos - base, f + 1);
+      } else if (e.imm === Imm.Label) {
+        const label = r.uleb();
+        if (label > top) r.fail(`branch to label ${label} outside the function`, at);
+        if (ctl === Ctl.Br || ctl === Ctl.BrIf) {
+          if (this.target(label)) this.event(at - base, EV_WRITEBACK, 0, 0);
+        }
+      } else if (e.imm === Imm.BrTable) {
+        const n = r.uleb();
+        if (n > r.end - r.pos) r.fail('br_table runs past the body', at);
+        let toFunction = false;
+        for (let i = 0; i <= n; i++) {
+          const label = r.uleb();
+          if (label > top) r.fail(`branch to label ${label} outside the function`, at);
+          if (this.target(label)) toFunction = true;
+        }
+        if (toFunction) this.event(at - base, EV_WRITEBACK, 0, 0);
+      } else {
+        skipImm(r, e.imm);
+      }
+      const after = r.pos - base;
+      switch (ctl) {
+        case Ctl.None: break;
+        case Ctl.Block: this.push(Ctl.Block); break;
+        case Ctl.Loop: this.push(Ctl.Loop); this.hasLoop = true; this.region(after); break;
+        case Ctl.If: {
+          const d = this.push(Ctl.If);
+          this.fIfRegion[d] = this.cur;
+          this.fThenBase[d] = this.cur >= 0 ? rCost[this.cur]! : 0;
+          break;
+        }
+        case Ctl.Else: {
+          if (this.fKind[top] !== Ctl.If) r.fail('else outside an if', at);
+          this.fThenCost[top] = this.cur >= 0 && this.cur === this.fIfRegion[top] ? rCost[this.cur]! - this.fThenBase[top]! : Infinity;
+          this.region(after);
+          this.fElseRegion[top] = this.cur;
+          break;
+        }
+        case Ctl.Try: this.push(Ctl.Try); this.hasTry = true; break;
+        case Ctl.Catch: case Ctl.CatchAll:
+          if (this.fKind[top] !== Ctl.Try) r.fail('catch outside a try', at);
+          this.fSimple[top] = 0;
+          this.region(after);
+          break;
+        case Ctl.Delegate:
+          if (this.fKind[top] !== Ctl.Try) r.fail('delegate outside a try', at);
+          this.pop();
+          this.region(after);
+          break;
+        case Ctl.End: this.end(at - base, after); break;
+        case Ctl.Br: case Ctl.BrTable: case Ctl.Return: case Ctl.Unreachable:
+        case Ctl.Throw: case Ctl.Rethrow: case Ctl.ReturnCall: case Ctl.ReturnCallIndirect:
+          if (ctl === Ctl.Return) this.event(at - base, EV_WRITEBACK, 0, 0);
+          if (ctl === Ctl.Throw || ctl === Ctl.Rethrow) this.hasTry = true;
+          if (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect) this.hasCall = true;
+          this.fSimple[top] = 0;
+          this.cur = -1;
+          break;
+        case Ctl.BrIf: this.fSimple[top] = 0; break;
+        case Ctl.Call: case Ctl.CallIndirect: this.hasCall = true; break;
+        default: // dynamic charges: the length / delta is the top operand
+          this.needScratch = true;
+          this.event(at - base, EV_DYNAMIC, ctl, 0);
+      }
+    }
+    if (!r.done()) r.fail('instructions after the end of the function body');
+  }
+
+  private end(at: number, after: number): void {
+    const d = this.fKind.length - 1;
+    const kind = this.fKind[d]!;
+    const rCost = this.rCost;
+    if (kind === F_FUNC) {
+      this.event(at, EV_WRITEBACK, 0, 0);
+      this.pop();
+      return;
+    }
+    if (kind === Ctl.If && this.fSimple[d] && !this.fTargeted[d] && this.fIfRegion[d]! >= 0) {
+      const ifRegion = this.fIfRegion[d]!;
+      const elseRegion = this.fElseRegion[d]!;
+      const thenCost = elseRegion >= 0 ? this.fThenCost[d]! : (this.cur === ifRegion ? rCost[ifRegion]! - this.fThenBase[d]! : Infinity);
+      const elseCost = elseRegion >= 0 && this.cur === elseRegion ? rCost[elseRegion]! : elseRegion >= 0 ? Infinity : 0;
+      const arm = Math.max(thenCost, elseCost);
+      if (arm <= FOLD_MAX) {
+        rCost[ifRegion] = this.fThenBase[d]! + arm;
+        if (elseRegion >= 0) this.rLive[elseRegion] = 0;
+        this.pop();
+        this.cur = ifRegion;
+        return;
+      }
+    }
+    const targeted = this.fTargeted[d];
+    this.pop();
+    if (kind === Ctl.Block && !targeted) return; // only the fallthrough reaches what follows
+    if (kind === Ctl.Loop && this.cur < 0) return; // loop exits only by falling through: dead
+    this.region(after);
+  }
+
+  private emitBody(body: FunctionBody, params: number): void {
+    const w = this.body.reset();
+    const local = this.hasLoop && !this.hasCall && !this.hasTry;
+    const firstAdded = params + body.localCount;
+    const fuelLocal = firstAdded;
+    const scratch = local ? firstAdded + 1 : firstAdded;
+    const added = (local ? 1 : 0) + (this.needScratch ? 1 : 0);
+    const code = body.code;
+    if (added) {
+      const r = new Reader(body.localsRaw, 'locals');
+      const groups = r.uleb();
+      w.uleb(groups + 1).bytes(body.localsRaw.subarray(r.pos)).uleb(added).byte(0x7f);
+    } else {
+      w.bytes(body.localsRaw);
+    }
+    const G = this.fuel;
+    const R = this.fImp;
+    let copied = 0;
+    const n = this.evPos.length;
+    for (let i = 0; i < n; i++) {
+      const pos = this.evPos[i]!;
+      const kind = this.evKind[i]!;
+      if (pos > copied) { w.bytes(code.subarray(copied, pos)); copied = pos; }
+      switch (kind) {
+        case EV_CHARGE: {
+          const id = this.evA[i]!;
+          let cost = this.rLive[id] ? this.rCost[id]! : 0;
+          if (local && id === 0) {
+            // entry: load the counter into the local, charged
+            const c = Math.min(cost, MAX_CHARGE);
+            cost -= c;
+            w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal);
+            checkLocal(w, fuelLocal, G, R);
+          }
+          while (cost > 0) {
+            const c = Math.min(cost, MAX_CHARGE);
+            cost -= c;
+            if (local) {
+              w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal);
+              checkLocal(w, fuelLocal, G, R);
+            } else {
+              w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
+              checkGlobal(w, G, R);
+            }
+          }
+          break;
+        }
+        case EV_WRITEBACK:
+          if (local) w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.globalSet).uleb(G);
+          break;
+        case EV_DYNAMIC: {
+          const d = DYNAMIC[this.evA[i] as Ctl]!;
+          w.byte(Opcode.localTee).uleb(scratch);
+          if (local) w.byte(Opcode.localGet).uleb(fuelLocal);
+          else w.byte(Opcode.globalGet).uleb(G);
+          if (d.shift !== undefined) {
+            w.byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(d.shift).byte(Opcode.i32ShrU);
+          } else {
+            const mul = d.mul!;
+            w.byte(Opcode.i32Const).sleb32(MAX_CHARGE)
+              .byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(mul).byte(Opcode.i32Mul)
+              .byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(Math.floor(MAX_CHARGE / mul)).byte(Opcode.i32GtU)
+              .byte(Opcode.select);
+          }
+          w.byte(Opcode.i32Sub);
+          if (local) {
+            w.byte(Opcode.localTee).uleb(fuelLocal);
+            checkLocal(w, fuelLocal, G, R);
+          } else {
+            w.byte(Opcode.globalSet).uleb(G);
+            checkGlobal(w, G, R);
+          }
+          break;
+        }
+        case EV_PATCH:
+          w.uleb(this.evB[i]!);
+          copied = this.evA[i]!;
+          break;
+      }
+    }
+    w.bytes(code.subarray(copied));
+  }
+}
+
+/** Stack: [F - c] already tee'd into the local. `if (F < 0) { G = 0; F = refill(F) }` */
+function checkLocal(w: Writer, fuelLocal: number, G: number, R: number): void {
+  w.byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.if).byte(0x40)
+    .byte(Opcode.localGet).uleb(fuelLocal)
+    .byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
+    .byte(Opcode.call).uleb(R).byte(Opcode.localSet).uleb(fuelLocal)
+    .byte(Opcode.end);
+}
+
+/**
+ * After `G = F - c`: `if (G < 0) { v = G; G = 0; G = refill(v) }`. The global is zeroed before the
+ * call so that a refill that throws (budget gone) leaves 0, not a negative value that repeated
+ * caught charges could drive past -2^31 and wrap to a positive count.
+ */
+function checkGlobal(w: Writer, G: number, R: number): void {
+  w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.if).byte(0x40)
+    .byte(Opcode.globalGet).uleb(G)
+    .byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
+    .byte(Opcode.call).uleb(R).byte(Opcode.globalSet).uleb(G)
+    .byte(Opcode.end);
+}
