@@ -1,10 +1,11 @@
 // `npm run bench`: every benchmark prints ratios against a baseline measured in the same run.
 import { run as compile } from './compile';
 import { run as fuel } from './fuel';
+import { run as load } from './load';
 import { run as worker } from './worker';
 
 const only = process.argv.slice(2);
-const benches: [string, () => Promise<void>][] = [['fuel', fuel], ['compile', compile], ['worker', worker]];
+const benches: [string, () => Promise<void>][] = [['fuel', fuel], ['load', load], ['compile', compile], ['worker', worker]];
 for (const [name, bench] of benches) {
   if (only.length && !only.includes(name)) continue;
   await bench();

@@ -135,7 +135,27 @@ export class Writer {
     return this;
   }
 
+  /** Appends src[start, end): a plain loop for short runs (no subarray object), set() for long ones. */
+  copy(src: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    this.room(n);
+    if (n < 64) {
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = start; i < end; i++) buf[at++] = src[i]!;
+    } else {
+      this.buf.set(src.subarray(start, end), this.length);
+    }
+    this.length += n;
+    return this;
+  }
+
   uleb(v: number): this {
+    if (v < 128 && v >= 0) {
+      this.room(1);
+      this.buf[this.length++] = v;
+      return this;
+    }
     do {
       let b = v % 128;
       v = Math.floor(v / 128);
@@ -161,6 +181,11 @@ export class Writer {
   reset(): this {
     this.length = 0;
     return this;
+  }
+
+  /** The underlying storage (valid until the next write; only [0, length) is meaningful). */
+  get buffer(): Uint8Array {
+    return this.buf;
   }
 
   /** The bytes written so far, without copying (valid until the next write). */

@@ -6,7 +6,7 @@ import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
 import { checkLimit, type ModuleLimits } from './limits';
 import { readModule, type FunctionBody, type WasmModule } from './module';
-import { Ctl, FEATURE, Imm } from './opcodes';
+import { Ctl, FEATURE, Imm, OPS } from './opcodes';
 import { checkReservedNames } from './reserved';
 import { makeSection, SectionId, writeSections, type Section } from './sections';
 
@@ -372,6 +372,19 @@ function scanAll(m: WasmModule): void {
 
 // ---- metering ----
 
+/**
+ * Opcodes the scanner steps over without the general decoder: 1 = no immediate, 2 = one LEB,
+ * 3 = memarg (two LEBs; the general path when the align field flags a memory index).
+ */
+const FAST = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const e = OPS[b];
+  if (!e || 'refused' in e || e.ctl !== Ctl.None) continue;
+  if (e.imm === Imm.None) FAST[b] = 1;
+  else if (e.imm === Imm.Local || e.imm === Imm.Global || e.imm === Imm.Table || e.imm === Imm.I32 || e.imm === Imm.I64) FAST[b] = 2;
+  else if (e.imm === Imm.MemArg) FAST[b] = 3;
+}
+
 const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3;
 const F_FUNC = -1;
 
@@ -395,11 +408,9 @@ class Meter {
   private rPos: number[] = [];
   private rCost: number[] = [];
   private rLive: number[] = [];
-  // events, in position order
-  private evPos: number[] = [];
-  private evKind: number[] = [];
-  private evA: number[] = [];
-  private evB: number[] = [];
+  // events, in position order: [pos, kind, a, b] per event
+  private ev = new Int32Array(1024);
+  private evN = 0;
   // frames
   private fKind: number[] = [];
   private fTargeted: number[] = [];
@@ -426,7 +437,7 @@ class Meter {
       const b = this.m.code[i]!;
       this.scanBody(b);
       this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
-      w.uleb(this.body.length).bytes(this.body.view());
+      w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
     }
     return makeSection(SectionId.code, w.view());
   }
@@ -440,10 +451,15 @@ class Meter {
   }
 
   private event(pos: number, kind: number, a: number, b: number): void {
-    this.evPos.push(pos);
-    this.evKind.push(kind);
-    this.evA.push(a);
-    this.evB.push(b);
+    let ev = this.ev;
+    const i = this.evN * 4;
+    if (i + 4 > ev.length) {
+      const next = new Int32Array(ev.length * 2);
+      next.set(ev);
+      this.ev = ev = next;
+    }
+    ev[i] = pos; ev[i + 1] = kind; ev[i + 2] = a; ev[i + 3] = b;
+    this.evN++;
   }
 
   private push(kind: number): number {
@@ -476,14 +492,29 @@ class Meter {
     const base = body.codeOffset;
     const r = new Reader(m.bytes, m.name, base, base + body.code.length);
     this.rPos.length = 0; this.rCost.length = 0; this.rLive.length = 0;
-    this.evPos.length = 0; this.evKind.length = 0; this.evA.length = 0; this.evB.length = 0;
+    this.evN = 0;
     this.hasLoop = false; this.hasCall = false; this.hasTry = false; this.needScratch = false;
     const rCost = this.rCost;
     this.push(F_FUNC);
     this.region(0);
+    const bytes = m.bytes;
+    const end = r.end;
     while (this.fKind.length > 0) {
       if (r.done()) r.fail('function body ends inside a block');
       const at = r.pos;
+      // Fast path: plain instructions (weight 1, no control effect) with at most LEB immediates.
+      const k = FAST[bytes[at]!]!;
+      if (k !== 0 && !(k === 3 && at + 1 < end && (bytes[at + 1]! & 0x40) !== 0)) {
+        let p = at + 1;
+        for (let n = k === 3 ? 2 : k - 1; n > 0; n--) {
+          while (p < end && (bytes[p]! & 0x80) !== 0) p++;
+          p++;
+        }
+        if (p > end) r.fail('instruction runs past the end of the body', at);
+        r.pos = p;
+        if (this.cur >= 0) rCost[this.cur]!++;
+        continue;
+      }
       const e = decodeOp(r);
       const ctl = e.ctl;
       const weight = WEIGHTS[ctl] ?? 1;
@@ -609,14 +640,17 @@ class Meter {
     const G = this.fuel;
     const R = this.fImp;
     let copied = 0;
-    const n = this.evPos.length;
+    const n = this.evN;
+    const ev = this.ev;
     for (let i = 0; i < n; i++) {
-      const pos = this.evPos[i]!;
-      const kind = this.evKind[i]!;
-      if (pos > copied) { w.bytes(code.subarray(copied, pos)); copied = pos; }
+      const pos = ev[i * 4]!;
+      const kind = ev[i * 4 + 1]!;
+      const evA = ev[i * 4 + 2]!;
+      const evB = ev[i * 4 + 3]!;
+      if (pos > copied) { w.copy(code, copied, pos); copied = pos; }
       switch (kind) {
         case EV_CHARGE: {
-          const id = this.evA[i]!;
+          const id = evA;
           let cost = this.rLive[id] ? this.rCost[id]! : 0;
           if (local && id === 0) {
             // entry: load the counter into the local, charged
@@ -642,7 +676,7 @@ class Meter {
           if (local) w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.globalSet).uleb(G);
           break;
         case EV_DYNAMIC: {
-          const d = DYNAMIC[this.evA[i] as Ctl]!;
+          const d = DYNAMIC[evA as Ctl]!;
           w.byte(Opcode.localTee).uleb(scratch);
           if (local) w.byte(Opcode.localGet).uleb(fuelLocal);
           else w.byte(Opcode.globalGet).uleb(G);
@@ -666,12 +700,12 @@ class Meter {
           break;
         }
         case EV_PATCH:
-          w.uleb(this.evB[i]!);
-          copied = this.evA[i]!;
+          w.uleb(evB);
+          copied = evA;
           break;
       }
     }
-    w.bytes(code.subarray(copied));
+    w.copy(code, copied, code.length);
   }
 }
 
