@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { instrumentFuel, FUEL_EXPORT } from '../ts/wasm/fuel';
+import { instrumentFuel, FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../ts/wasm/fuel';
 
 export interface Kernel {
   name: string;
@@ -175,20 +175,31 @@ type KernelFn = (...args: number[]) => number;
 export interface KernelInstance {
   call: KernelFn;
   fuel: WebAssembly.Global | undefined;
+  /** Units used by the last call (metered instances). */
+  units: () => number;
+  reset: () => void;
 }
 
+/** Instantiates a kernel; a metered one gets an unlimited refill that counts units (contract v2). */
 export async function instantiateKernel(bytes: Uint8Array<ArrayBuffer>, entry: string): Promise<KernelInstance> {
-  const { instance } = await WebAssembly.instantiate(bytes);
+  let given = 0;
+  let debt = 0;
+  const refill = (v: number) => { if (v < 0) debt -= v; given += 2 ** 30; return 2 ** 30; };
+  const { instance } = await WebAssembly.instantiate(bytes, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: refill } });
   const fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global | undefined;
-  return { call: instance.exports[entry] as KernelFn, fuel };
+  return {
+    call: instance.exports[entry] as KernelFn,
+    fuel,
+    units: () => given + debt - Math.max(0, (fuel?.value as number | undefined) ?? 0),
+    reset: () => { given = 0; debt = 0; if (fuel) fuel.value = 0; },
+  };
 }
 
 const WARMUP = 3;
 const RUNS = 15;
-const BUDGET = 1n << 62n;
 
 function time(k: KernelInstance, args: number[]): number {
-  if (k.fuel) k.fuel.value = BUDGET;
+  k.reset();
   const t0 = performance.now();
   k.call(...args);
   return performance.now() - t0;
@@ -210,12 +221,19 @@ function compare(label: string, args: number[], plain: KernelInstance, metered: 
   }
   const ua = median(a);
   const mb = median(b);
-  console.log(`${label.padEnd(16)}${ua.toFixed(2).padStart(14)}${mb.toFixed(2).padStart(12)}${(mb / ua).toFixed(3).padStart(8)}`);
+  time(metered, args);
+  const units = metered.units();
+  // ns of unmetered wasm per fuel unit: what one unit of budget buys on this machine for this code.
+  console.log(`${label.padEnd(16)}${ua.toFixed(2).padStart(14)}${mb.toFixed(2).padStart(12)}${(mb / ua).toFixed(3).padStart(8)}${units.toExponential(2).padStart(12)}${(ua * 1e6 / units).toFixed(3).padStart(10)}`);
+}
+
+function growth(label: string, plain: Uint8Array, metered: Uint8Array): void {
+  console.log(`code growth ${label}: ${plain.length} -> ${metered.length} bytes (${(metered.length / plain.length).toFixed(3)}x)`);
 }
 
 export async function run(): Promise<void> {
   console.log('fuel metering: unmetered vs metered (median of %d runs, same process)', RUNS);
-  console.log(`${'kernel'.padEnd(16)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}`);
+  console.log(`${'kernel'.padEnd(16)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}${'units'.padStart(12)}${'ns/unit'.padStart(10)}`);
   for (const k of KERNELS) {
     const plain = await watToWasm(k.name, k.wat);
     const metered = instrumentFuel(plain, { moduleName: k.name });
@@ -229,6 +247,15 @@ export async function run(): Promise<void> {
     return;
   }
   const meteredC = instrumentFuel(plainC, { moduleName: 'c-kernels' });
+  growth('C kernels (clang -O2)', plainC, meteredC);
+  for (const f of ['examples/hello-as/hello.wasm', 'examples/hello-c/hello.wasm', 'node_modules/playwright-core/lib/webp_codec.wasm']) {
+    try {
+      const b = new Uint8Array(readFileSync(f));
+      growth(f, b, instrumentFuel(b, { moduleName: f }));
+    } catch (e) {
+      console.log(`code growth ${f}: skipped (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
   for (const k of KERNELS) {
     compare(`c ${k.name}`, k.args, await instantiateKernel(plainC, k.entry), await instantiateKernel(meteredC, k.entry));
   }

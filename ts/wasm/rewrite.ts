@@ -26,6 +26,9 @@ import { makeSection, SectionId, writeSections, type Section } from './sections'
 
 /** Static weight of an instruction: 1 unless its time differs a lot from a plain instruction. */
 export const WEIGHTS: Partial<Record<Ctl, number>> = {
+  // Block ends and `else` compile to nothing or a jump: free, so a region holding only ends is not charged.
+  [Ctl.End]: 0,
+  [Ctl.Else]: 0,
   [Ctl.Call]: 20,
   [Ctl.ReturnCall]: 20,
   [Ctl.CallIndirect]: 30,
@@ -52,7 +55,7 @@ export const DYNAMIC: Partial<Record<Ctl, { shift?: number; mul?: number }>> = {
 };
 
 /** A branch-free `if` whose arms cost at most this is charged with the enclosing code (the dearer arm). */
-export const FOLD_MAX = 32;
+export const FOLD_MAX = 64;
 
 /** Largest single charge (the contract keeps F - c inside i32). */
 export const MAX_CHARGE = 2 ** 30;
