@@ -175,7 +175,7 @@ function readSectionContents(m: WasmModule, id: number, r: Reader): void {
     case SectionId.table: m.tables = r.vec(tableType); return;
     case SectionId.memory: m.memories = r.vec(limits); return;
     case SectionId.tag: m.tags = r.vec(tag); return;
-    case SectionId.global: m.globals = r.vec((v) => ({ ...globalType(v), init: constExpr(v) })); return;
+    case SectionId.global: m.globals = r.vec((v) => { const t = globalType(v); return { type: t.type, mutable: t.mutable, init: constExpr(v) }; }); return;
     case SectionId.export: m.exports = r.vec(exportEntry); return;
     case SectionId.start: m.start = r.uleb(); return;
     case SectionId.element: m.elements = r.vec(elementSegment); return;
@@ -298,18 +298,25 @@ function functionBody(r: Reader): FunctionBody {
   const at = r.pos;
   const size = r.uleb();
   if (size > r.end - r.pos) r.fail(`function body of ${size} bytes runs past the code section`, at);
-  const body = new Reader(r.bytes, r.moduleName, r.pos, r.pos + size);
-  r.pos += size;
-  const localsStart = body.pos;
+  // Read the body with the section's reader, bounded to the body (no Reader per body).
+  const sectionEnd = r.end;
+  const end = r.pos + size;
+  r.end = end;
+  const localsStart = r.pos;
   let total = 0;
-  const locals = body.vec((v) => {
-    const count = v.uleb();
+  const groups = r.uleb();
+  if (groups > end - r.pos) r.fail(`vector of ${groups} items cannot fit in the ${end - r.pos} bytes left`, localsStart);
+  const locals: LocalGroup[] = [];
+  for (let i = 0; i < groups; i++) {
+    const count = r.uleb();
     total += count;
-    if (total > 0xffffffff) v.fail('function declares more than 2^32 locals', localsStart);
-    return { count, type: valType(v) };
-  });
-  const localsRaw = r.bytes.subarray(localsStart, body.pos);
-  if (body.done()) body.fail('function body has no code');
-  if (r.bytes[body.end - 1] !== 0x0b) body.fail('function body does not end with `end`', body.end - 1);
-  return { locals, localsRaw, localCount: total, code: r.bytes.subarray(body.pos, body.end), codeOffset: body.pos };
+    if (total > 0xffffffff) r.fail('function declares more than 2^32 locals', localsStart);
+    locals.push({ count, type: valType(r) });
+  }
+  const codeStart = r.pos;
+  r.end = sectionEnd;
+  r.pos = end;
+  if (codeStart >= end) r.fail('function body has no code', codeStart);
+  if (r.bytes[end - 1] !== 0x0b) r.fail('function body does not end with `end`', end - 1);
+  return { locals, localsRaw: r.bytes.subarray(localsStart, codeStart), localCount: total, code: r.bytes.subarray(codeStart, end), codeOffset: codeStart };
 }

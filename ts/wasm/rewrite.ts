@@ -293,9 +293,8 @@ function concatGlobals(m: WasmModule, shift: (f: number) => number): Uint8Array 
   const sec = m.sections.find((s) => s.id === SectionId.global)!;
   const r = new Reader(sec.payload, m.name);
   r.uleb();
-  let hasRefFunc = false;
-  for (const g of m.globals) if (g.init.includes(Opcode.refFunc)) hasRefFunc = true;
-  if (!hasRefFunc) w.bytes(sec.payload.subarray(r.pos));
+  // A byte 0xd2 anywhere may be ref.func (or just data): only then re-encode the initializers.
+  if (sec.payload.indexOf(Opcode.refFunc, r.pos) < 0) w.bytes(sec.payload.subarray(r.pos));
   else {
     for (const g of m.globals) {
       w.byte(g.type === 'i32' ? 0x7f : g.type === 'i64' ? 0x7e : g.type === 'f32' ? 0x7d : g.type === 'f64' ? 0x7c : g.type === 'v128' ? 0x7b : g.type === 'funcref' ? 0x70 : 0x6f);
