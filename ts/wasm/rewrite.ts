@@ -163,6 +163,19 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
 
   // ---- code ----
   const fuelGlobal = gImp + m.globals.length;
+  // Metered: the refill type (i32)->(i32) and () -> () for the helpers, found or appended.
+  const findType = (p: string[], r: string[]) => m.types.findIndex((ft) => ft.params.length === p.length && ft.results.length === r.length &&
+    ft.params.every((x, i) => x === p[i]) && ft.results.every((x, i) => x === r[i]));
+  const newTypes = new Writer();
+  let addedTypes = 0;
+  let refillType = -1;
+  let voidType = -1;
+  if (o.meter) {
+    refillType = findType(['i32'], ['i32']);
+    if (refillType < 0) { refillType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(1).byte(0x7f).uleb(1).byte(0x7f); }
+    voidType = findType([], []);
+    if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
+  }
   const meter = o.meter ? new Meter(m, fImp, fuelGlobal) : undefined;
   const codeSection = meter ? meter.code() : (scanAll(m), undefined);
 
@@ -174,14 +187,11 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
   const out: Section[] = [];
   const present = new Set(m.sections.map((s) => s.id));
   const shift = (f: number) => (f >= fImp ? f + 1 : f);
-  let refillType = -1;
-  if (meter) {
-    refillType = m.types.findIndex((ft) => ft.params.length === 1 && ft.results.length === 1 && ft.params[0] === 'i32' && ft.results[0] === 'i32');
-  }
+  const helperTypes = new Writer().uleb(voidType).uleb(refillType).finish();
   const emitMissingBefore = (id: number) => {
     // Sections the metered module needs that the original lacks, in the format's order.
     if (!meter) return;
-    for (const need of [SectionId.type, SectionId.import, SectionId.global, SectionId.export]) {
+    for (const need of [SectionId.type, SectionId.import, SectionId.function, SectionId.global, SectionId.export, SectionId.code]) {
       if (present.has(need) || ORDER_OF(need) >= ORDER_OF(id)) continue;
       present.add(need);
       out.push(addedSection(need));
@@ -189,20 +199,22 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
   };
   const addedSection = (id: number): Section => {
     switch (id) {
-      case SectionId.type: return appendToVector(id, undefined, 0, new Writer().byte(0x60).uleb(1).byte(0x7f).uleb(1).byte(0x7f).view());
+      case SectionId.type: return appendToVector(id, undefined, 0, newTypes.view(), addedTypes);
       case SectionId.import: return appendToVector(id, undefined, 0, refillImport(refillType));
+      case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
       case SectionId.global: return appendToVector(id, undefined, 0, fuelGlobalEntry());
+      case SectionId.code: return codeSection!;
       default: return appendToVector(id, undefined, 0, fuelExport(fuelGlobal));
     }
   };
-  if (meter && refillType < 0) refillType = m.types.length;
   for (const s of m.sections) {
     if (s.id !== SectionId.custom) emitMissingBefore(s.id);
     switch (s.id) {
       case SectionId.type:
-        out.push(meter && refillType === m.types.length
-          ? appendToVector(s.id, s, m.types.length, new Writer().byte(0x60).uleb(1).byte(0x7f).uleb(1).byte(0x7f).view())
-          : s);
+        out.push(meter && addedTypes ? appendToVector(s.id, s, m.types.length, newTypes.view(), addedTypes) : s);
+        break;
+      case SectionId.function:
+        out.push(meter ? appendToVector(s.id, s, m.functions.length, helperTypes, 2) : s);
         break;
       case SectionId.import:
         out.push(meter ? appendToVector(s.id, s, m.imports.length, refillImport(refillType)) : s);
@@ -265,8 +277,8 @@ function checkTable(moduleName: string, what: string, l: Limits, cap: number): v
 }
 
 /** A vector section with `extra` (already encoded items) appended: original items kept byte for byte. */
-function appendToVector(id: number, s: Section | undefined, count: number, extra: Uint8Array): Section {
-  const w = new Writer().uleb(count + 1);
+function appendToVector(id: number, s: Section | undefined, count: number, extra: Uint8Array, added = 1): Section {
+  const w = new Writer().uleb(count + added);
   if (s) {
     const r = new Reader(s.payload, 'section');
     r.uleb();
@@ -432,15 +444,30 @@ class Meter {
 
   constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number) {}
 
+  /** Index of the helper `() -> ()` doing `v = G; G = 0; G = refill(v)` (global mode's cold path). */
+  private get refillGlobal(): number { return this.fImp + 1 + this.m.functions.length; }
+  /** Index of the helper `(v) -> (slice)` doing `G = 0; return refill(v)` (local mode's cold path). */
+  private get refillLocal(): number { return this.fImp + 2 + this.m.functions.length; }
+
   code(): Section {
     const w = new Writer();
-    w.uleb(this.m.code.length);
+    w.uleb(this.m.code.length + 2);
     for (let i = 0; i < this.m.code.length; i++) {
       const b = this.m.code[i]!;
       this.scanBody(b);
       this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
       w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
     }
+    // The cold paths live out of line: each charge site is then ~17 bytes instead of ~25.
+    // The counter is zeroed before the refill so that a refill that throws leaves 0, never a
+    // negative count that repeated caught charges could drive past -2^31.
+    const G = this.fuel;
+    const R = this.fImp;
+    const hg = new Writer().uleb(0).byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
+      .byte(Opcode.call).uleb(R).byte(Opcode.globalSet).uleb(G).byte(Opcode.end);
+    const hl = new Writer().uleb(0).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
+      .byte(Opcode.localGet).uleb(0).byte(Opcode.call).uleb(R).byte(Opcode.end);
+    for (const h of [hg, hl]) w.uleb(h.length).copy(h.buffer, 0, h.length);
     return makeSection(SectionId.code, w.view());
   }
 
@@ -640,7 +667,8 @@ class Meter {
       w.bytes(body.localsRaw);
     }
     const G = this.fuel;
-    const R = this.fImp;
+    const HG = this.refillGlobal;
+    const HL = this.refillLocal;
     let copied = 0;
     const n = this.evN;
     const ev = this.ev;
@@ -659,17 +687,17 @@ class Meter {
             const c = Math.min(cost, MAX_CHARGE);
             cost -= c;
             w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal);
-            checkLocal(w, fuelLocal, G, R);
+            checkLocal(w, fuelLocal, HL);
           }
           while (cost > 0) {
             const c = Math.min(cost, MAX_CHARGE);
             cost -= c;
             if (local) {
               w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal);
-              checkLocal(w, fuelLocal, G, R);
+              checkLocal(w, fuelLocal, HL);
             } else {
               w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
-              checkGlobal(w, G, R);
+              checkGlobal(w, G, HG);
             }
           }
           break;
@@ -694,10 +722,10 @@ class Meter {
           w.byte(Opcode.i32Sub);
           if (local) {
             w.byte(Opcode.localTee).uleb(fuelLocal);
-            checkLocal(w, fuelLocal, G, R);
+            checkLocal(w, fuelLocal, HL);
           } else {
             w.byte(Opcode.globalSet).uleb(G);
-            checkGlobal(w, G, R);
+            checkGlobal(w, G, HG);
           }
           break;
         }
@@ -711,24 +739,16 @@ class Meter {
   }
 }
 
-/** Stack: [F - c] already tee'd into the local. `if (F < 0) { G = 0; F = refill(F) }` */
-function checkLocal(w: Writer, fuelLocal: number, G: number, R: number): void {
+/** Stack: [F - c] already tee'd into the local. `if (F < 0) F = refillLocal(F)` */
+function checkLocal(w: Writer, fuelLocal: number, HL: number): void {
   w.byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.if).byte(0x40)
-    .byte(Opcode.localGet).uleb(fuelLocal)
-    .byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
-    .byte(Opcode.call).uleb(R).byte(Opcode.localSet).uleb(fuelLocal)
+    .byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.call).uleb(HL).byte(Opcode.localSet).uleb(fuelLocal)
     .byte(Opcode.end);
 }
 
-/**
- * After `G = F - c`: `if (G < 0) { v = G; G = 0; G = refill(v) }`. The global is zeroed before the
- * call so that a refill that throws (budget gone) leaves 0, not a negative value that repeated
- * caught charges could drive past -2^31 and wrap to a positive count.
- */
-function checkGlobal(w: Writer, G: number, R: number): void {
+/** After `G = F - c`: `if (G < 0) refillGlobal()` (which does `v = G; G = 0; G = refill(v)`). */
+function checkGlobal(w: Writer, G: number, HG: number): void {
   w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.if).byte(0x40)
-    .byte(Opcode.globalGet).uleb(G)
-    .byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
-    .byte(Opcode.call).uleb(R).byte(Opcode.globalSet).uleb(G)
+    .byte(Opcode.call).uleb(HG)
     .byte(Opcode.end);
 }
