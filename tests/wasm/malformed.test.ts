@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CompileError, LinkError, MemoryLimit, ModuleTooLarge, UnsupportedFeature } from '../../ts/engine/errors';
+import { prepareModule } from '../../ts/engine/prepare';
 import { instrumentFuel } from '../../ts/wasm/fuel';
 import { inspect } from '../../ts/wasm/inspect';
 import { capMemories } from '../../ts/wasm/memory-caps';
@@ -13,6 +14,7 @@ function everyPass(bytes: Uint8Array): void {
     () => inspect(bytes, 'bad'),
     () => capMemories(bytes, { maxPages: 16, moduleName: 'bad' }),
     () => instrumentFuel(bytes, { moduleName: 'bad' }),
+    () => prepareModule(bytes, { name: 'bad', memoryMb: 1, meter: true }),
   ]) {
     try {
       pass();

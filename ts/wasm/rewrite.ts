@@ -358,12 +358,12 @@ export function remapNames(payload: Uint8Array, fImp: number): Uint8Array | unde
           sub.uleb(shift(s.uleb()));
           const rest = s.pos;
           if (id === 1) {
-            s.take(s.uleb());
+            skipName(s);
           } else {
             const k = s.uleb();
-            for (let j = 0; j < k; j++) { s.uleb(); s.take(s.uleb()); }
+            for (let j = 0; j < k; j++) { s.uleb(); skipName(s); }
           }
-          sub.bytes(payload.subarray(rest, s.pos));
+          sub.copy(payload, rest, s.pos);
         }
         if (!s.done()) return undefined;
         out.byte(id).uleb(sub.length).bytes(sub.view());
@@ -376,6 +376,13 @@ export function remapNames(payload: Uint8Array, fImp: number): Uint8Array | unde
     return undefined;
   }
   return out.finish();
+}
+
+/** Steps over a name without decoding or copying it. */
+function skipName(r: Reader): void {
+  const len = r.uleb();
+  if (len > r.end - r.pos) r.fail('name runs past the name section');
+  r.pos += len;
 }
 
 /** Feature gate over every body when not metering (metering gates as it rewrites). */
