@@ -1,6 +1,7 @@
 import { CompileError, InternalError } from './errors';
 import type { ModuleInfo } from '../wasm/info';
 import { describeModule } from '../wasm/inspect';
+import { readModule } from '../wasm/module';
 import { resolveLimits, type ModuleLimits } from '../wasm/limits';
 import { PAGE_BYTES } from '../wasm/memory-caps';
 import { maxTableEntries, rewriteModule } from '../wasm/rewrite';
@@ -65,9 +66,13 @@ export function invalidModule(bytes: Uint8Array<ArrayBuffer>, name: string): Com
     cause = e;
     reason = (e as Error).message.replace(/^WebAssembly\.\w+\(\): /, '');
   }
-  const offset = /@\+(\d+)/.exec(reason)?.[1];
-  const place = offset ? { module: name, offset: Number(offset) } : { module: name };
-  return new CompileError(`invalid module: ${reason}`, place, { cause });
+  const v8Offset = /@\+(\d+)/.exec(reason)?.[1];
+  // V8 gives no offset for some failures (e.g. an empty buffer): then where WasGo's decoder stops, else 0.
+  let offset = v8Offset !== undefined ? Number(v8Offset) : 0;
+  if (v8Offset === undefined) {
+    try { readModule(bytes, name); } catch (e) { if (e instanceof CompileError && e.place.offset !== undefined) offset = e.place.offset; }
+  }
+  return new CompileError(`invalid module: ${reason}`, { module: name, offset }, { cause });
 }
 
 /** The rewritten module does not validate: WasGo's fault (a bug, or a limit such as V8's body size). */
