@@ -159,6 +159,30 @@ describe('every instruction is paid for', () => {
     expect(performance.now() - t).toBeLessThan(5_000);
   });
 
+  it('charges an interpreter dispatch loop for the case it runs, not for every case (issue 8 item 9)', async () => {
+    const big = '(local.set $acc (i32.add (local.get $acc) (i32.const 3)))'.repeat(500); // 2000 instructions
+    const bytes = await wat(`(module (func (export "run") (param $n i32) (param $op i32) (result i32) (local $acc i32)
+      (loop $dispatch
+        (block $done (block $rare (block $inc
+          (br_table $inc $rare $done (local.get $op)))
+          ;; $inc: the common, cheap case
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+          (br_if $dispatch (local.tee $n (i32.sub (local.get $n) (i32.const 1))))
+          (return (local.get $acc)))
+          ;; $rare: expensive, never run here
+          ${big}
+          (br $dispatch))
+        (return (local.get $acc)))
+      (local.get $acc)))`);
+    const m = await instantiateMetered(instrumentFuel(bytes));
+    const a = m.run('run', 1e12, 1000, 0);
+    const b = m.run('run', 1e12, 2000, 0);
+    expect(a.result).toBe(1000);
+    const perIteration = (b.used - a.used) / 1000;
+    expect(perIteration).toBeGreaterThan(8);
+    expect(perIteration).toBeLessThan(40); // the 2000-instruction case is not charged per pass
+  });
+
   it('does not let a guest that catches the refill exception with catch_all go on', async () => {
     const bytes = await wat(`(module (tag $t)
       (func (export "f") (loop $outer (try (do (loop $spin (br $spin))) (catch_all)) (br $outer))))`);
