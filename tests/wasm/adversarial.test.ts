@@ -10,6 +10,7 @@ import { Writer } from '../../ts/wasm/bytes';
 import { instrumentFuel } from '../../ts/wasm/fuel';
 import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { rewriteModule } from '../../ts/wasm/rewrite';
+import { ADVERSARIAL_ENTRIES, ADVERSARIAL_WAT } from '../../bench/fuel';
 import { straightLeaf } from '../../bench/load';
 import { FakeOutOfFuel, instantiateMetered } from '../helpers/fuel';
 import { wat } from './toolchains';
@@ -208,28 +209,8 @@ describe('every instruction is paid for', () => {
 });
 
 describe('dynamic costs track time', () => {
-  const KERNELS = `(module
-    (tag $t)
-    (table $tb 100000 100000 funcref)
-    (memory 1 1000)
-    (func $f)
-    (elem declare func $f)
-    (func (export "plain") (param $n i32) (result i32) (local $a i32)
-      (loop $l (local.set $a (i32.add (local.get $a) (local.get $n)))
-        (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))) (local.get $a))
-    (func (export "tfill") (param $n i32)
-      (loop $l (table.fill $tb (i32.const 0) (ref.func $f) (i32.const 50000)) (br $l)))
-    (func (export "tcopy") (param $n i32)
-      (loop $l (table.copy $tb $tb (i32.const 0) (i32.const 50000) (i32.const 50000)) (br $l)))
-    (func (export "mfill") (param $n i32)
-      (loop $l (memory.fill (i32.const 0) (i32.const 7) (i32.const 65536)) (br $l)))
-    (func (export "throwcatch") (param $n i32)
-      (loop $l (try (do (throw $t)) (catch $t)) (br $l)))
-    (func (export "grow") (param $n i32)
-      (loop $l (drop (memory.grow (i32.const 1))) (br $l))))`;
-
   it('table.fill / table.copy / memory.fill / throw+catch / memory.grow loops run out of fuel within a few times a plain loop\'s time per unit', async () => {
-    const m = await instantiateMetered(instrumentFuel(await wat(KERNELS)), 1e15, {}, 1 << 24);
+    const m = await instantiateMetered(instrumentFuel(await wat(ADVERSARIAL_WAT)), 1e15, {}, 1 << 24);
     const nsPerUnit = (name: string, budget: number) => {
       m.run(name, budget / 10, 1e9); // warm up
       const t = performance.now();
@@ -240,7 +221,7 @@ describe('dynamic costs track time', () => {
     };
     const plain = nsPerUnit('plain', 3e8);
     const ratios: Record<string, number> = {};
-    for (const k of ['tfill', 'tcopy', 'mfill', 'throwcatch', 'grow']) ratios[k] = nsPerUnit(k, 3e8) / plain;
+    for (const k of ADVERSARIAL_ENTRIES) ratios[k] = nsPerUnit(k, 3e8) / plain;
     console.log(`ns per unit: plain ${plain.toFixed(3)}; ratios to plain:`, Object.fromEntries(Object.entries(ratios).map(([k, v]) => [k, +v.toFixed(2)])));
     for (const [k, v] of Object.entries(ratios)) expect(v, k).toBeLessThan(8);
   }, 60_000);
