@@ -57,6 +57,9 @@ export const DYNAMIC: Partial<Record<Ctl, { shift?: number; mul?: number }>> = {
 /** A branch-free `if` whose arms cost at most this is charged with the enclosing code (the dearer arm). */
 export const FOLD_MAX = 64;
 
+/** Most units later regions may fold into one region's charge (see Meter.close). */
+export const FOLD_BUDGET = 16;
+
 /** Largest single charge (the contract keeps F - c inside i32). */
 export const MAX_CHARGE = 2 ** 30;
 
@@ -429,6 +432,12 @@ class Meter {
   private rPos: number[] = [];
   private rCost: number[] = [];
   private rLive: number[] = [];
+  /** Region whose every execution precedes at most one execution of this one (-1: none, must charge). */
+  private rParent: number[] = [];
+  /** Units folded into this region from regions after it. */
+  private rFolded: number[] = [];
+  /** The region this one was folded into (itself when it charges on its own). */
+  private rAlias: number[] = [];
   // events, in position order: [pos, kind, a, b] per event
   private ev = new Int32Array(1024);
   private evN = 0;
@@ -440,6 +449,8 @@ class Meter {
   private fThenBase: number[] = [];
   private fThenCost: number[] = [];
   private fElseRegion: number[] = [];
+  /** Region current when the frame opened. */
+  private fOpen: number[] = [];
   // per body facts
   private hasLoop = false;
   private hasCall = false;
@@ -478,12 +489,41 @@ class Meter {
     return makeSection(SectionId.code, w.view());
   }
 
-  private region(pos: number): void {
+  /** Starts a region at `pos`; `parent` as in rParent. Closes the current one unless `keepOpen`. */
+  private region(pos: number, parent = -1, keepOpen = false): void {
+    if (!keepOpen) this.close();
     this.cur = this.rPos.length;
     this.rPos.push(pos);
     this.rCost.push(0);
     this.rLive.push(1);
+    this.rParent.push(parent);
+    this.rFolded.push(0);
+    this.rAlias.push(this.cur);
     this.event(pos, EV_CHARGE, this.cur, 0);
+  }
+
+  private resolve(x: number): number {
+    const alias = this.rAlias;
+    while (alias[x] !== x) x = alias[x]!;
+    return x;
+  }
+
+  /**
+   * Ends the current region. A small region that runs at most once per run of an earlier one
+   * (the code after a block, an else arm, ...) is folded into that one's charge — at most
+   * FOLD_BUDGET units per charge, so folding never makes one dispatch pay for many cases.
+   */
+  private close(): void {
+    const j = this.cur;
+    this.cur = -1;
+    if (j < 0 || !this.rLive[j] || this.rParent[j]! < 0) return;
+    const b = this.resolve(this.rParent[j]!);
+    const c = this.rCost[j]!;
+    if (!this.rLive[b] || this.rFolded[b]! + c > FOLD_BUDGET) return;
+    this.rCost[b]! += c;
+    this.rFolded[b]! += c;
+    this.rLive[j] = 0;
+    this.rAlias[j] = b;
   }
 
   private event(pos: number, kind: number, a: number, b: number): void {
@@ -508,12 +548,13 @@ class Meter {
     this.fThenBase.push(0);
     this.fThenCost.push(0);
     this.fElseRegion.push(-1);
+    this.fOpen.push(this.cur);
     return d;
   }
 
   private pop(): void {
     this.fKind.pop(); this.fTargeted.pop(); this.fSimple.pop(); this.fIfRegion.pop();
-    this.fThenBase.pop(); this.fThenCost.pop(); this.fElseRegion.pop();
+    this.fThenBase.pop(); this.fThenCost.pop(); this.fElseRegion.pop(); this.fOpen.pop();
   }
 
   /** Marks the frame `label` levels up as a branch target; returns true when it is the function. */
@@ -528,6 +569,8 @@ class Meter {
     const base = body.codeOffset;
     const r = new Reader(m.bytes, m.name, base, base + body.code.length);
     this.rPos.length = 0; this.rCost.length = 0; this.rLive.length = 0;
+    this.rParent.length = 0; this.rFolded.length = 0; this.rAlias.length = 0;
+    this.cur = -1;
     this.evN = 0;
     this.hasLoop = false; this.hasCall = false; this.hasTry = false; this.needScratch = false;
     const rCost = this.rCost;
@@ -593,8 +636,10 @@ class Meter {
         }
         case Ctl.Else: {
           if (this.fKind[top] !== Ctl.If) r.fail('else outside an if', at);
-          this.fThenCost[top] = this.cur >= 0 && this.cur === this.fIfRegion[top] ? rCost[this.cur]! - this.fThenBase[top]! : Infinity;
-          this.region(after);
+          const inIfRegion = this.cur >= 0 && this.cur === this.fIfRegion[top];
+          this.fThenCost[top] = inIfRegion ? rCost[this.cur]! - this.fThenBase[top]! : Infinity;
+          // The if's region stays open: a small branch-free if is folded back into it at `end`.
+          this.region(after, this.fIfRegion[top]!, inIfRegion);
           this.fElseRegion[top] = this.cur;
           break;
         }
@@ -604,11 +649,13 @@ class Meter {
           this.fSimple[top] = 0;
           this.region(after);
           break;
-        case Ctl.Delegate:
+        case Ctl.Delegate: {
           if (this.fKind[top] !== Ctl.Try) r.fail('delegate outside a try', at);
+          const open = this.fOpen[top]!;
           this.pop();
-          this.region(after);
+          this.region(after, open);
           break;
+        }
         case Ctl.End: this.end(at - base, after); break;
         case Ctl.Br: case Ctl.BrTable: case Ctl.Return: case Ctl.Unreachable:
         case Ctl.Throw: case Ctl.Rethrow: case Ctl.ReturnCall: case Ctl.ReturnCallIndirect:
@@ -616,7 +663,7 @@ class Meter {
           if (ctl === Ctl.Throw || ctl === Ctl.Rethrow) this.hasTry = true;
           if (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect) this.hasCall = true;
           this.fSimple[top] = 0;
-          this.cur = -1;
+          this.close();
           break;
         case Ctl.BrIf: this.fSimple[top] = 0; break;
         case Ctl.Call: case Ctl.CallIndirect: this.hasCall = true; break;
@@ -634,6 +681,7 @@ class Meter {
     const rCost = this.rCost;
     if (kind === F_FUNC) {
       this.event(at, EV_WRITEBACK, 0, 0);
+      this.close();
       this.pop();
       return;
     }
@@ -652,10 +700,12 @@ class Meter {
       }
     }
     const targeted = this.fTargeted[d];
+    // What follows an `end` runs at most once per run of the region the construct opened in.
+    const open = kind === Ctl.If ? this.fIfRegion[d]! : this.fOpen[d]!;
     this.pop();
     if (kind === Ctl.Block && !targeted) return; // only the fallthrough reaches what follows
     if (kind === Ctl.Loop && this.cur < 0) return; // loop exits only by falling through: dead
-    this.region(after);
+    this.region(after, open);
   }
 
   private emitBody(body: FunctionBody, params: number): void {
