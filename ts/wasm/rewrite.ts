@@ -45,6 +45,10 @@ export const WEIGHTS: Partial<Record<Ctl, number>> = {
   [Ctl.TableGrow]: 1024,
 };
 
+const WEIGHT_OF = new Float64Array(64).fill(1);
+for (const [k, v] of Object.entries(WEIGHTS)) WEIGHT_OF[Number(k)] = v;
+const CALL_WEIGHT = WEIGHTS[Ctl.Call]!;
+
 /** Run-time charge from the top operand n: `n >>> shift` or `n * mul`, clamped to 2^30. */
 export const DYNAMIC: Partial<Record<Ctl, { shift?: number; mul?: number }>> = {
   [Ctl.BulkMemory]: { shift: 2 }, // ~0.03 ns per byte: 1 unit per 4 bytes
@@ -594,9 +598,18 @@ class Meter {
         if (this.cur >= 0) rCost[this.cur]!++;
         continue;
       }
+      if (bytes[at] === Opcode.call) {
+        // Fast path for direct calls: remap the index past the refill import, weigh, go on.
+        r.pos = at + 1;
+        const f = r.uleb();
+        if (f >= this.fImp) this.event(at + 1 - base, EV_PATCH, r.pos - base, f + 1);
+        this.hasCall = true;
+        if (this.cur >= 0) rCost[this.cur]! += CALL_WEIGHT;
+        continue;
+      }
       const e = decodeOp(r);
       const ctl = e.ctl;
-      const weight = WEIGHTS[ctl] ?? 1;
+      const weight = WEIGHT_OF[ctl]!;
       if (this.cur >= 0) rCost[this.cur]! += weight;
       const top = this.fKind.length - 1;
       // immediates the pass reads
