@@ -131,9 +131,10 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
   if (mImp + m.memories.length > 1) unsupported(new Reader(bytes, name), FEATURE.multiMemory, sectionOffset(m, SectionId.memory));
   for (let i = 0; i < m.code.length; i++) {
     const body = m.code[i]!;
-    checkLimit(L, 'maxBodyBytes', body.code.length + body.localsRaw.length, `size of function ${fImp + i}`, name, body.codeOffset);
-    const params = m.types[m.functions[i]!]!.params.length;
-    checkLimit(L, 'maxLocals', params + body.localCount, `locals of function ${fImp + i}`, name, body.codeOffset);
+    const size = body.code.length + body.localsRaw.length;
+    if (size > L.maxBodyBytes) checkLimit(L, 'maxBodyBytes', size, `size of function ${fImp + i}`, name, body.codeOffset);
+    const locals = m.types[m.functions[i]!]!.params.length + body.localCount;
+    if (locals > L.maxLocals) checkLimit(L, 'maxLocals', locals, `locals of function ${fImp + i}`, name, body.codeOffset);
   }
 
   // ---- memories ----
@@ -432,16 +433,16 @@ const F_FUNC = -1;
  * arm is charged), which keeps typical code growth low.
  */
 class Meter {
-  // regions
-  private rPos: number[] = [];
-  private rCost: number[] = [];
-  private rLive: number[] = [];
+  // regions (typed arrays grown by doubling, `rN` in use: no per-body reallocation)
+  private rN = 0;
+  private rCost = new Float64Array(256);
+  private rLive = new Uint8Array(256);
   /** Region whose every execution precedes at most one execution of this one (-1: none, must charge). */
-  private rParent: number[] = [];
+  private rParent = new Int32Array(256);
   /** Units folded into this region from regions after it. */
-  private rFolded: number[] = [];
+  private rFolded = new Float64Array(256);
   /** The region this one was folded into (itself when it charges on its own). */
-  private rAlias: number[] = [];
+  private rAlias = new Int32Array(256);
   // events, in position order: [pos, kind, a, b] per event
   private ev = new Int32Array(1024);
   private evN = 0;
@@ -496,14 +497,28 @@ class Meter {
   /** Starts a region at `pos`; `parent` as in rParent. Closes the current one unless `keepOpen`. */
   private region(pos: number, parent = -1, keepOpen = false): void {
     if (!keepOpen) this.close();
-    this.cur = this.rPos.length;
-    this.rPos.push(pos);
-    this.rCost.push(0);
-    this.rLive.push(1);
-    this.rParent.push(parent);
-    this.rFolded.push(0);
-    this.rAlias.push(this.cur);
-    this.event(pos, EV_CHARGE, this.cur, 0);
+    const id = this.rN++;
+    if (id >= this.rCost.length) this.growRegions();
+    this.rCost[id] = 0;
+    this.rLive[id] = 1;
+    this.rParent[id] = parent;
+    this.rFolded[id] = 0;
+    this.rAlias[id] = id;
+    this.cur = id;
+    this.event(pos, EV_CHARGE, id, 0);
+  }
+
+  private growRegions(): void {
+    const n = this.rCost.length * 2;
+    const f64 = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
+    const i32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
+    this.rCost = f64(this.rCost);
+    this.rFolded = f64(this.rFolded);
+    this.rParent = i32(this.rParent);
+    this.rAlias = i32(this.rAlias);
+    const live = new Uint8Array(n);
+    live.set(this.rLive);
+    this.rLive = live;
   }
 
   private resolve(x: number): number {
@@ -572,12 +587,10 @@ class Meter {
     const m = this.m;
     const base = body.codeOffset;
     const r = new Reader(m.bytes, m.name, base, base + body.code.length);
-    this.rPos.length = 0; this.rCost.length = 0; this.rLive.length = 0;
-    this.rParent.length = 0; this.rFolded.length = 0; this.rAlias.length = 0;
+    this.rN = 0;
     this.cur = -1;
     this.evN = 0;
     this.hasLoop = false; this.hasCall = false; this.hasTry = false; this.needScratch = false;
-    const rCost = this.rCost;
     this.push(F_FUNC);
     this.region(0);
     const bytes = m.bytes;
@@ -595,7 +608,7 @@ class Meter {
         }
         if (p > end) r.fail('instruction runs past the end of the body', at);
         r.pos = p;
-        if (this.cur >= 0) rCost[this.cur]!++;
+        if (this.cur >= 0) this.rCost[this.cur]!++;
         continue;
       }
       if (bytes[at] === Opcode.call) {
@@ -604,13 +617,13 @@ class Meter {
         const f = r.uleb();
         if (f >= this.fImp) this.event(at + 1 - base, EV_PATCH, r.pos - base, f + 1);
         this.hasCall = true;
-        if (this.cur >= 0) rCost[this.cur]! += CALL_WEIGHT;
+        if (this.cur >= 0) this.rCost[this.cur]! += CALL_WEIGHT;
         continue;
       }
       const e = decodeOp(r);
       const ctl = e.ctl;
       const weight = WEIGHT_OF[ctl]!;
-      if (this.cur >= 0) rCost[this.cur]! += weight;
+      if (this.cur >= 0) this.rCost[this.cur]! += weight;
       const top = this.fKind.length - 1;
       // immediates the pass reads
       if (e.imm === Imm.Func) {
@@ -644,13 +657,13 @@ class Meter {
         case Ctl.If: {
           const d = this.push(Ctl.If);
           this.fIfRegion[d] = this.cur;
-          this.fThenBase[d] = this.cur >= 0 ? rCost[this.cur]! : 0;
+          this.fThenBase[d] = this.cur >= 0 ? this.rCost[this.cur]! : 0;
           break;
         }
         case Ctl.Else: {
           if (this.fKind[top] !== Ctl.If) r.fail('else outside an if', at);
           const inIfRegion = this.cur >= 0 && this.cur === this.fIfRegion[top];
-          this.fThenCost[top] = inIfRegion ? rCost[this.cur]! - this.fThenBase[top]! : Infinity;
+          this.fThenCost[top] = inIfRegion ? this.rCost[this.cur]! - this.fThenBase[top]! : Infinity;
           // The if's region stays open: a small branch-free if is folded back into it at `end`.
           this.region(after, this.fIfRegion[top]!, inIfRegion);
           this.fElseRegion[top] = this.cur;
@@ -691,7 +704,6 @@ class Meter {
   private end(at: number, after: number): void {
     const d = this.fKind.length - 1;
     const kind = this.fKind[d]!;
-    const rCost = this.rCost;
     if (kind === F_FUNC) {
       this.event(at, EV_WRITEBACK, 0, 0);
       this.close();
@@ -701,11 +713,11 @@ class Meter {
     if (kind === Ctl.If && this.fSimple[d] && !this.fTargeted[d] && this.fIfRegion[d]! >= 0) {
       const ifRegion = this.fIfRegion[d]!;
       const elseRegion = this.fElseRegion[d]!;
-      const thenCost = elseRegion >= 0 ? this.fThenCost[d]! : (this.cur === ifRegion ? rCost[ifRegion]! - this.fThenBase[d]! : Infinity);
-      const elseCost = elseRegion >= 0 && this.cur === elseRegion ? rCost[elseRegion]! : elseRegion >= 0 ? Infinity : 0;
+      const thenCost = elseRegion >= 0 ? this.fThenCost[d]! : (this.cur === ifRegion ? this.rCost[ifRegion]! - this.fThenBase[d]! : Infinity);
+      const elseCost = elseRegion >= 0 && this.cur === elseRegion ? this.rCost[elseRegion]! : elseRegion >= 0 ? Infinity : 0;
       const arm = Math.max(thenCost, elseCost);
       if (arm <= FOLD_MAX) {
-        rCost[ifRegion] = this.fThenBase[d]! + arm;
+        this.rCost[ifRegion] = this.fThenBase[d]! + arm;
         if (elseRegion >= 0) this.rLive[elseRegion] = 0;
         this.pop();
         this.cur = ifRegion;
