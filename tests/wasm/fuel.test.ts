@@ -149,6 +149,15 @@ describe('instrumentFuel', () => {
     expect(typeof g.value).toBe('number');
   });
 
+  it('meters modules that lack the sections it adds to (no types, imports, functions, globals, exports, code)', async () => {
+    for (const text of ['(module)', '(module (memory 1))', '(module (import "a" "b" (func)))', '(module (global i32 (i32.const 1)))',
+      '(module (type (func (param i32) (result i32))) (func (export "f") (type 0) (local.get 0)))', '(module (func) (start 0))']) {
+      const out = instrumentFuel(await wat(text));
+      expect(WebAssembly.validate(out), text).toBe(true);
+      expect(inspect(out).exports.some((e) => e.name === FUEL_EXPORT), text).toBe(true);
+    }
+  });
+
   describe('on every module in the corpus', () => {
     let corpus: CorpusModule[];
     beforeAll(async () => { corpus = await buildCorpus(); });
