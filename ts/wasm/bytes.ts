@@ -105,7 +105,7 @@ export class Reader {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // keep a leading U+FEFF: it is part of the name
 const utf8Encoder = new TextEncoder();
 
 /** Growable byte buffer with the LEB128 encoders the binary format needs. */
