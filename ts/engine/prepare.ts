@@ -32,9 +32,6 @@ export interface PreparedModule {
   metered: boolean;
 }
 
-/** V8's largest function body (bytes): a rewritten body past it is refused at compile. */
-export const V8_MAX_FUNCTION_BYTES = 7_654_321;
-
 /**
  * The one entry the engine calls before compiling a module:
  * 1. validates the original with the JS engine's own validator (CompileError with its reason);
