@@ -717,7 +717,7 @@ class Meter {
       const elseCost = elseRegion >= 0 && this.cur === elseRegion ? this.rCost[elseRegion]! : elseRegion >= 0 ? Infinity : 0;
       const arm = Math.max(thenCost, elseCost);
       if (arm <= FOLD_MAX) {
-        this.rCost[ifRegion] = this.fThenBase[d]! + arm;
+        this.rCost[ifRegion]! += arm - thenCost; // the then arm is already in; charge the dearer arm
         if (elseRegion >= 0) this.rLive[elseRegion] = 0;
         this.pop();
         this.cur = ifRegion;
