@@ -250,11 +250,17 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
           })))
           : s);
         break;
-      case SectionId.code: out.push(codeSection ?? s); break;
+      case SectionId.code:
+        if (meter?.hintSection) out.push(meter.hintSection); // code metadata goes before the code
+        out.push(codeSection ?? s);
+        break;
       case SectionId.custom: {
         if (!meter) { out.push(s); break; }
         const r = new Reader(bytes, name, s.payloadOffset, s.payloadOffset + s.payload.length);
-        if (r.name() !== 'name') { out.push(s); break; }
+        const customName = r.name();
+        // Code metadata (branch hints, ...) holds code offsets the rewrite moved: dropped, as the convention asks.
+        if (customName.startsWith('metadata.code.')) break;
+        if (customName !== 'name') { out.push(s); break; }
         const names = remapNames(bytes.subarray(r.pos, r.end), fImp);
         if (names) out.push(makeSection(SectionId.custom, new Writer().name('name').bytes(names).view()));
         break;
@@ -414,6 +420,8 @@ for (let b = 0; b < 256; b++) {
   else if (e.imm === Imm.MemArg) FAST[b] = 3;
 }
 
+const BRANCH_HINTS = 'metadata.code.branch_hint';
+
 const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3;
 const F_FUNC = -1;
 
@@ -472,14 +480,33 @@ class Meter {
   /** Index of the helper `(v) -> (slice)` doing `G = 0; return refill(v)` (local mode's cold path). */
   private get refillLocal(): number { return this.fImp + 2 + this.m.functions.length; }
 
+  /** The branch-hint section built with the code (see hintAt). */
+  hintSection: Section | undefined;
+
   code(): Section {
     const w = new Writer();
     w.uleb(this.m.code.length + 2);
-    for (let i = 0; i < this.m.code.length; i++) {
-      const b = this.m.code[i]!;
-      this.scanBody(b);
-      this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
-      w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
+    const funcs = new Writer();
+    let hinted = 0;
+    hints = new Writer();
+    try {
+      for (let i = 0; i < this.m.code.length; i++) {
+        const b = this.m.code[i]!;
+        this.scanBody(b);
+        hints.reset();
+        hintCount = 0;
+        this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
+        w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
+        if (hintCount) {
+          funcs.uleb(this.fImp + 1 + i).uleb(hintCount).copy(hints.buffer, 0, hints.length);
+          hinted++;
+        }
+      }
+    } finally {
+      hints = undefined;
+    }
+    if (hinted) {
+      this.hintSection = makeSection(SectionId.custom, new Writer().name(BRANCH_HINTS).uleb(hinted).copy(funcs.buffer, 0, funcs.length).view());
     }
     // The cold paths live out of line: each charge site is then ~17 bytes instead of ~25.
     // The counter is zeroed before the refill so that a refill that throws leaves 0, never a
@@ -821,16 +848,33 @@ class Meter {
   }
 }
 
+/**
+ * Branch hints: every refill branch is marked unlikely in a `metadata.code.branch_hint` section
+ * (offsets from the start of the function body, i.e. its locals). Engines that honour it (V8 with
+ * branch hinting) keep the cold refill call from costing the hot path spills; others ignore it.
+ */
+let hints: Writer | undefined;
+let hintCount = 0;
+function hintAt(offset: number): void {
+  if (!hints) return;
+  hints.uleb(offset).uleb(1).byte(0);
+  hintCount++;
+}
+
 /** Stack: [F - c] already tee'd into the local. `if (F < 0) F = refillLocal(F)` */
 function checkLocal(w: Writer, fuelLocal: number, HL: number): void {
-  w.byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.if).byte(0x40)
+  w.byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS);
+  hintAt(w.length);
+  w.byte(Opcode.if).byte(0x40)
     .byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.call).uleb(HL).byte(Opcode.localSet).uleb(fuelLocal)
     .byte(Opcode.end);
 }
 
 /** After `G = F - c`: `if (G < 0) refillGlobal()` (which does `v = G; G = 0; G = refill(v)`). */
 function checkGlobal(w: Writer, G: number, HG: number): void {
-  w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.if).byte(0x40)
+  w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS);
+  hintAt(w.length);
+  w.byte(Opcode.if).byte(0x40)
     .byte(Opcode.call).uleb(HG)
     .byte(Opcode.end);
 }
