@@ -37,11 +37,11 @@ export async function run(files = ['examples/hello-as/hello.wasm', 'examples/hel
     const full: number[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       plain.push(await time(async () => { const m = await WebAssembly.compile(bytes); await WebAssembly.instantiate(m, stubImports(m)); }));
-      let prepared: Uint8Array<ArrayBuffer> | undefined;
-      rewrite.push(await time(async () => { prepared = prepareModule(bytes, { name: file, memoryMb: 64, fuelPerCall: 1e8 }); }));
+      let prepared: unknown;
+      rewrite.push(await time(async () => { prepared = prepareModule(bytes, { name: file, memoryMb: 64, meter: true, revalidate: false }); }));
       full.push(await time(async () => {
-        const p = prepareModule(bytes, { name: file, memoryMb: 64, fuelPerCall: 1e8 });
-        const m = await WebAssembly.compile(p);
+        const p = prepareModule(bytes, { name: file, memoryMb: 64, meter: true, revalidate: false });
+        const m = await WebAssembly.compile(p.bytes);
         await WebAssembly.instantiate(m, stubImports(m));
       }));
       void prepared;

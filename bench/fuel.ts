@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { instrumentFuel, FUEL_EXPORT } from '../ts/wasm/fuel';
+import { instrumentFuel, FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../ts/wasm/fuel';
 
 export interface Kernel {
   name: string;
@@ -116,6 +116,68 @@ export const KERNELS: Kernel[] = [
   },
 ];
 
+/**
+ * Loops of operations whose time is not one plain instruction's: each must cost about as much
+ * time per fuel unit as a plain loop (issue 8: worst case ≤ 3×). Entries take an iteration count
+ * and loop until it or the fuel runs out.
+ */
+export const ADVERSARIAL_WAT = `(module
+  (tag $t)
+  (table $tb 100000 100000 funcref)
+  (memory 1 1000)
+  (func $f)
+  (elem declare func $f)
+  (func (export "plain") (param $n i32) (result i32) (local $a i32)
+    (loop $l (local.set $a (i32.add (local.get $a) (local.get $n)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))) (local.get $a))
+  (func (export "calls") (param $n i32)
+    (loop $l (call $f) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "tfill") (param $n i32)
+    (loop $l (table.fill $tb (i32.const 0) (ref.func $f) (i32.const 50000)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "tcopy") (param $n i32)
+    (loop $l (table.copy $tb $tb (i32.const 0) (i32.const 50000) (i32.const 50000)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "mfill") (param $n i32)
+    (loop $l (memory.fill (i32.const 0) (i32.const 7) (i32.const 65536)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "throwcatch") (param $n i32)
+    (loop $l (try (do (throw $t)) (catch $t)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "grow") (param $n i32)
+    (loop $l (drop (memory.grow (i32.const 1))) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
+
+export const ADVERSARIAL_ENTRIES = ['calls', 'tfill', 'tcopy', 'mfill', 'throwcatch', 'grow'];
+
+/** ns per fuel unit of each adversarial loop, and its ratio to the plain loop's, measured in one run. */
+async function adversarial(): Promise<void> {
+  const metered = instrumentFuel(await watToWasm('adversarial', ADVERSARIAL_WAT, { exceptions: true, bulk_memory: true, reference_types: true }), { moduleName: 'adversarial' });
+  const { instance } = await WebAssembly.instantiate(metered, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: refillCounting } });
+  const fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global;
+  const nsPerUnit = (name: string, n: number) => {
+    const fn = instance.exports[name] as KernelFn;
+    fn(Math.max(1, n >> 3));
+    counted = 0;
+    fuel.value = 0;
+    const t = performance.now();
+    fn(n);
+    const ms = performance.now() - t;
+    return (ms * 1e6) / (counted - (fuel.value as number));
+  };
+  const plain = nsPerUnit('plain', 50_000_000);
+  console.log(`\nadversarial loops: ns per unit (plain loop ${plain.toFixed(3)} ns/unit), ratio to plain (target <= 3)`);
+  let worst = 0;
+  for (const [k, n] of [['calls', 5_000_000], ['tfill', 200], ['tcopy', 100], ['mfill', 2000], ['throwcatch', 20_000], ['grow', 999]] as const) {
+    const r = nsPerUnit(k, n) / plain;
+    worst = Math.max(worst, r);
+    console.log(`${k.padEnd(16)}${r.toFixed(2).padStart(8)}`);
+  }
+  console.log(`worst ratio ${worst.toFixed(2)}`);
+}
+
+let counted = 0;
+function refillCounting(v: number): number {
+  if (v < 0) counted -= v;
+  counted += 2 ** 30;
+  return 2 ** 30;
+}
+
 /** The same kernels in C, as clang -O2 compiles them (loop shapes differ from the hand-written WAT). */
 export const C_KERNELS = `static unsigned char flags[16000000];
 __attribute__((export_name("sieve"))) int sieve(int n) {
@@ -160,9 +222,9 @@ function clangToWasm(source: string): Uint8Array<ArrayBuffer> {
   }
 }
 
-export async function watToWasm(name: string, wat: string): Promise<Uint8Array<ArrayBuffer>> {
+export async function watToWasm(name: string, wat: string, features: Record<string, boolean> = {}): Promise<Uint8Array<ArrayBuffer>> {
   const wabt = await (await import('wabt')).default();
-  const mod = wabt.parseWat(name, wat);
+  const mod = wabt.parseWat(name, wat, features);
   try {
     return new Uint8Array(mod.toBinary({}).buffer);
   } finally {
@@ -175,20 +237,31 @@ type KernelFn = (...args: number[]) => number;
 export interface KernelInstance {
   call: KernelFn;
   fuel: WebAssembly.Global | undefined;
+  /** Units used by the last call (metered instances). */
+  units: () => number;
+  reset: () => void;
 }
 
+/** Instantiates a kernel; a metered one gets an unlimited refill that counts units (contract v2). */
 export async function instantiateKernel(bytes: Uint8Array<ArrayBuffer>, entry: string): Promise<KernelInstance> {
-  const { instance } = await WebAssembly.instantiate(bytes);
+  let given = 0;
+  let debt = 0;
+  const refill = (v: number) => { if (v < 0) debt -= v; given += 2 ** 30; return 2 ** 30; };
+  const { instance } = await WebAssembly.instantiate(bytes, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: refill } });
   const fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global | undefined;
-  return { call: instance.exports[entry] as KernelFn, fuel };
+  return {
+    call: instance.exports[entry] as KernelFn,
+    fuel,
+    units: () => given + debt - Math.max(0, (fuel?.value as number | undefined) ?? 0),
+    reset: () => { given = 0; debt = 0; if (fuel) fuel.value = 0; },
+  };
 }
 
 const WARMUP = 3;
 const RUNS = 15;
-const BUDGET = 1n << 62n;
 
 function time(k: KernelInstance, args: number[]): number {
-  if (k.fuel) k.fuel.value = BUDGET;
+  k.reset();
   const t0 = performance.now();
   k.call(...args);
   return performance.now() - t0;
@@ -210,12 +283,19 @@ function compare(label: string, args: number[], plain: KernelInstance, metered: 
   }
   const ua = median(a);
   const mb = median(b);
-  console.log(`${label.padEnd(16)}${ua.toFixed(2).padStart(14)}${mb.toFixed(2).padStart(12)}${(mb / ua).toFixed(3).padStart(8)}`);
+  time(metered, args);
+  const units = metered.units();
+  // ns of unmetered wasm per fuel unit: what one unit of budget buys on this machine for this code.
+  console.log(`${label.padEnd(16)}${ua.toFixed(2).padStart(14)}${mb.toFixed(2).padStart(12)}${(mb / ua).toFixed(3).padStart(8)}${units.toExponential(2).padStart(12)}${(ua * 1e6 / units).toFixed(3).padStart(10)}`);
+}
+
+function growth(label: string, plain: Uint8Array, metered: Uint8Array): void {
+  console.log(`code growth ${label}: ${plain.length} -> ${metered.length} bytes (${(metered.length / plain.length).toFixed(3)}x)`);
 }
 
 export async function run(): Promise<void> {
   console.log('fuel metering: unmetered vs metered (median of %d runs, same process)', RUNS);
-  console.log(`${'kernel'.padEnd(16)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}`);
+  console.log(`${'kernel'.padEnd(16)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}${'units'.padStart(12)}${'ns/unit'.padStart(10)}`);
   for (const k of KERNELS) {
     const plain = await watToWasm(k.name, k.wat);
     const metered = instrumentFuel(plain, { moduleName: k.name });
@@ -226,10 +306,21 @@ export async function run(): Promise<void> {
     plainC = clangToWasm(C_KERNELS);
   } catch (e) {
     console.log(`C kernels skipped: clang unavailable (${(e as Error).message.split('\n')[0]})`);
+    await adversarial();
     return;
   }
   const meteredC = instrumentFuel(plainC, { moduleName: 'c-kernels' });
+  growth('C kernels (clang -O2)', plainC, meteredC);
+  for (const f of ['examples/hello-as/hello.wasm', 'examples/hello-c/hello.wasm', 'node_modules/playwright-core/lib/webp_codec.wasm']) {
+    try {
+      const b = new Uint8Array(readFileSync(f));
+      growth(f, b, instrumentFuel(b, { moduleName: f }));
+    } catch (e) {
+      console.log(`code growth ${f}: skipped (${(e as Error).message.split('\n')[0]})`);
+    }
+  }
   for (const k of KERNELS) {
     compare(`c ${k.name}`, k.args, await instantiateKernel(plainC, k.entry), await instantiateKernel(meteredC, k.entry));
   }
+  await adversarial();
 }

@@ -31,7 +31,7 @@ export interface RewriteOptions {
  * anyway) and a budget nobody can exhaust in a test.
  */
 export function rewrite(bytes: Uint8Array, name: string, o: RewriteOptions = {}): Uint8Array<ArrayBuffer> {
-  return prepareModule(bytes, { name, memoryMb: 4096, fuelPerCall: o.metered === false ? 0 : V1_BUDGET });
+  return prepareModule(bytes, { name, memoryMb: 4096, meter: o.metered !== false }).bytes;
 }
 
 /** Fuel accounting for one rewritten instance, whatever contract its rewriter used. */

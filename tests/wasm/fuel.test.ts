@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { LinkError } from '../../ts/engine/errors';
-import { FUEL_EXPORT, instrumentFuel } from '../../ts/wasm/fuel';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, instrumentFuel } from '../../ts/wasm/fuel';
+import { FakeOutOfFuel, instantiateMetered } from '../helpers/fuel';
 import { inspect } from '../../ts/wasm/inspect';
 import { checkReservedNames } from '../../ts/wasm/reserved';
 import { C_KERNELS, KERNELS } from '../../bench/fuel';
@@ -9,23 +10,16 @@ import { clang, clangMissing, wat } from './toolchains';
 
 type Fn = (...args: number[]) => number;
 
-async function metered(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports = {}, initialFuel?: bigint) {
-  const { instance } = await WebAssembly.instantiate(instrumentFuel(bytes, { moduleName: 'test', initialFuel }), imports);
-  const fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global;
-  /** Runs an export under a budget; returns its result (or the trap) and the fuel used. */
-  const run = (name: string, budget: bigint, ...args: number[]) => {
-    fuel.value = budget;
-    let result: number | unknown;
-    try { result = (instance.exports[name] as Fn)(...args); } catch (e) { result = e; }
-    return { result, remaining: fuel.value as bigint, used: budget - (fuel.value as bigint) };
-  };
-  return { instance, run };
+async function metered(bytes: Uint8Array<ArrayBuffer>, imports: WebAssembly.Imports = {}) {
+  const m = await instantiateMetered(instrumentFuel(bytes, { moduleName: 'test' }), 1e15, imports);
+  /** Runs an export under a budget; returns its result (or the exception) and the fuel used. */
+  const run = (name: string, budget: number | bigint, ...args: number[]) => m.run(name, Number(budget), ...args);
+  return { instance: m.instance, run, meter: m.meter };
 }
 
-function expectOutOfFuel(r: { result: unknown; remaining: bigint }) {
-  expect(r.result).toBeInstanceOf(WebAssembly.RuntimeError);
-  expect((r.result as Error).message).toMatch(/unreachable/);
-  expect(r.remaining).toBeLessThan(0n);
+function expectOutOfFuel(r: { result: unknown; outOfFuel: boolean }) {
+  expect(r.result).toBeInstanceOf(FakeOutOfFuel);
+  expect(r.outOfFuel).toBe(true);
 }
 
 describe('instrumentFuel', () => {
@@ -58,7 +52,8 @@ describe('instrumentFuel', () => {
     const m = await metered(await wat('(module (func (export "boom") (loop $l (br_if $l (i32.const 0))) (call $f)) (func $f (unreachable)))'));
     const r = m.run('boom', 1_000n);
     expect(r.result).toBeInstanceOf(WebAssembly.RuntimeError);
-    expect(r.remaining).toBeGreaterThanOrEqual(0n);
+    expect(r.outOfFuel).toBe(false);
+    expect(m.meter.fuel!.value as number).toBeGreaterThanOrEqual(0);
   });
 
   it('writes the counter back on every way out of a call-free looping function', async () => {
@@ -78,7 +73,7 @@ describe('instrumentFuel', () => {
       const used = [10, 20, 30].map((n) => m.run(name, 1n << 40n, n));
       expect(used.map((u) => u.result), name).toEqual([result, result, result]);
       expect(used[1]!.used - used[0]!.used, name).toBe(used[2]!.used - used[1]!.used);
-      expect(used[1]!.used - used[0]!.used, name).toBeGreaterThan(0n);
+      expect(used[1]!.used - used[0]!.used, name).toBeGreaterThan(0);
     }
     const table = [0, 5, 10].map((n) => m.run('viaTable', 1n << 40n, n).used);
     expect(table[2]! - table[1]!).toBe(table[1]! - table[0]!);
@@ -95,7 +90,7 @@ describe('instrumentFuel', () => {
       const expected = (instance.exports[k.entry] as Fn)(...small);
       const r = (await metered(plain)).run(k.entry, 1n << 60n, ...small);
       expect(r.result, k.name).toBe(expected);
-      expect(r.used, k.name).toBeGreaterThan(0n);
+      expect(r.used, k.name).toBeGreaterThan(0);
     }
   });
 
@@ -109,8 +104,8 @@ describe('instrumentFuel', () => {
       const small = k.args.map((a) => Math.max(2, Math.floor(a / 10)));
       const full = m.run(k.entry, 1n << 60n, ...small);
       expect(full.result, k.name).toBe((instance.exports[k.entry] as Fn)(...small));
-      expect(full.used, k.name).toBeGreaterThan(0n);
-      expectOutOfFuel(m.run(k.entry, full.used / 2n, ...small));
+      expect(full.used, k.name).toBeGreaterThan(0);
+      expectOutOfFuel(m.run(k.entry, Math.floor(full.used / 2), ...small));
     }
   });
 
@@ -122,28 +117,45 @@ describe('instrumentFuel', () => {
     expect(m.run('fib', 1n << 40n, 15).used).toBe(used[2]);
     const sieve = KERNELS.find((k) => k.name === 'sieve')!;
     const s = await metered(await wat(sieve.wat));
-    expect(s.run('sieve', 1n << 40n, 100_000).used).toBeGreaterThan(5n * s.run('sieve', 1n << 40n, 10_000).used);
+    expect(s.run('sieve', 1n << 40n, 100_000).used).toBeGreaterThan(5 * s.run('sieve', 1n << 40n, 10_000).used);
   });
 
-  it('runs the start function on the initial fuel', async () => {
+  it('charges the start function through the refill import (counter 0 at instantiation)', async () => {
     const bytes = await wat(`(module (global $g (export "g") (mut i32) (i32.const 0))
       (func $init (loop $l (global.set $g (i32.add (global.get $g) (i32.const 1))) (br_if $l (i32.lt_u (global.get $g) (i32.const 10)))))
       (start $init))`);
-    const ok = await metered(bytes);
-    expect((ok.instance.exports.g as WebAssembly.Global).value).toBe(10);
-    await expect(metered(bytes, {}, 0n)).rejects.toThrow(/unreachable/);
+    const out = instrumentFuel(bytes);
+    let calls = 0;
+    const { instance } = await WebAssembly.instantiate(out, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: () => (calls++, 1000) } });
+    expect((instance.exports.g as WebAssembly.Global).value).toBe(10);
+    expect(calls).toBeGreaterThan(0);
+    await expect(WebAssembly.instantiate(out, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: () => { throw new FakeOutOfFuel(); } } }))
+      .rejects.toThrow(FakeOutOfFuel);
   });
 
-  it('appends the counter after all globals, moving no index', async () => {
+  it('adds the refill import after the function imports and the i32 counter after all globals', async () => {
     const bytes = await wat(`(module
       (import "env" "a" (global $a i32)) (import "env" "f" (func $f (result i32)))
       (global $b (mut i32) (i32.const 5))
       (func (export "sum") (result i32) (i32.add (i32.add (global.get $a) (global.get $b)) (call $f))))`);
     const info = inspect(instrumentFuel(bytes));
-    expect(info.imports).toEqual(inspect(bytes).imports);
+    expect(info.imports.slice(0, 2)).toEqual(inspect(bytes).imports);
+    expect(info.imports[2]).toMatchObject({ module: FUEL_REFILL_MODULE, name: FUEL_REFILL_NAME, kind: 'function', type: { params: ['i32'], results: ['i32'] } });
     expect(info.exports.find((e) => e.name === FUEL_EXPORT)).toEqual({ name: FUEL_EXPORT, kind: 'global', index: 2 });
+    expect(info.exports.find((e) => e.name === 'sum')!.index).toBe(2); // shifted past the refill import
     const m = await metered(bytes, { env: { a: 10, f: () => 100 } });
     expect(m.run('sum', 1_000n).result).toBe(115);
+    const g = m.instance.exports[FUEL_EXPORT] as WebAssembly.Global;
+    expect(typeof g.value).toBe('number');
+  });
+
+  it('meters modules that lack the sections it adds to (no types, imports, functions, globals, exports, code)', async () => {
+    for (const text of ['(module)', '(module (memory 1))', '(module (import "a" "b" (func)))', '(module (global i32 (i32.const 1)))',
+      '(module (type (func (param i32) (result i32))) (func (export "f") (type 0) (local.get 0)))', '(module (func) (start 0))']) {
+      const out = instrumentFuel(await wat(text));
+      expect(WebAssembly.validate(out), text).toBe(true);
+      expect(inspect(out).exports.some((e) => e.name === FUEL_EXPORT), text).toBe(true);
+    }
   });
 
   describe('on every module in the corpus', () => {
@@ -155,8 +167,10 @@ describe('instrumentFuel', () => {
         expect(WebAssembly.validate(out), name).toBe(true);
         const before = inspect(bytes);
         const after = inspect(out);
-        expect(after.imports, name).toEqual(before.imports);
-        expect(after.exports.slice(0, -1), name).toEqual(before.exports);
+        const fImp = before.imports.filter((i) => i.kind === 'function').length;
+        expect(after.imports.filter((i) => i.module !== FUEL_REFILL_MODULE), name).toEqual(before.imports);
+        expect(after.exports.slice(0, -1), name)
+          .toEqual(before.exports.map((e) => (e.kind === 'function' && e.index >= fImp ? { ...e, index: e.index + 1 } : e)));
       }
     });
   });
@@ -164,7 +178,7 @@ describe('instrumentFuel', () => {
 
 describe('reserved names', () => {
   it('refuses guests importing or exporting __wasgo names', async () => {
-    const exporter = await wat('(module (global (export "__wasgo_fuel") (mut i64) (i64.const 0)))');
+    const exporter = await wat('(module (global (export "__wasgo_fuel") (mut i32) (i32.const 0)))');
     const importer = await wat('(module (import "env" "__wasgo_x" (func)))');
     expect(() => checkReservedNames(inspect(exporter), 'm')).toThrow(LinkError);
     expect(() => checkReservedNames(inspect(importer), 'm')).toThrow(/import env\.__wasgo_x uses the reserved prefix/);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CompileError, LinkError, MemoryLimit } from '../../ts/engine/errors';
+import { CompileError, LinkError, MemoryLimit, ModuleTooLarge, UnsupportedFeature } from '../../ts/engine/errors';
+import { prepareModule } from '../../ts/engine/prepare';
 import { instrumentFuel } from '../../ts/wasm/fuel';
 import { inspect } from '../../ts/wasm/inspect';
 import { capMemories } from '../../ts/wasm/memory-caps';
@@ -13,6 +14,7 @@ function everyPass(bytes: Uint8Array): void {
     () => inspect(bytes, 'bad'),
     () => capMemories(bytes, { maxPages: 16, moduleName: 'bad' }),
     () => instrumentFuel(bytes, { moduleName: 'bad' }),
+    () => prepareModule(bytes, { name: 'bad', memoryMb: 1, meter: true }),
   ]) {
     try {
       pass();
@@ -21,7 +23,9 @@ function everyPass(bytes: Uint8Array): void {
         expect(e.place.module).toBe('bad');
         expect(e.place.offset).toBeGreaterThanOrEqual(0);
         expect(e.place.offset).toBeLessThanOrEqual(bytes.length);
-      } else if (!(e instanceof MemoryLimit || e instanceof LinkError)) {
+      } else if (e instanceof UnsupportedFeature) {
+        expect(e.place.offset).toBeGreaterThanOrEqual(0);
+      } else if (!(e instanceof MemoryLimit || e instanceof LinkError || e instanceof ModuleTooLarge)) {
         throw e;
       }
     }

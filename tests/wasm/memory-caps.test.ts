@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryLimit } from '../../ts/engine/errors';
+import { MemoryLimit, UnsupportedFeature } from '../../ts/engine/errors';
 import { capMemories } from '../../ts/wasm/memory-caps';
 import { inspect } from '../../ts/wasm/inspect';
 import { wat } from './toolchains';
@@ -42,11 +42,12 @@ describe('capMemories', () => {
     expect((err as MemoryLimit).describe()).toMatch(/memory 0 needs 20 pages .* cap of 16 pages .*module big\.wasm/);
   });
 
-  it('refuses shared and 64-bit memories', async () => {
+  it('refuses shared and 64-bit memories as unsupported features', async () => {
     const shared = await wat(GROWER('(memory 1 2 shared)'));
     const memory64 = await wat('(module (memory i64 1))');
-    expect(() => capMemories(shared, { maxPages: 16 })).toThrow(/memory 0 is shared/);
-    expect(() => capMemories(memory64, { maxPages: 16 })).toThrow(MemoryLimit);
+    expect(() => capMemories(shared, { maxPages: 16 })).toThrow(UnsupportedFeature);
+    expect(() => capMemories(shared, { maxPages: 16 })).toThrow(/threads \(shared memory/);
+    expect(() => capMemories(memory64, { maxPages: 16 })).toThrow(/64-bit memories/);
   });
 
   it('reports imported memories with the maximum the engine must give them', async () => {

@@ -67,7 +67,7 @@ export function measure(iterations = 100_000, runs = 3): Calibration {
   const start = clock();
   let best = NaN;
   try {
-    const bytes = prepareModule(LOOP, { name: 'wasgo-calibration', memoryMb: 1, fuelPerCall: 1e8 });
+    const { bytes } = prepareModule(LOOP, { name: 'wasgo-calibration', memoryMb: 1, meter: true });
     const module = new WebAssembly.Module(bytes);
     const metering = new Metering(() => 0);
     const port = new FuelPort(metering);

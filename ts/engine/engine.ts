@@ -1,8 +1,8 @@
-import { CompileError, EngineShutDown, InstantiateError, LoadError, OutOfFuel, Timeout, WasGoError } from './errors';
+import { EngineShutDown, InstantiateError, LoadError, OutOfFuel, Timeout, WasGoError } from './errors';
 import { calibration } from './calibrate';
 import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
-import { FUEL_GLOBAL, WasGoInstance, type CallOptions } from './instance';
+import { WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
 import { classify } from './traps';
 import { platform } from '../platform/platform';
@@ -14,9 +14,7 @@ import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
 import { LineBuffer, wasiFunctions } from '../table/wasi';
 import type { ModuleInfo } from '../wasm/info';
-import { inspect } from '../wasm/inspect';
-import { checkReservedNames } from '../wasm/reserved';
-import { prepareModule } from './prepare';
+import { prepareModule, rewrittenInvalid, type PreparedModule } from './prepare';
 import { maxMemoryBytes, maxTableBytes, MemoryBudget } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
@@ -32,6 +30,8 @@ export interface CompiledModule {
   bytes: Uint8Array;
   module: WebAssembly.Module;
   info: ModuleInfo;
+  /** Capped maximum entries of all its tables (host memory ~8 bytes each). */
+  tableEntries?: number;
 }
 
 export type ModSource = Uint8Array | ArrayBuffer | string | URL;
@@ -169,11 +169,11 @@ export class WasGoEngine {
 
   /** Step 3: validates, applies memory caps and fuel metering, compiles. */
   async compile(binary: ModuleBinary): Promise<CompiledModule> {
-    const bytes = this.prepare(binary);
+    const prepared = this.prepare(binary);
     try {
-      return this.compiled(binary.name, bytes, await WebAssembly.compile(bytes));
+      return this.compiled(binary.name, prepared, await WebAssembly.compile(prepared.bytes));
     } catch (e) {
-      throw compileError(binary, e);
+      throw rewrittenInvalid(prepared.bytes, binary.name, e);
     }
   }
 
@@ -182,23 +182,26 @@ export class WasGoEngine {
    * synchronous compilation of large modules on the main thread (Chrome: over 8 MB).
    */
   compileSync(binary: ModuleBinary): CompiledModule {
-    const bytes = this.prepare(binary);
+    const prepared = this.prepare(binary);
     try {
-      return this.compiled(binary.name, bytes, new WebAssembly.Module(bytes));
+      return this.compiled(binary.name, prepared, new WebAssembly.Module(prepared.bytes));
     } catch (e) {
-      throw compileError(binary, e);
+      throw rewrittenInvalid(prepared.bytes, binary.name, e);
     }
   }
 
-  private prepare(binary: ModuleBinary): Uint8Array<ArrayBuffer> {
+  private prepare(binary: ModuleBinary): PreparedModule {
     this.ensureUp();
-    checkReservedNames(inspect(binary.bytes, binary.name), binary.name);
     const s = this.settingsValue;
-    return prepareModule(binary.bytes, { name: binary.name, memoryMb: s.memoryMb, fuelPerCall: s.fuelPerCall, maxTableEntries: s.maxTableEntries });
+    // Original validated and rewritten once; the compile right after is the rewritten bytes' validation.
+    return prepareModule(binary.bytes, {
+      name: binary.name, memoryMb: s.memoryMb, meter: s.fuelPerCall > 0 || s.fuelPerMain > 0,
+      maxTableEntries: s.maxTableEntries, revalidate: false,
+    });
   }
 
-  private compiled(name: string, bytes: Uint8Array, module: WebAssembly.Module): CompiledModule {
-    return { name, bytes, module, info: guestView(inspect(bytes, name)) };
+  private compiled(name: string, p: PreparedModule, module: WebAssembly.Module): CompiledModule {
+    return { name, bytes: p.bytes, module, info: p.info, tableEntries: p.tableEntries };
   }
 
   /** Steps 4–5: links against the function table of the level, instantiates. */
@@ -392,28 +395,6 @@ interface WasiSession {
   argv: string[];
   out: LineBuffer;
   err: LineBuffer;
-}
-
-/**
- * A CompileError naming the reason and the offset in the module as the author built it: the
- * rewritten bytes failed, so the original is compiled again for a message that matches it.
- */
-function compileError(binary: ModuleBinary, rewrittenError: unknown): CompileError {
-  let e = rewrittenError;
-  try {
-    new WebAssembly.Module(binary.bytes as Uint8Array<ArrayBuffer>);
-  } catch (original) {
-    e = original;
-  }
-  const msg = (e as Error).message.replace(/^WebAssembly\.\w+\(\): /, '');
-  const offset = /@\+(\d+)/.exec(msg)?.[1];
-  const place = offset ? { module: binary.name, offset: Number(offset) } : { module: binary.name };
-  return new CompileError(`invalid module: ${msg}`, place, { cause: e });
-}
-
-/** What the guest declared: the sandbox's own additions (the fuel counter) are not part of it. */
-function guestView(info: ModuleInfo): ModuleInfo {
-  return { ...info, exports: info.exports.filter((e) => e.name !== FUEL_GLOBAL) };
 }
 
 function sourceName(source: ModSource): string {

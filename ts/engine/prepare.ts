@@ -1,28 +1,87 @@
-import { capMemories, PAGE_BYTES } from '../wasm/memory-caps';
-import { instrumentFuel } from '../wasm/fuel';
+import { CompileError, InternalError } from './errors';
+import type { ModuleInfo } from '../wasm/info';
+import { describeModule } from '../wasm/inspect';
+import { readModule } from '../wasm/module';
+import { resolveLimits, type ModuleLimits } from '../wasm/limits';
+import { PAGE_BYTES } from '../wasm/memory-caps';
+import { maxTableEntries, rewriteModule } from '../wasm/rewrite';
 
 export interface PrepareOptions {
   name: string;
   memoryMb: number;
-  /** Budget per call; 0 = unmetered, and the module is then not instrumented at all. */
-  fuelPerCall: number;
-  /**
-   * Cap on every defined table's size (settings.maxTableEntries), for the v2 rewriter to apply to
-   * declared maximums (the engine already counts tables at this cap in totalMemoryMb).
-   */
+  /** Apply fuel metering (contract v2). False only when both fuelPerCall and fuelPerMain are 0. */
+  meter: boolean;
+  /** Cap on each table's entries (settings.maxTableEntries). */
   maxTableEntries?: number;
+  /** Shape limits (defaults: DEFAULT_LIMITS in ts/wasm/limits.ts). */
+  limits?: Partial<ModuleLimits>;
+  /**
+   * Validate the rewritten bytes here (default true). A caller that compiles them right away
+   * may pass false and treat a compile failure as InternalError itself.
+   */
+  revalidate?: boolean;
+}
+
+export interface PreparedModule {
+  /** The bytes to compile. */
+  bytes: Uint8Array<ArrayBuffer>;
+  /** What the guest declared (no fuel import/export), memories as capped. */
+  info: ModuleInfo;
+  /** Sum of the capped maximum entries of all tables (count ~8 bytes each against totalMemoryMb). */
+  tableEntries: number;
+  metered: boolean;
 }
 
 /**
- * Rewrites a module for the sandbox before it is compiled (ts/wasm): every defined memory's
- * maximum becomes min(declared, cap) — the JS API cannot cap a module's own memory later —
- * and, unless fuel is off, a fuel counter is charged at loop headers and calls.
- * Throws MemoryLimit (initial size over the cap, shared or 64-bit memory), LinkError (reserved
- * names) or CompileError (malformed binary, with its offset).
+ * The one entry the engine calls before compiling a module:
+ * 1. validates the original with the JS engine's own validator (CompileError with its reason);
+ * 2. decodes it once, checks the shape limits (ModuleTooLarge), the feature gate
+ *    (UnsupportedFeature), reserved names (LinkError), caps memories (MemoryLimit past the cap)
+ *    and tables, and meters it (fuel contract v2) in one pass (ts/wasm/rewrite.ts);
+ * 3. validates the rewritten bytes: a failure there is WasGo's bug or WasGo's limit, never the
+ *    module's (InternalError).
  */
-export function prepareModule(bytes: Uint8Array, o: PrepareOptions): Uint8Array<ArrayBuffer> {
+export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedModule {
+  const input = bytes as Uint8Array<ArrayBuffer>;
+  if (!WebAssembly.validate(input)) throw invalidModule(input, o.name);
   const maxPages = Math.floor((o.memoryMb * 1024 * 1024) / PAGE_BYTES);
-  const capped = capMemories(bytes, { maxPages, moduleName: o.name }).bytes;
-  if (o.fuelPerCall <= 0) return capped;
-  return instrumentFuel(capped, { moduleName: o.name, initialFuel: BigInt(o.fuelPerCall) });
+  const limits = resolveLimits(o.limits, o.maxTableEntries);
+  const r = rewriteModule(bytes, { moduleName: o.name, meter: o.meter, maxPages, limits });
+  if (r.rewritten && o.revalidate !== false && !WebAssembly.validate(r.bytes)) throw rewrittenInvalid(r.bytes, o.name);
+  const info = describeModule(r.module);
+  info.memories = r.memories;
+  return { bytes: r.bytes, info, tableEntries: maxTableEntries(r), metered: r.metered };
+}
+
+/** CompileError with V8's reason (and the offset when its message has one). */
+export function invalidModule(bytes: Uint8Array<ArrayBuffer>, name: string): CompileError {
+  let reason = 'the module does not validate';
+  let cause: unknown;
+  try {
+    new WebAssembly.Module(bytes);
+  } catch (e) {
+    cause = e;
+    reason = (e as Error).message.replace(/^WebAssembly\.\w+\(\): /, '');
+  }
+  const v8Offset = /@\+(\d+)/.exec(reason)?.[1];
+  // V8 gives no offset for some failures (e.g. an empty buffer): then where WasGo's decoder stops, else 0.
+  let offset = v8Offset !== undefined ? Number(v8Offset) : 0;
+  if (v8Offset === undefined) {
+    try { readModule(bytes, name); } catch (e) { if (e instanceof CompileError && e.place.offset !== undefined) offset = e.place.offset; }
+  }
+  return new CompileError(`invalid module: ${reason}`, { module: name, offset }, { cause });
+}
+
+/** The rewritten module does not validate: WasGo's fault (a bug, or a limit such as V8's body size). */
+export function rewrittenInvalid(bytes: Uint8Array<ArrayBuffer>, name: string, cause?: unknown): InternalError {
+  let reason = cause instanceof Error ? cause.message : '';
+  if (!reason) {
+    try { new WebAssembly.Module(bytes); } catch (e) { reason = (e as Error).message; cause = e; }
+  }
+  reason = reason.replace(/^WebAssembly\.\w+\(\): /, '');
+  const limit = /size|too (large|many|big)|exceeds|limit/i.test(reason);
+  const why = limit
+    ? `the module is valid, but after WasGo's rewriting it is over a limit of the JS engine (WasGo's limit, not the module's fault): ${reason}`
+    : `the module is valid, but WasGo's rewriting of it does not validate (a WasGo bug, not the module's fault): ${reason}`;
+  return new InternalError(why, { module: name }, { cause });
 }

@@ -105,8 +105,7 @@ export class Reader {
   }
 }
 
-// ignoreBOM: a name starting with U+FEFF keeps it (the default decoder would silently drop it).
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }); // keep a leading U+FEFF: it is part of the name
 const utf8Encoder = new TextEncoder();
 
 /** Growable byte buffer with the LEB128 encoders the binary format needs. */
@@ -136,7 +135,27 @@ export class Writer {
     return this;
   }
 
+  /** Appends src[start, end): a plain loop for short runs (no subarray object), set() for long ones. */
+  copy(src: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    this.room(n);
+    if (n < 64) {
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = start; i < end; i++) buf[at++] = src[i]!;
+    } else {
+      this.buf.set(src.subarray(start, end), this.length);
+    }
+    this.length += n;
+    return this;
+  }
+
   uleb(v: number): this {
+    if (v < 128 && v >= 0) {
+      this.room(1);
+      this.buf[this.length++] = v;
+      return this;
+    }
     do {
       let b = v % 128;
       v = Math.floor(v / 128);
@@ -144,6 +163,34 @@ export class Writer {
       this.byte(b);
     } while (v > 0);
     return this;
+  }
+
+  /** Signed LEB128 of a 32-bit integer (fast path: no BigInt). */
+  sleb32(v: number): this {
+    v |= 0;
+    for (;;) {
+      const b = v & 0x7f;
+      v >>= 7;
+      const last = (v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0);
+      this.byte(last ? b : b | 0x80);
+      if (last) return this;
+    }
+  }
+
+  /** Empties the buffer, keeping its storage (for reuse across function bodies). */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
+
+  /** The underlying storage (valid until the next write; only [0, length) is meaningful). */
+  get buffer(): Uint8Array {
+    return this.buf;
+  }
+
+  /** The bytes written so far, without copying (valid until the next write). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
   }
 
   sleb(v: bigint | number): this {

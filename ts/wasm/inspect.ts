@@ -24,7 +24,7 @@ export function describeModule(m: WasmModule): ModuleInfo {
       case 'tag': return { ...at, kind: 'tag' };
     }
   });
-  funcTypes.push(...m.functions);
+  for (const f of m.functions) funcTypes.push(f);
   const exports = m.exports.map((e): ModuleExport => {
     const out: ModuleExport = { name: e.name, kind: e.kind, index: e.index };
     const ti = e.kind === 'function' ? funcTypes[e.index] : undefined;

@@ -1,13 +1,13 @@
 import type { Reader } from './bytes';
+import { UnsupportedFeature } from '../engine/errors';
+import { Ctl, FC_OPS, FD_OPS, FEATURE, Imm, OPS, typeFeature, VALTYPE_BYTES, type OpEntry, type OpInfo } from './opcodes';
 
 /**
- * Instruction decoding: enough to know where every instruction starts and ends and which
- * ones shape control flow. Immediates are skipped, never re-encoded, so untouched code keeps
- * its original (possibly padded) LEB widths.
- *
- * Covered: MVP, sign-ext, non-trapping float-to-int, bulk memory, multi-value, reference types,
- * tail calls, legacy and new exception handling, multi-memory, memory64 memargs, SIMD and relaxed
- * SIMD (0xfd), threads (0xfe). Not covered: GC (0xfb) and typed function references' `ref` types.
+ * Instruction decoding over the closed opcode table (opcodes.ts): where every instruction
+ * starts and ends and what it does to control flow. Immediates are skipped, never re-encoded,
+ * so untouched code keeps its original (possibly padded) LEB widths. An opcode outside the
+ * table is refused: UnsupportedFeature when it belongs to a refused feature, CompileError when
+ * it is unknown.
  */
 
 export const Opcode = {
@@ -22,17 +22,22 @@ export const Opcode = {
   brIf: 0x0d,
   brTable: 0x0e,
   return: 0x0f,
+  call: 0x10,
   delegate: 0x18,
-  tryTable: 0x1f,
+  select: 0x1b,
   localGet: 0x20,
+  localSet: 0x21,
   localTee: 0x22,
   globalGet: 0x23,
   globalSet: 0x24,
+  i32Const: 0x41,
   i64Const: 0x42,
-  i64LtS: 0x53,
-  i64Sub: 0x7d,
-  i64ShrU: 0x88,
-  i64ExtendI32U: 0xad,
+  i32GtU: 0x4b,
+  i32LtS: 0x48,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32ShrU: 0x76,
+  refFunc: 0xd2,
 } as const;
 
 /** Code for a prefixed instruction: prefix in the high bits, sub-opcode in the low 16. */
@@ -40,100 +45,113 @@ export function prefixed(prefix: number, sub: number): number {
   return prefix * 0x10000 + sub;
 }
 
-/** Reads one instruction and its immediates; returns its code (see `prefixed`). */
-export function readInstruction(r: Reader): number {
+export function unsupported(r: Reader, feature: string, at: number): never {
+  throw new UnsupportedFeature(`the module uses ${feature}, which WasGo cannot meter or contain yet`, { module: r.moduleName, offset: at });
+}
+
+/** Reads an opcode (and a prefix's sub-opcode) and returns its table entry; refuses what the table does not accept. */
+export function decodeOp(r: Reader): OpInfo {
   const at = r.pos;
-  const op = r.byte();
-  switch (op) {
-    case 0x02: case 0x03: case 0x04: case 0x06:
-      blockType(r); break;
-    case 0x1f: // try_table: blocktype, catch clauses
-      blockType(r);
-      r.vec((c) => { const kind = c.byte(); if (kind > 3) c.fail(`unknown catch kind ${kind}`, c.pos - 1); if (kind < 2) c.uleb(); c.uleb(); });
-      break;
-    case 0x07: case 0x08: case 0x09: case 0x0c: case 0x0d: case 0x10: case 0x12:
-    case 0x14: case 0x15: case 0x18: case 0xd2: case 0xd4: case 0xd6:
-    case 0x20: case 0x21: case 0x22: case 0x23: case 0x24: case 0x25: case 0x26:
-      r.uleb(); break;
-    case 0x0e: r.vec((v) => v.uleb()); r.uleb(); break;
-    case 0x11: case 0x13: r.uleb(); r.uleb(); break;
-    case 0x1c: r.vec((v) => v.byte()); break;
-    case 0x3f: case 0x40: r.uleb(); break;
-    case 0x41: r.sleb(32); break;
-    case 0x42: r.skipLeb(64); break;
-    case 0x43: r.take(4); break;
-    case 0x44: r.take(8); break;
-    case 0xd0: heapType(r); break;
-    case 0xfc: return prefixed(op, miscImmediates(r));
-    case 0xfd: return prefixed(op, simdImmediates(r));
-    case 0xfe: return prefixed(op, atomicImmediates(r));
-    default:
-      if (op >= 0x28 && op <= 0x3e) { memarg(r); break; }
-      if (!noImmediates(op)) r.fail(`unknown or unsupported opcode 0x${op.toString(16)}`, at);
+  const b = r.byte();
+  let e: OpEntry | undefined;
+  if (b === 0xfc) e = FC_OPS[r.uleb()];
+  else if (b === 0xfd) e = FD_OPS[r.uleb()];
+  else e = OPS[b];
+  if (e === undefined) return r.fail(`unknown opcode ${describeOp(r, at)}`, at);
+  if ('refused' in e) return unsupported(r, e.refused, at);
+  return e;
+}
+
+function describeOp(r: Reader, at: number): string {
+  const b = r.bytes[at]!;
+  return b === 0xfc || b === 0xfd ? `0x${b.toString(16)} ${r.bytes[at + 1]}` : `0x${b.toString(16)}`;
+}
+
+/** Steps over the immediates of an instruction whose opcode was just decoded. */
+export function skipImm(r: Reader, imm: Imm): void {
+  switch (imm) {
+    case Imm.None: return;
+    case Imm.BlockType: blockType(r); return;
+    case Imm.Label: case Imm.Func: case Imm.Local: case Imm.Global: case Imm.Tag: case Imm.Table:
+    case Imm.Data: case Imm.Elem:
+      r.uleb(); return;
+    case Imm.BrTable: { const n = r.uleb(); for (let i = 0; i <= n; i++) r.uleb(); return; }
+    case Imm.CallIndirect: case Imm.ElemTable: case Imm.TableTable: r.uleb(); r.uleb(); return;
+    case Imm.MemArg: memarg(r); return;
+    case Imm.MemArgLane: memarg(r); r.byte(); return;
+    case Imm.MemIdx: memIdx(r); return;
+    case Imm.DataMem: r.uleb(); memIdx(r); return;
+    case Imm.MemMem: memIdx(r); memIdx(r); return;
+    case Imm.I32: r.sleb(32); return;
+    case Imm.I64: r.skipLeb(64); return;
+    case Imm.F32: r.take(4); return;
+    case Imm.F64: r.take(8); return;
+    case Imm.V128: r.take(16); return;
+    case Imm.Lane: r.byte(); return;
+    case Imm.SelectT: {
+      const n = r.uleb();
+      if (n > r.end - r.pos) r.fail('select type vector runs past the body');
+      for (let i = 0; i < n; i++) valTypeByte(r);
+      return;
+    }
+    case Imm.HeapType: heapType(r); return;
   }
-  return op;
+}
+
+/** Reads one instruction and its immediates; returns its table entry. */
+export function readInstruction(r: Reader): OpInfo {
+  const e = decodeOp(r);
+  skipImm(r, e.imm);
+  return e;
 }
 
 /** Steps over a constant expression (global init, segment offset) including its final `end`. */
 export function skipConstExpr(r: Reader): void {
-  let depth = 0;
   for (;;) {
-    const op = readInstruction(r);
-    if (op === 0x02 || op === 0x03 || op === 0x04) depth++;
-    else if (op === Opcode.end && depth-- === 0) return;
+    const at = r.pos;
+    const e = readInstruction(r);
+    if (r.bytes[at] === Opcode.end) return;
+    if (e.ctl !== Ctl.None) r.fail('control instruction in a constant expression', at);
   }
 }
 
-function noImmediates(op: number): boolean {
-  return op === 0x00 || op === 0x01 || op === 0x05 || op === 0x0a || op === 0x0b || op === 0x0f ||
-    op === 0x19 || op === 0x1a || op === 0x1b || (op >= 0x45 && op <= 0xc4) ||
-    op === 0xd1 || op === 0xd3 || op === 0xd5;
+/** A value type byte WasGo accepts (numbers, v128, funcref, externref); refuses the rest. */
+export function valTypeByte(r: Reader): number {
+  const at = r.pos;
+  const b = r.byte();
+  if (!VALTYPE_BYTES.has(b)) {
+    if (b >= 0x40 && b < 0x80) unsupported(r, typeFeature(b), at);
+    r.fail(`unknown value type 0x${b.toString(16)}`, at);
+  }
+  return b;
 }
 
 function blockType(r: Reader): void {
+  const at = r.pos;
   const b = r.peek();
-  if (b === 0x63 || b === 0x64) { r.byte(); heapType(r); return; }
-  r.sleb(33);
+  if (b === 0x40) { r.pos++; return; }
+  if (b >= 0x40 && b < 0x80) { valTypeByte(r); return; }
+  const t = r.sleb(33);
+  if (t < 0) r.fail('bad block type', at);
 }
 
 function heapType(r: Reader): void {
-  r.sleb(33);
+  const at = r.pos;
+  const t = r.sleb(33);
+  if (t === -16 || t === -17) return; // func, extern
+  unsupported(r, t >= 0 ? FEATURE.typedRefs : typeFeature(t + 0x80), at);
 }
 
 function memarg(r: Reader): void {
+  const at = r.pos;
   const align = r.uleb();
-  if (align & 0x40) r.uleb(); // multi-memory: memory index follows
-  r.skipLeb(64); // memory64 offsets are u64
-}
-
-function miscImmediates(r: Reader): number {
-  const at = r.pos;
-  const sub = r.uleb();
-  switch (sub) {
-    case 0: case 1: case 2: case 3: case 4: case 5: case 6: case 7: break; // trunc_sat
-    case 8: case 10: case 12: case 14: r.uleb(); r.uleb(); break; // memory.init, memory.copy, table.init, table.copy
-    case 9: case 11: case 13: case 15: case 16: case 17: r.uleb(); break;
-    default: r.fail(`unknown 0xfc instruction ${sub}`, at);
+  if (align & 0x40) {
+    if (r.uleb() !== 0) unsupported(r, FEATURE.multiMemory, at);
   }
-  return sub;
+  r.skipLeb(64);
 }
 
-function simdImmediates(r: Reader): number {
+function memIdx(r: Reader): void {
   const at = r.pos;
-  const sub = r.uleb();
-  if (sub <= 11 || sub === 92 || sub === 93) memarg(r);
-  else if (sub === 12 || sub === 13) r.take(16);
-  else if (sub >= 21 && sub <= 34) r.byte();
-  else if (sub >= 84 && sub <= 91) { memarg(r); r.byte(); }
-  else if (sub > 0x113) r.fail(`unknown 0xfd instruction ${sub}`, at);
-  return sub;
-}
-
-function atomicImmediates(r: Reader): number {
-  const at = r.pos;
-  const sub = r.uleb();
-  if (sub === 3) r.byte(); // atomic.fence
-  else if (sub <= 2 || (sub >= 0x10 && sub <= 0x4e)) memarg(r);
-  else r.fail(`unknown 0xfe instruction ${sub}`, at);
-  return sub;
+  if (r.uleb() !== 0) unsupported(r, FEATURE.multiMemory, at);
 }

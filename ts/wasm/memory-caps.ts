@@ -1,18 +1,16 @@
-import { MemoryLimit } from '../engine/errors';
-import { encodeSection } from './encode';
 import type { Limits } from './info';
-import { readModule, type WasmModule } from './module';
-import { putSection, writeSections } from './sections';
+import type { ModuleLimits } from './limits';
+import { rewriteModule, type ImportedMemory } from './rewrite';
+
+export type { ImportedMemory };
 
 /**
  * Memory caps. A module's own memory cannot be capped through the JS API once compiled (it may
  * grow to 4 GiB), so each defined memory's maximum is rewritten in the binary: after this,
  * `memory.grow` past the cap returns -1 like any other full memory.
  *
- * Refused, with MemoryLimit (it is a limit the sandbox will not grant, not a malformed module):
- * - an initial size above the cap;
- * - shared memories (threads would let a mod race the host on its own memory);
- * - 64-bit memories (the page arithmetic and the host's bounds checks assume 32-bit addresses).
+ * Refused: an initial size above the cap (MemoryLimit: a limit the sandbox will not grant, not
+ * a malformed module); shared and 64-bit memories (UnsupportedFeature, from the feature gate).
  */
 
 export const PAGE_BYTES = 65536;
@@ -25,18 +23,6 @@ export interface MemoryCapOptions {
   moduleName?: string;
 }
 
-/** A memory the module imports: the engine must create it itself, with this maximum. */
-export interface ImportedMemory {
-  module: string;
-  name: string;
-  /** Index in the memory index space (imported memories come first). */
-  memoryIndex: number;
-  /** As the module declares it. */
-  limits: Limits;
-  /** What the engine should pass as `maximum`: min(declared maximum, cap). */
-  maximum: number;
-}
-
 export interface CappedModule {
   bytes: Uint8Array<ArrayBuffer>;
   /** The module's own memories, with their maximum after capping. */
@@ -46,45 +32,17 @@ export interface CappedModule {
   rewritten: boolean;
 }
 
+/** Only the memory caps (no metering, no table caps, no shape limits): see rewrite.ts for the whole pass. */
 export function capMemories(bytes: Uint8Array, opts: MemoryCapOptions): CappedModule {
   const moduleName = opts.moduleName ?? 'module';
   if (!Number.isInteger(opts.maxPages) || opts.maxPages < 0 || opts.maxPages > MAX_PAGES) {
     throw new RangeError(`maxPages must be an integer from 0 to ${MAX_PAGES}, got ${opts.maxPages}`);
   }
-  const m = readModule(bytes, moduleName);
-  return capModuleMemories(m, opts.maxPages, bytes);
+  const r = rewriteModule(bytes, { moduleName, meter: false, maxPages: opts.maxPages, limits: UNLIMITED, capTables: false });
+  return { bytes: r.bytes, memories: r.memories, imported: r.importedMemories, rewritten: r.rewritten };
 }
 
-/** The same pass on an already decoded module (lets the loader decode once). */
-export function capModuleMemories(m: WasmModule, cap: number, original: Uint8Array): CappedModule {
-  const imported: ImportedMemory[] = [];
-  for (const i of m.imports) {
-    if (i.kind !== 'memory') continue;
-    const memoryIndex = imported.length;
-    checkMemory(m.name, `imported memory ${memoryIndex} (${i.module}.${i.name})`, i.limits, cap);
-    imported.push({ module: i.module, name: i.name, memoryIndex, limits: i.limits, maximum: Math.min(i.limits.max ?? cap, cap) });
-  }
-  const memories = m.memories.map((l, i): Limits => {
-    checkMemory(m.name, `memory ${imported.length + i}`, l, cap);
-    return l.max !== undefined && l.max <= cap ? l : { ...l, max: cap };
-  });
-  const rewritten = memories.some((l, i) => l !== m.memories[i]);
-  const bytes = rewritten
-    ? writeSections(putSection(m.sections, encodeSection.memories(memories)))
-    : original.slice();
-  return { bytes, memories, imported, rewritten };
-}
-
-function checkMemory(moduleName: string, what: string, l: Limits, cap: number): void {
-  const place = { module: moduleName };
-  if (l.shared) throw new MemoryLimit(`${what} is shared; shared memories are not allowed for mods`, place);
-  if (l.memory64) throw new MemoryLimit(`${what} is a 64-bit memory; only 32-bit memories are supported`, place);
-  if (l.min > cap) {
-    throw new MemoryLimit(
-      `${what} needs ${l.min} pages (${mib(l.min)}) initially, above the cap of ${cap} pages (${mib(cap)})`, place);
-  }
-}
-
-function mib(pages: number): string {
-  return `${+(pages * PAGE_BYTES / 2 ** 20).toFixed(2)} MiB`;
-}
+const UNLIMITED: ModuleLimits = {
+  maxTables: Infinity, maxTableEntries: 0xffffffff, maxFunctions: Infinity, maxGlobals: Infinity, maxLocals: Infinity,
+  maxExports: Infinity, maxImports: Infinity, maxCustomBytes: Infinity, maxBodyBytes: Infinity, maxTypes: Infinity, maxSegments: Infinity,
+};

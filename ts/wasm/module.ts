@@ -1,7 +1,9 @@
 import { Reader } from './bytes';
 import type { FuncType, Limits, ValType } from './info';
-import { skipConstExpr } from './instructions';
+import { skipConstExpr, unsupported, valTypeByte } from './instructions';
+import { checkLimit, type ModuleLimits } from './limits';
 import { readNames, type NameSection } from './names';
+import { FEATURE } from './opcodes';
 import { readSections, SectionId, type Section } from './sections';
 
 /**
@@ -29,8 +31,11 @@ export interface WasmModule {
   code: FunctionBody[];
   data: DataSegment[];
   customs: CustomSection[];
-  /** The `name` custom section, when present and well formed (engines ignore a broken one, so do we). */
-  names: NameSection | undefined;
+  /**
+   * The `name` custom section, when present and well formed (engines ignore a broken one, so do
+   * we). Decoded on first use only: loading never pays for a big name section it does not read.
+   */
+  readonly names: NameSection | undefined;
 }
 
 export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
@@ -78,6 +83,8 @@ export interface FunctionBody {
   locals: LocalGroup[];
   /** Raw local declarations, so an untouched body re-emits its exact bytes. */
   localsRaw: Uint8Array;
+  /** Locals declared by the body (parameters not included). */
+  localCount: number;
   /** The expression: instructions up to and including the final `end`. */
   code: Uint8Array;
   /** Offset of `code` in the original module (for error messages). */
@@ -89,19 +96,53 @@ export interface CustomSection { name: string; payload: Uint8Array; payloadOffse
 const VAL_TYPES: Record<number, ValType> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref' };
 export const VAL_TYPE_BYTE: Record<string, number> = Object.fromEntries(Object.entries(VAL_TYPES).map(([b, t]) => [t, Number(b)]));
 
-export function readModule(bytes: Uint8Array, name = 'module'): WasmModule {
+/**
+ * Decodes a module. With `limits`, vector counts are checked against them before their items
+ * are decoded (ModuleTooLarge), so an oversized module is refused without the work of reading it.
+ */
+export function readModule(bytes: Uint8Array, name = 'module', limits?: ModuleLimits): WasmModule {
+  let names: NameSection | undefined | null = null;
   const m: WasmModule = {
     name, bytes, sections: readSections(bytes, name), types: [], imports: [], functions: [], tables: [], memories: [],
     tags: [], globals: [], exports: [], start: undefined, elements: [], dataCount: undefined, code: [], data: [],
-    customs: [], names: undefined,
+    customs: [],
+    get names() {
+      if (names === null) {
+        const c = m.customs.find((x) => x.name === 'name');
+        names = c ? readNames(c.payload, name) : undefined;
+      }
+      return names;
+    },
   };
   for (const s of m.sections) {
     const r = new Reader(bytes, name, s.payloadOffset, s.payloadOffset + s.payload.length);
+    if (limits) checkCounts(s.id, r, limits);
     readSectionContents(m, s.id, r);
     if (!r.done()) r.fail(`section ${s.id} has ${r.end - r.pos} bytes left over after its contents`);
   }
   checkIndices(m, new Reader(bytes, name));
   return m;
+}
+
+const COUNTED: Record<number, [keyof ModuleLimits, string]> = {
+  [SectionId.type]: ['maxTypes', 'types'],
+  [SectionId.import]: ['maxImports', 'imports'],
+  [SectionId.function]: ['maxFunctions', 'defined functions'],
+  [SectionId.table]: ['maxTables', 'defined tables'],
+  [SectionId.global]: ['maxGlobals', 'defined globals'],
+  [SectionId.export]: ['maxExports', 'exports'],
+  [SectionId.element]: ['maxSegments', 'element segments'],
+  [SectionId.data]: ['maxSegments', 'data segments'],
+};
+
+/** Refuses a vector whose count is over its limit before its items are read. */
+function checkCounts(id: number, r: Reader, limits: ModuleLimits): void {
+  const counted = COUNTED[id];
+  if (!counted) return;
+  const at = r.pos;
+  const n = r.uleb();
+  r.pos = at;
+  checkLimit(limits, counted[0], n, counted[1], r.moduleName, at);
 }
 
 /** The cross-section facts the rewriting passes and linking rely on. */
@@ -126,7 +167,6 @@ function readSectionContents(m: WasmModule, id: number, r: Reader): void {
       const payloadOffset = r.pos;
       const payload = r.take(r.end - r.pos);
       m.customs.push({ name: customName, payload, payloadOffset });
-      if (customName === 'name') m.names = readNames(payload, m.name);
       return;
     }
     case SectionId.type: m.types = r.vec(funcType); return;
@@ -135,7 +175,7 @@ function readSectionContents(m: WasmModule, id: number, r: Reader): void {
     case SectionId.table: m.tables = r.vec(tableType); return;
     case SectionId.memory: m.memories = r.vec(limits); return;
     case SectionId.tag: m.tags = r.vec(tag); return;
-    case SectionId.global: m.globals = r.vec((v) => ({ ...globalType(v), init: constExpr(v) })); return;
+    case SectionId.global: m.globals = r.vec((v) => { const t = globalType(v); return { type: t.type, mutable: t.mutable, init: constExpr(v) }; }); return;
     case SectionId.export: m.exports = r.vec(exportEntry); return;
     case SectionId.start: m.start = r.uleb(); return;
     case SectionId.element: m.elements = r.vec(elementSegment); return;
@@ -145,23 +185,34 @@ function readSectionContents(m: WasmModule, id: number, r: Reader): void {
   }
 }
 
+/** A value type WasGo accepts; a type of a refused feature (GC, typed references...) is UnsupportedFeature. */
 export function valType(r: Reader): ValType {
-  const b = r.byte();
-  const t = VAL_TYPES[b];
-  if (t === undefined) r.fail(`unsupported value type 0x${b.toString(16)}`, r.pos - 1);
-  return t;
+  return VAL_TYPES[valTypeByte(r)]!;
 }
 
+/** Type forms other than plain function types: rec groups, subtypes, structs, arrays (GC and later proposals). */
+const GC_FORMS = new Set([0x4e, 0x4f, 0x50, 0x5e, 0x5f, 0x5d, 0x4d, 0x4c]);
+
 function funcType(r: Reader): FuncType {
+  const at = r.pos;
   const form = r.byte();
-  if (form !== 0x60) r.fail(`unsupported type form 0x${form.toString(16)} (only function types are read)`, r.pos - 1);
+  if (form !== 0x60) {
+    if (GC_FORMS.has(form)) unsupported(r, FEATURE.gc, at);
+    r.fail(`unknown type form 0x${form.toString(16)}`, at);
+  }
   return { params: r.vec(valType), results: r.vec(valType) };
 }
 
-export function limits(r: Reader): Limits {
+/** Limits of a memory (`table` false) or a table: shared and 64-bit forms are refused features. */
+export function limits(r: Reader, table = false): Limits {
   const at = r.pos;
   const flags = r.byte();
   if (flags > 7) r.fail(`unknown limits flags 0x${flags.toString(16)}`, at);
+  if (flags & 4) unsupported(r, table ? FEATURE.table64 : FEATURE.memory64, at);
+  if (flags & 2) {
+    if (table) r.fail('a table cannot be shared', at);
+    unsupported(r, FEATURE.threads, at);
+  }
   const memory64 = (flags & 4) !== 0;
   const l: Limits = { min: r.uleb(memory64 ? 64 : 32) };
   if (flags & 1) l.max = r.uleb(memory64 ? 64 : 32);
@@ -171,7 +222,8 @@ export function limits(r: Reader): Limits {
 }
 
 function tableType(r: Reader): TableType {
-  return { elem: valType(r), limits: limits(r) };
+  if (r.peek() === 0x40) unsupported(r, FEATURE.typedRefs, r.pos); // table with an initializer expression
+  return { elem: valType(r), limits: limits(r, true) };
 }
 
 function globalType(r: Reader): GlobalType {
@@ -246,18 +298,25 @@ function functionBody(r: Reader): FunctionBody {
   const at = r.pos;
   const size = r.uleb();
   if (size > r.end - r.pos) r.fail(`function body of ${size} bytes runs past the code section`, at);
-  const body = new Reader(r.bytes, r.moduleName, r.pos, r.pos + size);
-  r.pos += size;
-  const localsStart = body.pos;
+  // Read the body with the section's reader, bounded to the body (no Reader per body).
+  const sectionEnd = r.end;
+  const end = r.pos + size;
+  r.end = end;
+  const localsStart = r.pos;
   let total = 0;
-  const locals = body.vec((v) => {
-    const count = v.uleb();
+  const groups = r.uleb();
+  if (groups > end - r.pos) r.fail(`vector of ${groups} items cannot fit in the ${end - r.pos} bytes left`, localsStart);
+  const locals: LocalGroup[] = [];
+  for (let i = 0; i < groups; i++) {
+    const count = r.uleb();
     total += count;
-    if (total > 50_000) v.fail('function declares more than 50000 locals', localsStart);
-    return { count, type: valType(v) };
-  });
-  const localsRaw = r.bytes.subarray(localsStart, body.pos);
-  if (body.done()) body.fail('function body has no code');
-  if (r.bytes[body.end - 1] !== 0x0b) body.fail('function body does not end with `end`', body.end - 1);
-  return { locals, localsRaw, code: r.bytes.subarray(body.pos, body.end), codeOffset: body.pos };
+    if (total > 0xffffffff) r.fail('function declares more than 2^32 locals', localsStart);
+    locals.push({ count, type: valType(r) });
+  }
+  const codeStart = r.pos;
+  r.end = sectionEnd;
+  r.pos = end;
+  if (codeStart >= end) r.fail('function body has no code', codeStart);
+  if (r.bytes[end - 1] !== 0x0b) r.fail('function body does not end with `end`', end - 1);
+  return { locals, localsRaw: r.bytes.subarray(localsStart, codeStart), localCount: total, code: r.bytes.subarray(codeStart, end), codeOffset: codeStart };
 }

@@ -1,0 +1,58 @@
+import { ModuleTooLarge } from '../engine/errors';
+
+/**
+ * Shape limits of a module, checked before anything is rewritten or compiled (a module over
+ * one is refused with ModuleTooLarge naming the limit, the value and the cap). They bound what
+ * loading and instantiating can cost the host, whatever the module's code does.
+ */
+export interface ModuleLimits {
+  /** Tables, imported and defined. */
+  maxTables: number;
+  /** Entries per table: a declared minimum above it is refused, a maximum above it lowered to it. */
+  maxTableEntries: number;
+  /** Functions, imported and defined. */
+  maxFunctions: number;
+  /** Globals, imported and defined. */
+  maxGlobals: number;
+  /** Locals per function (parameters included). */
+  maxLocals: number;
+  maxExports: number;
+  maxImports: number;
+  /** Bytes of all custom sections together (the name section included). */
+  maxCustomBytes: number;
+  /** Bytes of one function body. */
+  maxBodyBytes: number;
+  /** Function types in the type section. */
+  maxTypes: number;
+  /** Element and data segments, each. */
+  maxSegments: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<ModuleLimits> = Object.freeze({
+  maxTables: 16,
+  maxTableEntries: 100_000,
+  maxFunctions: 100_000,
+  maxGlobals: 10_000,
+  maxLocals: 50_000,
+  maxExports: 10_000,
+  maxImports: 10_000,
+  maxCustomBytes: 4 * 1024 * 1024,
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxTypes: 10_000,
+  maxSegments: 100_000,
+});
+
+export function resolveLimits(l: Partial<ModuleLimits> = {}, maxTableEntries?: number): ModuleLimits {
+  const out = { ...DEFAULT_LIMITS, ...l };
+  if (maxTableEntries !== undefined) out.maxTableEntries = maxTableEntries;
+  return out;
+}
+
+/** Throws ModuleTooLarge when `value` exceeds the limit `key`. */
+export function checkLimit(limits: ModuleLimits, key: keyof ModuleLimits, value: number, what: string, moduleName: string, offset?: number): void {
+  const cap = limits[key];
+  if (value > cap) {
+    throw new ModuleTooLarge(`${what}: ${value} is over the limit ${key} = ${cap}`,
+      offset === undefined ? { module: moduleName } : { module: moduleName, offset });
+  }
+}

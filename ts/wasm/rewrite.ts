@@ -1,0 +1,880 @@
+import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
+import { Reader, Writer } from './bytes';
+import { encodeSection } from './encode';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
+import type { Limits } from './info';
+import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
+import { checkLimit, type ModuleLimits } from './limits';
+import { readModule, type FunctionBody, type WasmModule } from './module';
+import { Ctl, FEATURE, Imm, OPS } from './opcodes';
+import { checkReservedNames } from './reserved';
+import { makeSection, SectionId, writeSections, type Section } from './sections';
+
+/**
+ * The module rewriter: one decode of the module, one pass over each function body, one emit.
+ * It validates the shape (limits.ts), refuses features it cannot meter (opcodes.ts), caps
+ * memories and tables, and, when metering, applies fuel contract v2 (CONTRACT.md; docs/limits.md):
+ *
+ * - an import `__wasgo.fuel_refill (i32) -> (i32)` after the last function import (defined
+ *   functions shift by +1: calls, ref.func, elements, exports, start and names are remapped);
+ * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals;
+ * - charges `F -= c; if (F < 0) F = fuel_refill(F)` at the entry of every region of straight-line
+ *   code (see scanBody), plus run-time charges before operations whose work grows with an operand.
+ */
+
+// ---- cost model (units ≈ one plain wasm instruction; figures measured in docs/limits.md) ----
+
+/** Static weight of an instruction: 1 unless its time differs a lot from a plain instruction. */
+export const WEIGHTS: Partial<Record<Ctl, number>> = {
+  // Block ends and `else` compile to nothing or a jump: free, so a region holding only ends is not charged.
+  [Ctl.End]: 0,
+  [Ctl.Else]: 0,
+  [Ctl.Call]: 20,
+  [Ctl.ReturnCall]: 20,
+  [Ctl.CallIndirect]: 30,
+  [Ctl.ReturnCallIndirect]: 30,
+  // A throw + catch round trip costs ~1.5 µs on V8 (~20 000 plain instructions).
+  [Ctl.Throw]: 32_768,
+  [Ctl.Rethrow]: 32_768,
+  // memory.grow: ~30 µs per call (mprotect, buffer refresh) plus ~4 µs per page.
+  [Ctl.MemoryGrow]: 1 << 19,
+  [Ctl.BulkMemory]: 64,
+  // table ops: ~60 ns per call and per element (fill/init/grow), ~115 ns per element (copy).
+  [Ctl.BulkTable]: 1024,
+  [Ctl.TableCopy]: 2048,
+  [Ctl.TableGrow]: 1024,
+};
+
+const WEIGHT_OF = new Float64Array(64).fill(1);
+for (const [k, v] of Object.entries(WEIGHTS)) WEIGHT_OF[Number(k)] = v;
+const CALL_WEIGHT = WEIGHTS[Ctl.Call]!;
+
+/** Run-time charge from the top operand n: `n >>> shift` or `n * mul`, clamped to 2^30. */
+export const DYNAMIC: Partial<Record<Ctl, { shift?: number; mul?: number }>> = {
+  [Ctl.BulkMemory]: { shift: 2 }, // ~0.03 ns per byte: 1 unit per 4 bytes
+  [Ctl.BulkTable]: { mul: 512 },
+  [Ctl.TableCopy]: { mul: 1024 },
+  [Ctl.TableGrow]: { mul: 512 },
+  [Ctl.MemoryGrow]: { mul: 1 << 16 },
+};
+
+/** A branch-free `if` whose arms cost at most this is charged with the enclosing code (the dearer arm). */
+export const FOLD_MAX = 64;
+
+/** Most units later regions may fold into one region's charge (see Meter.close). */
+export const FOLD_BUDGET = 16;
+
+/** Largest single charge (the contract keeps F - c inside i32). */
+export const MAX_CHARGE = 2 ** 30;
+
+export interface RewriteOptions {
+  moduleName: string;
+  /** Apply fuel metering (contract v2). */
+  meter: boolean;
+  /** Largest maximum any memory may have, in 64 KiB pages. */
+  maxPages: number;
+  limits: ModuleLimits;
+  /** Cap table maxima at limits.maxTableEntries (default true). */
+  capTables?: boolean;
+}
+
+export interface ImportedMemory {
+  module: string;
+  name: string;
+  memoryIndex: number;
+  limits: Limits;
+  /** What the engine should pass as `maximum`: min(declared maximum, cap). */
+  maximum: number;
+}
+
+export interface Rewritten {
+  bytes: Uint8Array<ArrayBuffer>;
+  /** The decoded original. */
+  module: WasmModule;
+  /** The module's own memories after capping. */
+  memories: Limits[];
+  importedMemories: ImportedMemory[];
+  /** Capped maximum entries of every table (imported first), what the engine may count as memory. */
+  tableMaxima: number[];
+  metered: boolean;
+  /** False when nothing had to change: `bytes` is a copy of the input. */
+  rewritten: boolean;
+}
+
+/** Sum of the capped maximum entries of a rewritten module's tables (each entry ~8 bytes of host memory). */
+export function maxTableEntries(r: Pick<Rewritten, 'tableMaxima'>): number {
+  let n = 0;
+  for (const t of r.tableMaxima) n += t;
+  return n;
+}
+
+export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
+  const name = o.moduleName;
+  const L = o.limits;
+  const m = readModule(bytes, name, L);
+  checkReservedNames(m, name);
+
+  // ---- shape ----
+  let fImp = 0, gImp = 0, tImp = 0, mImp = 0;
+  for (const i of m.imports) {
+    if (i.kind === 'function') fImp++;
+    else if (i.kind === 'global') gImp++;
+    else if (i.kind === 'table') tImp++;
+    else if (i.kind === 'memory') mImp++;
+  }
+  checkLimit(L, 'maxFunctions', fImp + m.functions.length, 'functions (imported and defined)', name);
+  checkLimit(L, 'maxGlobals', gImp + m.globals.length, 'globals (imported and defined)', name);
+  checkLimit(L, 'maxTables', tImp + m.tables.length, 'tables (imported and defined)', name);
+  let customBytes = 0;
+  for (const c of m.customs) customBytes += c.payload.length;
+  checkLimit(L, 'maxCustomBytes', customBytes, 'bytes of custom sections', name);
+  if (mImp + m.memories.length > 1) unsupported(new Reader(bytes, name), FEATURE.multiMemory, sectionOffset(m, SectionId.memory));
+  for (let i = 0; i < m.code.length; i++) {
+    const body = m.code[i]!;
+    const size = body.code.length + body.localsRaw.length;
+    if (size > L.maxBodyBytes) checkLimit(L, 'maxBodyBytes', size, `size of function ${fImp + i}`, name, body.codeOffset);
+    const locals = m.types[m.functions[i]!]!.params.length + body.localCount;
+    if (locals > L.maxLocals) checkLimit(L, 'maxLocals', locals, `locals of function ${fImp + i}`, name, body.codeOffset);
+  }
+
+  // ---- memories ----
+  const cap = o.maxPages;
+  const importedMemories: ImportedMemory[] = [];
+  for (const i of m.imports) {
+    if (i.kind !== 'memory') continue;
+    const memoryIndex = importedMemories.length;
+    checkMemory(name, `imported memory ${memoryIndex} (${i.module}.${i.name})`, i.limits, cap);
+    importedMemories.push({ module: i.module, name: i.name, memoryIndex, limits: i.limits, maximum: Math.min(i.limits.max ?? cap, cap) });
+  }
+  const memories = m.memories.map((l, i): Limits => {
+    checkMemory(name, `memory ${mImp + i}`, l, cap);
+    return l.max !== undefined && l.max <= cap ? l : { ...l, max: cap };
+  });
+  const memoriesChanged = memories.some((l, i) => l !== m.memories[i]);
+
+  // ---- tables ----
+  const tcap = o.capTables === false ? 0xffffffff : L.maxTableEntries;
+  const tableMaxima: number[] = [];
+  let t = 0;
+  for (const i of m.imports) {
+    if (i.kind !== 'table') continue;
+    checkTable(name, `imported table ${t} (${i.module}.${i.name})`, i.table.limits, tcap);
+    tableMaxima.push(Math.min(i.table.limits.max ?? tcap, tcap));
+    t++;
+  }
+  const tables = m.tables.map((tt, i) => {
+    checkTable(name, `table ${tImp + i}`, tt.limits, tcap);
+    tableMaxima.push(Math.min(tt.limits.max ?? tcap, tcap));
+    return o.capTables === false || (tt.limits.max !== undefined && tt.limits.max <= tcap) ? tt : { ...tt, limits: { ...tt.limits, max: tcap } };
+  });
+  const tablesChanged = tables.some((tt, i) => tt !== m.tables[i]);
+
+  // ---- code ----
+  const fuelGlobal = gImp + m.globals.length;
+  // Metered: the refill type (i32)->(i32) and () -> () for the helpers, found or appended.
+  const findType = (p: string[], r: string[]) => m.types.findIndex((ft) => ft.params.length === p.length && ft.results.length === r.length &&
+    ft.params.every((x, i) => x === p[i]) && ft.results.every((x, i) => x === r[i]));
+  const newTypes = new Writer();
+  let addedTypes = 0;
+  let refillType = -1;
+  let voidType = -1;
+  if (o.meter) {
+    refillType = findType(['i32'], ['i32']);
+    if (refillType < 0) { refillType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(1).byte(0x7f).uleb(1).byte(0x7f); }
+    voidType = findType([], []);
+    if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
+  }
+  const meter = o.meter ? new Meter(m, fImp, fuelGlobal) : undefined;
+  const codeSection = meter ? meter.code() : (scanAll(m), undefined);
+
+  if (!meter && !memoriesChanged && !tablesChanged) {
+    return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
+  }
+
+  // ---- emit ----
+  const out: Section[] = [];
+  const present = new Set(m.sections.map((s) => s.id));
+  const shift = (f: number) => (f >= fImp ? f + 1 : f);
+  const helperTypes = new Writer().uleb(voidType).uleb(refillType).finish();
+  const emitMissingBefore = (id: number) => {
+    // Sections the metered module needs that the original lacks, in the format's order.
+    if (!meter) return;
+    for (const need of [SectionId.type, SectionId.import, SectionId.function, SectionId.global, SectionId.export, SectionId.code]) {
+      if (present.has(need) || ORDER_OF(need) >= ORDER_OF(id)) continue;
+      present.add(need);
+      out.push(addedSection(need));
+    }
+  };
+  const addedSection = (id: number): Section => {
+    switch (id) {
+      case SectionId.type: return appendToVector(id, undefined, 0, newTypes.view(), addedTypes);
+      case SectionId.import: return appendToVector(id, undefined, 0, refillImport(refillType));
+      case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
+      case SectionId.global: return appendToVector(id, undefined, 0, fuelGlobalEntry());
+      case SectionId.code: return codeSection!;
+      default: return appendToVector(id, undefined, 0, fuelExport(fuelGlobal));
+    }
+  };
+  for (const s of m.sections) {
+    if (s.id !== SectionId.custom) emitMissingBefore(s.id);
+    switch (s.id) {
+      case SectionId.type:
+        out.push(meter && addedTypes ? appendToVector(s.id, s, m.types.length, newTypes.view(), addedTypes) : s);
+        break;
+      case SectionId.function:
+        out.push(meter ? appendToVector(s.id, s, m.functions.length, helperTypes, 2) : s);
+        break;
+      case SectionId.import:
+        out.push(meter ? appendToVector(s.id, s, m.imports.length, refillImport(refillType)) : s);
+        break;
+      case SectionId.table: out.push(tablesChanged ? encodeSection.tables(tables) : s); break;
+      case SectionId.memory: out.push(memoriesChanged ? encodeSection.memories(memories) : s); break;
+      case SectionId.global:
+        out.push(meter
+          ? makeSection(s.id, new Writer().uleb(m.globals.length + 1).bytes(concatGlobals(m, shift)).view())
+          : s);
+        break;
+      case SectionId.export:
+        out.push(meter
+          ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
+            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal }])
+          : s);
+        break;
+      case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
+      case SectionId.element:
+        out.push(meter
+          ? encodeSection.elements(m.elements.map((e) => ({
+            ...e,
+            offset: e.offset && remapConstExpr(e.offset, shift, name),
+            items: 'funcs' in e.items ? { funcs: e.items.funcs.map(shift) } : { exprs: e.items.exprs.map((x) => remapConstExpr(x, shift, name)) },
+          })))
+          : s);
+        break;
+      case SectionId.code:
+        if (meter?.hintSection) out.push(meter.hintSection); // code metadata goes before the code
+        out.push(codeSection ?? s);
+        break;
+      case SectionId.custom: {
+        if (!meter) { out.push(s); break; }
+        const r = new Reader(bytes, name, s.payloadOffset, s.payloadOffset + s.payload.length);
+        const customName = r.name();
+        // Code metadata (branch hints, ...) holds code offsets the rewrite moved: dropped, as the convention asks.
+        if (customName.startsWith('metadata.code.')) break;
+        if (customName !== 'name') { out.push(s); break; }
+        const names = remapNames(bytes.subarray(r.pos, r.end), fImp);
+        if (names) out.push(makeSection(SectionId.custom, new Writer().name('name').bytes(names).view()));
+        break;
+      }
+      default: out.push(s);
+    }
+  }
+  emitMissingBefore(1000);
+  return { bytes: writeSections(out), module: m, memories, importedMemories, tableMaxima, metered: !!meter, rewritten: true };
+}
+
+const ORDER: Record<number, number> = { 1: 1, 2: 2, 3: 3, 4: 4, 5: 5, 13: 6, 6: 7, 7: 8, 8: 9, 9: 10, 12: 11, 10: 12, 11: 13, 1000: 99 };
+const ORDER_OF = (id: number) => ORDER[id] ?? 0;
+
+function sectionOffset(m: WasmModule, id: number): number {
+  return m.sections.find((s) => s.id === id)?.payloadOffset ?? 0;
+}
+
+function checkMemory(moduleName: string, what: string, l: Limits, cap: number): void {
+  if (l.min > cap) {
+    const mib = (p: number) => `${+(p * 65536 / 2 ** 20).toFixed(2)} MiB`;
+    throw new MemoryLimit(`${what} needs ${l.min} pages (${mib(l.min)}) initially, above the cap of ${cap} pages (${mib(cap)})`, { module: moduleName });
+  }
+}
+
+function checkTable(moduleName: string, what: string, l: Limits, cap: number): void {
+  if (l.min > cap) throw new ModuleTooLarge(`${what} declares ${l.min} initial entries: over the limit maxTableEntries = ${cap}`, { module: moduleName });
+}
+
+/** A vector section with `extra` (already encoded items) appended: original items kept byte for byte. */
+function appendToVector(id: number, s: Section | undefined, count: number, extra: Uint8Array, added = 1): Section {
+  const w = new Writer().uleb(count + added);
+  if (s) {
+    const r = new Reader(s.payload, 'section');
+    r.uleb();
+    w.bytes(s.payload.subarray(r.pos));
+  }
+  return makeSection(id, w.bytes(extra).view());
+}
+
+function refillImport(typeIndex: number): Uint8Array {
+  return new Writer().name(FUEL_REFILL_MODULE).name(FUEL_REFILL_NAME).byte(0).uleb(typeIndex).finish();
+}
+
+function fuelGlobalEntry(): Uint8Array {
+  return Uint8Array.of(0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end);
+}
+
+function fuelExport(index: number): Uint8Array {
+  return new Writer().name(FUEL_EXPORT).byte(3).uleb(index).finish();
+}
+
+/** The module's globals (ref.func in initializers remapped) followed by the fuel counter; without the count. */
+function concatGlobals(m: WasmModule, shift: (f: number) => number): Uint8Array {
+  const w = new Writer();
+  const sec = m.sections.find((s) => s.id === SectionId.global)!;
+  const r = new Reader(sec.payload, m.name);
+  r.uleb();
+  // A byte 0xd2 anywhere may be ref.func (or just data): only then re-encode the initializers.
+  if (sec.payload.indexOf(Opcode.refFunc, r.pos) < 0) w.bytes(sec.payload.subarray(r.pos));
+  else {
+    for (const g of m.globals) {
+      w.byte(g.type === 'i32' ? 0x7f : g.type === 'i64' ? 0x7e : g.type === 'f32' ? 0x7d : g.type === 'f64' ? 0x7c : g.type === 'v128' ? 0x7b : g.type === 'funcref' ? 0x70 : 0x6f);
+      w.byte(g.mutable ? 1 : 0).bytes(remapConstExpr(g.init, shift, m.name));
+    }
+  }
+  return w.bytes(fuelGlobalEntry()).finish();
+}
+
+/** A constant expression with every `ref.func` index remapped. */
+function remapConstExpr(expr: Uint8Array, shift: (f: number) => number, moduleName: string): Uint8Array {
+  const r = new Reader(expr, moduleName);
+  const w = new Writer();
+  let copied = 0;
+  while (!r.done()) {
+    const e = decodeOp(r);
+    if (e.imm === Imm.Func) {
+      w.bytes(expr.subarray(copied, r.pos));
+      w.uleb(shift(r.uleb()));
+      copied = r.pos;
+    } else skipImm(r, e.imm);
+  }
+  return w.bytes(expr.subarray(copied)).finish();
+}
+
+/**
+ * The name section with function indices shifted past the refill import (function names and
+ * local names; label names are dropped: the rewrite adds blocks). Streams the payload: names
+ * are copied as bytes, never decoded. A malformed section is dropped (engines ignore it too).
+ */
+export function remapNames(payload: Uint8Array, fImp: number): Uint8Array | undefined {
+  const shift = (f: number) => (f >= fImp ? f + 1 : f);
+  const out = new Writer();
+  const sub = new Writer();
+  try {
+    const r = new Reader(payload, 'names');
+    while (!r.done()) {
+      const subStart = r.pos;
+      const id = r.byte();
+      const size = r.uleb();
+      if (size > r.end - r.pos) return undefined;
+      const end = r.pos + size;
+      if (id === 1 || id === 2) {
+        const s = new Reader(payload, 'names', r.pos, end);
+        sub.reset();
+        const n = s.uleb();
+        sub.uleb(n);
+        for (let i = 0; i < n; i++) {
+          sub.uleb(shift(s.uleb()));
+          const rest = s.pos;
+          if (id === 1) {
+            skipName(s);
+          } else {
+            const k = s.uleb();
+            for (let j = 0; j < k; j++) { s.uleb(); skipName(s); }
+          }
+          sub.copy(payload, rest, s.pos);
+        }
+        if (!s.done()) return undefined;
+        out.byte(id).uleb(sub.length).bytes(sub.view());
+      } else if (id !== 3) {
+        out.bytes(payload.subarray(subStart, end));
+      }
+      r.pos = end;
+    }
+  } catch {
+    return undefined;
+  }
+  return out.finish();
+}
+
+/** Steps over a name without decoding or copying it. */
+function skipName(r: Reader): void {
+  const len = r.uleb();
+  if (len > r.end - r.pos) r.fail('name runs past the name section');
+  r.pos += len;
+}
+
+/** Feature gate over every body when not metering (metering gates as it rewrites). */
+function scanAll(m: WasmModule): void {
+  const scanner = new Meter(m, 0, 0);
+  for (let i = 0; i < m.code.length; i++) scanner.scanBody(m.code[i]!);
+}
+
+// ---- metering ----
+
+/**
+ * Opcodes the scanner steps over without the general decoder: 1 = no immediate, 2 = one LEB,
+ * 3 = memarg (two LEBs; the general path when the align field flags a memory index).
+ */
+const FAST = new Uint8Array(256);
+for (let b = 0; b < 256; b++) {
+  const e = OPS[b];
+  if (!e || 'refused' in e || e.ctl !== Ctl.None) continue;
+  if (e.imm === Imm.None) FAST[b] = 1;
+  else if (e.imm === Imm.Local || e.imm === Imm.Global || e.imm === Imm.Table || e.imm === Imm.I32 || e.imm === Imm.I64) FAST[b] = 2;
+  else if (e.imm === Imm.MemArg) FAST[b] = 3;
+}
+
+const BRANCH_HINTS = 'metadata.code.branch_hint';
+
+const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3;
+const F_FUNC = -1;
+
+/**
+ * Metering of the code section. Per body: scanBody walks the instructions once, recording
+ * regions and insertion events in position order; emitBody then copies the body with the
+ * insertions. All per-body state lives in arrays reused across bodies; nothing is copied per
+ * instruction, so the pass is linear in the body size whatever its nesting.
+ *
+ * Regions. A region is straight-line code entered only at its start: the function entry, a
+ * loop header, the start of an `else` arm or a catch handler, and the code after the `end` of
+ * an `if`, a `try`, a loop, or a block some branch targets. Its charge, at its start, is the sum
+ * of its instructions' weights: every instruction executed was paid by the charge of the region
+ * it is in (a region is executed at most once per charge: going back needs a loop header).
+ * Unconditional transfers (br, return, throw, unreachable...) end a region: the dead code after
+ * them is not charged. A branch-free `if` with small arms is folded into its region (the dearer
+ * arm is charged), which keeps typical code growth low.
+ */
+class Meter {
+  // regions (typed arrays grown by doubling, `rN` in use: no per-body reallocation)
+  private rN = 0;
+  private rCost = new Float64Array(256);
+  private rLive = new Uint8Array(256);
+  /** Region whose every execution precedes at most one execution of this one (-1: none, must charge). */
+  private rParent = new Int32Array(256);
+  /** Units folded into this region from regions after it. */
+  private rFolded = new Float64Array(256);
+  /** The region this one was folded into (itself when it charges on its own). */
+  private rAlias = new Int32Array(256);
+  // events, in position order: [pos, kind, a, b] per event
+  private ev = new Int32Array(1024);
+  private evN = 0;
+  // frames
+  private fKind: number[] = [];
+  private fTargeted: number[] = [];
+  private fSimple: number[] = [];
+  private fIfRegion: number[] = [];
+  private fThenBase: number[] = [];
+  private fThenCost: number[] = [];
+  private fElseRegion: number[] = [];
+  /** Region current when the frame opened. */
+  private fOpen: number[] = [];
+  // per body facts
+  private hasLoop = false;
+  private hasCall = false;
+  private hasTry = false;
+  private needScratch = false;
+  private cur = -1;
+
+  private readonly body = new Writer();
+
+  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number) {}
+
+  /** Index of the helper `() -> ()` doing `v = G; G = 0; G = refill(v)` (global mode's cold path). */
+  private get refillGlobal(): number { return this.fImp + 1 + this.m.functions.length; }
+  /** Index of the helper `(v) -> (slice)` doing `G = 0; return refill(v)` (local mode's cold path). */
+  private get refillLocal(): number { return this.fImp + 2 + this.m.functions.length; }
+
+  /** The branch-hint section built with the code (see hintAt). */
+  hintSection: Section | undefined;
+
+  code(): Section {
+    const w = new Writer();
+    w.uleb(this.m.code.length + 2);
+    const funcs = new Writer();
+    let hinted = 0;
+    hints = new Writer();
+    try {
+      for (let i = 0; i < this.m.code.length; i++) {
+        const b = this.m.code[i]!;
+        this.scanBody(b);
+        hints.reset();
+        hintCount = 0;
+        this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
+        w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
+        if (hintCount) {
+          funcs.uleb(this.fImp + 1 + i).uleb(hintCount).copy(hints.buffer, 0, hints.length);
+          hinted++;
+        }
+      }
+    } finally {
+      hints = undefined;
+    }
+    if (hinted) {
+      this.hintSection = makeSection(SectionId.custom, new Writer().name(BRANCH_HINTS).uleb(hinted).copy(funcs.buffer, 0, funcs.length).view());
+    }
+    // The cold paths live out of line: each charge site is then ~17 bytes instead of ~25.
+    // The counter is zeroed before the refill so that a refill that throws leaves 0, never a
+    // negative count that repeated caught charges could drive past -2^31.
+    const G = this.fuel;
+    const R = this.fImp;
+    const hg = new Writer().uleb(0).byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
+      .byte(Opcode.call).uleb(R).byte(Opcode.globalSet).uleb(G).byte(Opcode.end);
+    const hl = new Writer().uleb(0).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
+      .byte(Opcode.localGet).uleb(0).byte(Opcode.call).uleb(R).byte(Opcode.end);
+    for (const h of [hg, hl]) w.uleb(h.length).copy(h.buffer, 0, h.length);
+    return makeSection(SectionId.code, w.view());
+  }
+
+  /** Starts a region at `pos`; `parent` as in rParent. Closes the current one unless `keepOpen`. */
+  private region(pos: number, parent = -1, keepOpen = false): void {
+    if (!keepOpen) this.close();
+    const id = this.rN++;
+    if (id >= this.rCost.length) this.growRegions();
+    this.rCost[id] = 0;
+    this.rLive[id] = 1;
+    this.rParent[id] = parent;
+    this.rFolded[id] = 0;
+    this.rAlias[id] = id;
+    this.cur = id;
+    this.event(pos, EV_CHARGE, id, 0);
+  }
+
+  private growRegions(): void {
+    const n = this.rCost.length * 2;
+    const f64 = (a: Float64Array) => { const b = new Float64Array(n); b.set(a); return b; };
+    const i32 = (a: Int32Array) => { const b = new Int32Array(n); b.set(a); return b; };
+    this.rCost = f64(this.rCost);
+    this.rFolded = f64(this.rFolded);
+    this.rParent = i32(this.rParent);
+    this.rAlias = i32(this.rAlias);
+    const live = new Uint8Array(n);
+    live.set(this.rLive);
+    this.rLive = live;
+  }
+
+  private resolve(x: number): number {
+    const alias = this.rAlias;
+    while (alias[x] !== x) x = alias[x]!;
+    return x;
+  }
+
+  /**
+   * Ends the current region. A small region that runs at most once per run of an earlier one
+   * (the code after a block, an else arm, ...) is folded into that one's charge — at most
+   * FOLD_BUDGET units per charge, so folding never makes one dispatch pay for many cases.
+   */
+  private close(): void {
+    const j = this.cur;
+    this.cur = -1;
+    if (j < 0 || !this.rLive[j] || this.rParent[j]! < 0) return;
+    const b = this.resolve(this.rParent[j]!);
+    const c = this.rCost[j]!;
+    if (!this.rLive[b] || this.rFolded[b]! + c > FOLD_BUDGET) return;
+    this.rCost[b]! += c;
+    this.rFolded[b]! += c;
+    this.rLive[j] = 0;
+    this.rAlias[j] = b;
+  }
+
+  private event(pos: number, kind: number, a: number, b: number): void {
+    let ev = this.ev;
+    const i = this.evN * 4;
+    if (i + 4 > ev.length) {
+      const next = new Int32Array(ev.length * 2);
+      next.set(ev);
+      this.ev = ev = next;
+    }
+    ev[i] = pos; ev[i + 1] = kind; ev[i + 2] = a; ev[i + 3] = b;
+    this.evN++;
+  }
+
+  private push(kind: number): number {
+    const d = this.fKind.length;
+    if (d > 0) this.fSimple[d - 1] = 0;
+    this.fKind.push(kind);
+    this.fTargeted.push(0);
+    this.fSimple.push(1);
+    this.fIfRegion.push(-1);
+    this.fThenBase.push(0);
+    this.fThenCost.push(0);
+    this.fElseRegion.push(-1);
+    this.fOpen.push(this.cur);
+    return d;
+  }
+
+  private pop(): void {
+    this.fKind.pop(); this.fTargeted.pop(); this.fSimple.pop(); this.fIfRegion.pop();
+    this.fThenBase.pop(); this.fThenCost.pop(); this.fElseRegion.pop(); this.fOpen.pop();
+  }
+
+  /** Marks the frame `label` levels up as a branch target; returns true when it is the function. */
+  private target(label: number): boolean {
+    const i = this.fKind.length - 1 - label;
+    this.fTargeted[i] = 1;
+    return i === 0;
+  }
+
+  scanBody(body: FunctionBody): void {
+    const m = this.m;
+    const base = body.codeOffset;
+    const r = new Reader(m.bytes, m.name, base, base + body.code.length);
+    this.rN = 0;
+    this.cur = -1;
+    this.evN = 0;
+    this.hasLoop = false; this.hasCall = false; this.hasTry = false; this.needScratch = false;
+    this.push(F_FUNC);
+    this.region(0);
+    const bytes = m.bytes;
+    const end = r.end;
+    while (this.fKind.length > 0) {
+      if (r.done()) r.fail('function body ends inside a block');
+      const at = r.pos;
+      // Fast path: plain instructions (weight 1, no control effect) with at most LEB immediates.
+      const k = FAST[bytes[at]!]!;
+      if (k !== 0 && !(k === 3 && at + 1 < end && (bytes[at + 1]! & 0x40) !== 0)) {
+        let p = at + 1;
+        for (let n = k === 3 ? 2 : k - 1; n > 0; n--) {
+          while (p < end && (bytes[p]! & 0x80) !== 0) p++;
+          p++;
+        }
+        if (p > end) r.fail('instruction runs past the end of the body', at);
+        r.pos = p;
+        if (this.cur >= 0) this.rCost[this.cur]!++;
+        continue;
+      }
+      if (bytes[at] === Opcode.call) {
+        // Fast path for direct calls: remap the index past the refill import, weigh, go on.
+        r.pos = at + 1;
+        const f = r.uleb();
+        if (f >= this.fImp) this.event(at + 1 - base, EV_PATCH, r.pos - base, f + 1);
+        this.hasCall = true;
+        if (this.cur >= 0) this.rCost[this.cur]! += CALL_WEIGHT;
+        continue;
+      }
+      const e = decodeOp(r);
+      const ctl = e.ctl;
+      const weight = WEIGHT_OF[ctl]!;
+      if (this.cur >= 0) this.rCost[this.cur]! += weight;
+      const top = this.fKind.length - 1;
+      // immediates the pass reads
+      if (e.imm === Imm.Func) {
+        const s = r.pos;
+        const f = r.uleb();
+        if (f >= this.fImp) this.event(s - base, EV_PATCH, r.pos - base, f + 1);
+      } else if (e.imm === Imm.Label) {
+        const label = r.uleb();
+        if (label > top) r.fail(`branch to label ${label} outside the function`, at);
+        if (ctl === Ctl.Br || ctl === Ctl.BrIf) {
+          if (this.target(label)) this.event(at - base, EV_WRITEBACK, 0, 0);
+        }
+      } else if (e.imm === Imm.BrTable) {
+        const n = r.uleb();
+        if (n > r.end - r.pos) r.fail('br_table runs past the body', at);
+        let toFunction = false;
+        for (let i = 0; i <= n; i++) {
+          const label = r.uleb();
+          if (label > top) r.fail(`branch to label ${label} outside the function`, at);
+          if (this.target(label)) toFunction = true;
+        }
+        if (toFunction) this.event(at - base, EV_WRITEBACK, 0, 0);
+      } else {
+        skipImm(r, e.imm);
+      }
+      const after = r.pos - base;
+      switch (ctl) {
+        case Ctl.None: break;
+        case Ctl.Block: this.push(Ctl.Block); break;
+        case Ctl.Loop: this.push(Ctl.Loop); this.hasLoop = true; this.region(after); break;
+        case Ctl.If: {
+          const d = this.push(Ctl.If);
+          this.fIfRegion[d] = this.cur;
+          this.fThenBase[d] = this.cur >= 0 ? this.rCost[this.cur]! : 0;
+          break;
+        }
+        case Ctl.Else: {
+          if (this.fKind[top] !== Ctl.If) r.fail('else outside an if', at);
+          const inIfRegion = this.cur >= 0 && this.cur === this.fIfRegion[top];
+          this.fThenCost[top] = inIfRegion ? this.rCost[this.cur]! - this.fThenBase[top]! : Infinity;
+          // The if's region stays open: a small branch-free if is folded back into it at `end`.
+          this.region(after, this.fIfRegion[top]!, inIfRegion);
+          this.fElseRegion[top] = this.cur;
+          break;
+        }
+        case Ctl.Try: this.push(Ctl.Try); this.hasTry = true; break;
+        case Ctl.Catch: case Ctl.CatchAll:
+          if (this.fKind[top] !== Ctl.Try) r.fail('catch outside a try', at);
+          this.fSimple[top] = 0;
+          this.region(after);
+          break;
+        case Ctl.Delegate: {
+          if (this.fKind[top] !== Ctl.Try) r.fail('delegate outside a try', at);
+          const open = this.fOpen[top]!;
+          this.pop();
+          this.region(after, open);
+          break;
+        }
+        case Ctl.End: this.end(at - base, after); break;
+        case Ctl.Br: case Ctl.BrTable: case Ctl.Return: case Ctl.Unreachable:
+        case Ctl.Throw: case Ctl.Rethrow: case Ctl.ReturnCall: case Ctl.ReturnCallIndirect:
+          if (ctl === Ctl.Return) this.event(at - base, EV_WRITEBACK, 0, 0);
+          if (ctl === Ctl.Throw || ctl === Ctl.Rethrow) this.hasTry = true;
+          if (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect) this.hasCall = true;
+          this.fSimple[top] = 0;
+          this.close();
+          break;
+        case Ctl.BrIf: this.fSimple[top] = 0; break;
+        case Ctl.Call: case Ctl.CallIndirect: this.hasCall = true; break;
+        default: // dynamic charges: the length / delta is the top operand
+          this.needScratch = true;
+          this.event(at - base, EV_DYNAMIC, ctl, 0);
+      }
+    }
+    if (!r.done()) r.fail('instructions after the end of the function body');
+  }
+
+  private end(at: number, after: number): void {
+    const d = this.fKind.length - 1;
+    const kind = this.fKind[d]!;
+    if (kind === F_FUNC) {
+      this.event(at, EV_WRITEBACK, 0, 0);
+      this.close();
+      this.pop();
+      return;
+    }
+    if (kind === Ctl.If && this.fSimple[d] && !this.fTargeted[d] && this.fIfRegion[d]! >= 0) {
+      const ifRegion = this.fIfRegion[d]!;
+      const elseRegion = this.fElseRegion[d]!;
+      const thenCost = elseRegion >= 0 ? this.fThenCost[d]! : (this.cur === ifRegion ? this.rCost[ifRegion]! - this.fThenBase[d]! : Infinity);
+      const elseCost = elseRegion >= 0 && this.cur === elseRegion ? this.rCost[elseRegion]! : elseRegion >= 0 ? Infinity : 0;
+      const arm = Math.max(thenCost, elseCost);
+      if (arm <= FOLD_MAX) {
+        this.rCost[ifRegion]! += arm - thenCost; // the then arm is already in; charge the dearer arm
+        if (elseRegion >= 0) this.rLive[elseRegion] = 0;
+        this.pop();
+        this.cur = ifRegion;
+        return;
+      }
+    }
+    const targeted = this.fTargeted[d];
+    // What follows an `end` runs at most once per run of the region the construct opened in.
+    const open = kind === Ctl.If ? this.fIfRegion[d]! : this.fOpen[d]!;
+    this.pop();
+    if (kind === Ctl.Block && !targeted) return; // only the fallthrough reaches what follows
+    if (kind === Ctl.Loop && this.cur < 0) return; // loop exits only by falling through: dead
+    this.region(after, open);
+  }
+
+  private emitBody(body: FunctionBody, params: number): void {
+    const w = this.body.reset();
+    const local = this.hasLoop && !this.hasCall && !this.hasTry;
+    const firstAdded = params + body.localCount;
+    const fuelLocal = firstAdded;
+    const scratch = local ? firstAdded + 1 : firstAdded;
+    const added = (local ? 1 : 0) + (this.needScratch ? 1 : 0);
+    const code = body.code;
+    if (added) {
+      const r = new Reader(body.localsRaw, 'locals');
+      const groups = r.uleb();
+      w.uleb(groups + 1).bytes(body.localsRaw.subarray(r.pos)).uleb(added).byte(0x7f);
+    } else {
+      w.bytes(body.localsRaw);
+    }
+    const G = this.fuel;
+    const HG = this.refillGlobal;
+    const HL = this.refillLocal;
+    let copied = 0;
+    const n = this.evN;
+    const ev = this.ev;
+    for (let i = 0; i < n; i++) {
+      const pos = ev[i * 4]!;
+      const kind = ev[i * 4 + 1]!;
+      const evA = ev[i * 4 + 2]!;
+      const evB = ev[i * 4 + 3]!;
+      if (pos > copied) { w.copy(code, copied, pos); copied = pos; }
+      switch (kind) {
+        case EV_CHARGE: {
+          const id = evA;
+          let cost = this.rLive[id] ? this.rCost[id]! : 0;
+          if (local && id === 0) {
+            // entry: load the counter into the local, charged
+            const c = Math.min(cost, MAX_CHARGE);
+            cost -= c;
+            w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal);
+            checkLocal(w, fuelLocal, HL);
+          }
+          while (cost > 0) {
+            const c = Math.min(cost, MAX_CHARGE);
+            cost -= c;
+            if (local) {
+              w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal);
+              checkLocal(w, fuelLocal, HL);
+            } else {
+              w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(c).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
+              checkGlobal(w, G, HG);
+            }
+          }
+          break;
+        }
+        case EV_WRITEBACK:
+          if (local) w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.globalSet).uleb(G);
+          break;
+        case EV_DYNAMIC: {
+          const d = DYNAMIC[evA as Ctl]!;
+          w.byte(Opcode.localTee).uleb(scratch);
+          if (local) w.byte(Opcode.localGet).uleb(fuelLocal);
+          else w.byte(Opcode.globalGet).uleb(G);
+          if (d.shift !== undefined) {
+            w.byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(d.shift).byte(Opcode.i32ShrU);
+          } else {
+            const mul = d.mul!;
+            w.byte(Opcode.i32Const).sleb32(MAX_CHARGE)
+              .byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(mul).byte(Opcode.i32Mul)
+              .byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(Math.floor(MAX_CHARGE / mul)).byte(Opcode.i32GtU)
+              .byte(Opcode.select);
+          }
+          w.byte(Opcode.i32Sub);
+          if (local) {
+            w.byte(Opcode.localTee).uleb(fuelLocal);
+            checkLocal(w, fuelLocal, HL);
+          } else {
+            w.byte(Opcode.globalSet).uleb(G);
+            checkGlobal(w, G, HG);
+          }
+          break;
+        }
+        case EV_PATCH:
+          w.uleb(evB);
+          copied = evA;
+          break;
+      }
+    }
+    w.copy(code, copied, code.length);
+  }
+}
+
+/**
+ * Branch hints: every refill branch is marked unlikely in a `metadata.code.branch_hint` section
+ * (offsets from the start of the function body, i.e. its locals). Engines that honour it (V8 with
+ * branch hinting) keep the cold refill call from costing the hot path spills; others ignore it.
+ */
+let hints: Writer | undefined;
+let hintCount = 0;
+function hintAt(offset: number): void {
+  if (!hints) return;
+  hints.uleb(offset).uleb(1).byte(0);
+  hintCount++;
+}
+
+/** Stack: [F - c] already tee'd into the local. `if (F < 0) F = refillLocal(F)` */
+function checkLocal(w: Writer, fuelLocal: number, HL: number): void {
+  w.byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS);
+  hintAt(w.length);
+  w.byte(Opcode.if).byte(0x40)
+    .byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.call).uleb(HL).byte(Opcode.localSet).uleb(fuelLocal)
+    .byte(Opcode.end);
+}
+
+/** After `G = F - c`: `if (G < 0) refillGlobal()` (which does `v = G; G = 0; G = refill(v)`). */
+function checkGlobal(w: Writer, G: number, HG: number): void {
+  w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS);
+  hintAt(w.length);
+  w.byte(Opcode.if).byte(0x40)
+    .byte(Opcode.call).uleb(HG)
+    .byte(Opcode.end);
+}
