@@ -32,6 +32,8 @@ export interface CompiledModule {
   info: ModuleInfo;
   /** Capped maximum entries of all its tables (host memory ~8 bytes each). */
   tableEntries?: number;
+  /** Went through the fuel pass (imports `__wasgo.fuel_refill`, exports `__wasgo_fuel`). */
+  metered?: boolean;
 }
 
 export type ModSource = Uint8Array | ArrayBuffer | string | URL;
@@ -201,7 +203,7 @@ export class WasGoEngine {
   }
 
   private compiled(name: string, p: PreparedModule, module: WebAssembly.Module): CompiledModule {
-    return { name, bytes: p.bytes, module, info: p.info, tableEntries: p.tableEntries };
+    return { name, bytes: p.bytes, module, info: p.info, tableEntries: p.tableEntries, metered: p.metered };
   }
 
   /** Steps 4–5: links against the function table of the level, instantiates. */
@@ -272,7 +274,7 @@ export class WasGoEngine {
       strictImports: this.settingsValue.strictImports, binding,
       fault: (error) => (fault.error ??= error),
       currentFault: () => fault.error,
-      fuel: port, growRefused,
+      fuel: port, growRefused, metered: compiled.metered,
     });
     const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb) + maxTableBytes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
     const reserve = () => this.budget.reserve(budgetBytes, `instance ${id} of ${compiled.name}`, { module: compiled.name, instance: id });

@@ -66,6 +66,11 @@ export interface LinkOptions {
    * and a module importing the refill cannot be linked.
    */
   fuel?: FuelPort | undefined;
+  /**
+   * The module went through the fuel pass: its `__wasgo.fuel_refill` import (which `info`, the
+   * guest's own view, does not list) is linked to the meter.
+   */
+  metered?: boolean | undefined;
   /** Called when the guest reports a refused `memory.grow` (GROW_REFUSED_NAME). */
   growRefused?: ((memory: number, askedPages: number) => void) | undefined;
 }
@@ -103,6 +108,7 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
   const links: ImportLink[] = [];
   let memory: WebAssembly.Memory | undefined;
   const set = (m: string, n: string, v: WebAssembly.ImportValue) => ((imports[m] ??= {})[n] = v);
+  if (o.metered) set(FUEL_REFILL_MODULE, FUEL_REFILL_NAME, refillImport({ params: ['i32'], results: ['i32'] }, o));
 
   for (const imp of info.imports) {
     const where = `${imp.module}.${imp.name}`;
