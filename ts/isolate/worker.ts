@@ -21,6 +21,8 @@ export interface WorkerHandlers {
   message(m: WorkerMessage): void;
   /** The worker died on its own (an uncaught error, out of memory). */
   failure(e: Error): void;
+  /** The run ended before the thread was created: create none. */
+  cancelled?(): boolean;
 }
 
 /** esbuild options for the worker bundle (build.mjs uses the same). */
@@ -34,6 +36,8 @@ const WEB_ADAPTER = `
 
 let live = 0;
 let idle: (() => void)[] = [];
+/** Spawns waiting for a thread to exit. */
+let room: (() => void)[] = [];
 
 /** Worker threads started by WasGo that have not exited yet. */
 export function liveWorkers(): number {
@@ -47,6 +51,9 @@ export function noLiveWorkers(): Promise<void> {
 
 function exited(): void {
   live--;
+  const waiting = room;
+  room = [];
+  for (const fn of waiting) fn();
   if (live === 0) {
     const waiting = idle;
     idle = [];
@@ -82,10 +89,19 @@ export function assertWorkersAvailable(): void {
   if (reason) throw new WorkerUnavailable(reason);
 }
 
-/** Starts one worker running the worker bundle. */
-export async function spawnWorker(handlers: WorkerHandlers): Promise<IsolateWorker> {
+const NO_WORKER: IsolateWorker = { post: () => undefined, terminate: () => undefined };
+
+/**
+ * Starts one worker running the worker bundle. With `maxThreads`, waits first until fewer WasGo
+ * threads are alive: a killed thread takes a few ms to exit (and give back its memory), so
+ * without the wait a game killing and restarting runs in a loop could hold more threads than
+ * `maxWorkers` for a moment. Creates nothing when the run was cancelled meanwhile.
+ */
+export async function spawnWorker(handlers: WorkerHandlers, maxThreads = Infinity): Promise<IsolateWorker> {
   assertWorkersAvailable();
   const source = await workerSource();
+  while (live >= maxThreads && !handlers.cancelled?.()) await new Promise<void>((r) => room.push(r));
+  if (handlers.cancelled?.()) return NO_WORKER;
   return isNode ? spawnNode(source, handlers) : spawnWeb(source, handlers);
 }
 
