@@ -35,6 +35,11 @@ export interface ChannelOptions {
   sliceMs?: number;
   /** Most bytes one host call may move (arguments + `out` capacity, or the answer). Default 1 MiB. */
   maxCallBytes?: number;
+  /**
+   * Let the realm's supervising thread own the worker, so the deadline holds even while the main
+   * thread is blocked (docs/isolation.md). Default true; false spawns from the main thread.
+   */
+  supervised?: boolean;
 }
 
 export interface StartOptions {
@@ -131,7 +136,6 @@ class WorkerRun implements MainRun {
   private readonly writer = new Writer();
   private readonly times: Float64Array;
   private readonly maxCallBytes: number;
-  private supervised = false;
   private settle!: { resolve(v: number): void; reject(e: WasGoError): void };
 
   constructor(private readonly t: RunTarget, o: ChannelOptions, private readonly releaseSlot: () => void) {
@@ -154,11 +158,7 @@ class WorkerRun implements MainRun {
     const functions: FunctionDescriptor[] = t.functions.map((f) => ({
       module: f.module, name: f.name, params: [...f.params], result: f.result, level: f.level, kind: f.kind, inlineOnly: f.inlineOnly === true, cost: f.cost ?? 0,
     }));
-    spawnWorker({
-      cancelled: () => this.state === 'finished' || this.state === 'failed',
-      message: (m) => this.message(m),
-      failure: (e) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`the worker failed: ${e.message}`, this.place, { cause: e })),
-    }, t.maxWorkers ?? 16).then((worker) => {
+    const spawned = (worker: IsolateWorker): void => {
       this.worker = worker;
       if (this.state === 'finished' || this.state === 'failed') {
         worker.terminate();
@@ -169,7 +169,23 @@ class WorkerRun implements MainRun {
         memoryMb: t.memoryMb, info: t.info, functions, entry: t.entry, argv: t.argv, fuel: t.fuel, fuelGlobal: t.fuelGlobal,
         deadline, timeoutMs: t.timeoutMs, maxCallBytes: this.maxCallBytes, wake, spinUs: o.workerSpinUs ?? 200,
       });
-    }, (e: unknown) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`cannot start a worker: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e })));
+    };
+    const cannot = (e: unknown): void => {
+      this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`cannot start a worker: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e }));
+    };
+    try {
+      const w = spawnWorker({
+        cancelled: () => this.state === 'finished' || this.state === 'failed',
+        message: (m) => this.message(m),
+        failure: (e) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`the worker failed: ${e.message}`, this.place, { cause: e })),
+        timeout: () => this.stop(new Timeout(`main did not finish within ${t.timeoutMs} ms`, this.place)),
+      }, { maxThreads: t.maxWorkers ?? 16, deadline, channel: buffer, supervised: o.supervised });
+      // Usually synchronous: the worker (and the supervisor's deadline) are under way before start() returns.
+      if (w instanceof Promise) w.then(spawned, cannot);
+      else spawned(w);
+    } catch (e) {
+      queueMicrotask(() => cannot(e)); // the caller gets its MainRun first, then the failure
+    }
   }
 
   kill(): void {
@@ -177,7 +193,7 @@ class WorkerRun implements MainRun {
   }
 
   get watchdog(): WatchdogView {
-    return { lastBeat: this.times[F_BEAT]!, stoppedAt: this.times[F_STOPPED]!, supervised: this.supervised };
+    return { lastBeat: this.times[F_BEAT]!, stoppedAt: this.times[F_STOPPED]!, supervised: this.worker?.supervised === true };
   }
 
   private message(m: WorkerMessage): void {

@@ -80,6 +80,10 @@ function run(init: InitMessage, port: WorkerPort): void {
     const exports = instance.exports;
     const f = exports[init.fuelGlobal];
     fuel = f instanceof WebAssembly.Global ? f : undefined;
+    if (v2 && fuel) {
+      const counter = fuel;
+      meter.counter = () => Number(counter.value);
+    }
     bindInstance(binding, exports, linked.memory, init.name);
     // v2: host calls are billed to the meter by the forwarders, not to the counter (a slice).
     if (v2) binding.fuel = undefined;

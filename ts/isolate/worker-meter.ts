@@ -32,6 +32,8 @@ export class WorkerMeter {
   used = 0;
   /** The sticky error once the budget or the deadline is passed. */
   exhausted: WasGoError | undefined;
+  /** The guest's counter: what is left of its current slice (set once the instance exists). */
+  counter: () => number = () => 0;
 
   /**
    * @param budget units; 0 = unmetered (slices never run dry, the deadline still holds)
@@ -62,7 +64,7 @@ export class WorkerMeter {
   charge(units: number, what: string): void {
     this.check();
     this.used += units;
-    if (this.budget > 0 && this.used > this.budget) {
+    if (this.budget > 0 && this.used - Math.max(0, this.counter()) > this.budget) {
       throw this.exhaust(new OutOfFuel(`${what}: main ran out of fuel (budget ${this.budget} units)`));
     }
   }
