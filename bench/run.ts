@@ -2,9 +2,10 @@
 import { run as compile } from './compile';
 import { run as fuel } from './fuel';
 import { run as worker } from './worker';
+import { run as workerLimits } from './worker-limits';
 
 const only = process.argv.slice(2);
-const benches: [string, () => Promise<void>][] = [['fuel', fuel], ['compile', compile], ['worker', worker]];
+const benches: [string, () => Promise<void>][] = [['fuel', fuel], ['compile', compile], ['worker', worker], ['worker-limits', workerLimits]];
 for (const [name, bench] of benches) {
   if (only.length && !only.includes(name)) continue;
   await bench();
