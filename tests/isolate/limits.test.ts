@@ -302,7 +302,7 @@ describe('host-call floods from a worker', () => {
     // 2 ms per call ≈ 2,000,000 units: a 40M budget buys about 20 calls, not 4 million.
     const run = inst.start([], { fuel: 40_000_000, timeoutMs: 10_000 });
     expect(await failure(run)).toBeInstanceOf(OutOfFuel);
-    expect(calls).toBeGreaterThanOrEqual(15);
+    expect(calls).toBeGreaterThanOrEqual(10); // fewer if the machine stalls the main thread mid-call (that time is billed too)
     expect(calls).toBeLessThanOrEqual(21);
     expect(run.fuelUsed).toBeGreaterThanOrEqual(40_000_000);
   });
@@ -315,6 +315,19 @@ describe('host-call floods from a worker', () => {
       '(import "game" "nop" (func $nop))'), 'nop.wasm');
     expect(await failure(inst.start([], { fuel: 10_000_000, timeoutMs: 10_000 }))).toBeInstanceOf(OutOfFuel);
     expect(calls).toBeLessThanOrEqual(10_000); // at least 1,000 units per call
+  });
+
+  it('a run stopped from outside (kill, a host call over the cap) still reports the fuel its meter billed', async () => {
+    const { engine } = freshEngine();
+    engine.register({ module: 'game', name: 'nop', level: 1, kind: 'core', params: [], result: 'void', implementation: () => undefined });
+    const inst = await loadMetered(engine, metered(`(func (export "main") ${charge(10)} (loop $l ${charge(100)} (call $nop) (br $l)))`,
+      '(import "game" "nop" (func $nop))'), 'killed.wasm');
+    const run = inst.start([], { timeoutMs: 0 });
+    await until(() => run.state === 'running');
+    await new Promise((r) => setTimeout(r, 50));
+    run.kill();
+    expect(await failure(run)).toBeInstanceOf(Killed);
+    expect(run.fuelUsed).toBeGreaterThan(1000);
   });
 
   it('many flooding workers together never hold the main thread for more than a short slice per turn', async () => {

@@ -24,6 +24,7 @@ export const H_MAIN_WAITING = 5; // 1 while the main thread waits asynchronously
 /** Float64 slots (index into a Float64Array over the header): wall-clock ms, 0 = not yet. */
 export const F_BEAT = 4; // the worker's last heartbeat (every fuel refill, every host call)
 export const F_STOPPED = 5; // when the guest was stopped (by the worker's own meter, the supervisor or the main thread)
+export const F_USED = 6; // fuel units the worker's meter has handed out or billed so far (an upper bound of fuelUsed)
 export const HEADER_BYTES = 64;
 
 export const S_IDLE = 0;

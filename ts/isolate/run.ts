@@ -11,7 +11,7 @@ import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
 import type { ModuleInfo } from '../wasm/info';
 import { HostEnd, hasWaitAsync } from './channel';
 import {
-  DEFAULT_CHANNEL_BYTES, DEFAULT_MAX_CALL_BYTES, F_BEAT, F_STOPPED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, deserializeError, readArg,
+  DEFAULT_CHANNEL_BYTES, DEFAULT_MAX_CALL_BYTES, F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, deserializeError, readArg,
   writeOutputs, writeResult, type FunctionDescriptor, type SerializedError, type WakeMode, type WorkerMessage,
 } from './protocol';
 import { acquireSlot } from './slots';
@@ -205,9 +205,9 @@ class WorkerRun implements MainRun {
     }
   }
 
-  /** Ends the run with an error (kill, timeout, fault, host error). */
+  /** Ends the run with an error (kill, timeout, fault, host error): fuel as the worker's meter last published it. */
   private stop(error: WasGoError): void {
-    this.end(error, 0, 0);
+    this.end(error, 0, this.times[F_USED]!);
   }
 
   private end(error: WasGoError | undefined, result: number, fuelUsed: number): void {

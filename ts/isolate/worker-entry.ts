@@ -14,7 +14,7 @@ import { bindInstance, link, type Binding } from '../table/linker';
 import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel-names';
 import { GuestEnd } from './channel';
 import {
-  F_BEAT, F_STOPPED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
+  F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
   type FunctionDescriptor, type InitMessage, type WorkerMessage,
 } from './protocol';
 import { HOST_CALL_FLOOR, WorkerMeter, epochNow } from './worker-meter';
@@ -39,7 +39,10 @@ function run(init: InitMessage, port: WorkerPort): void {
   const times = new Float64Array(init.channel, 0, HEADER_BYTES / 8);
   // Contract v2: a metered module imports __wasgo.fuel_refill; it is bound to this thread's meter.
   const v2 = init.info.imports.some((i) => i.kind === 'function' && i.module === FUEL_REFILL_MODULE && i.name === FUEL_REFILL_NAME);
-  const meter = new WorkerMeter(v2 ? init.fuel : 0, init.deadline, init.timeoutMs, (now) => (times[F_BEAT] = now));
+  const meter = new WorkerMeter(v2 ? init.fuel : 0, init.deadline, init.timeoutMs, (now, used) => {
+    times[F_BEAT] = now;
+    times[F_USED] = used;
+  });
   const channel = new GuestEnd(init.channel, init.spinUs, init.wake === 'message' ? () => port.post({ type: 'wake' }) : () => undefined,
     init.deadline, () => meter.timedOut());
   let fuel: WebAssembly.Global | undefined;

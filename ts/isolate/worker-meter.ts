@@ -43,7 +43,7 @@ export class WorkerMeter {
     readonly budget: number,
     readonly deadline: number,
     private readonly timeoutMs: number,
-    private readonly beat: (now: number) => void,
+    private readonly beat: (now: number, used: number) => void,
   ) {}
 
   /** The guest's `__wasgo.fuel_refill`: `v` is its (zero or negative) counter; returns the next slice. */
@@ -73,7 +73,7 @@ export class WorkerMeter {
   check(): void {
     if (this.exhausted) throw this.exhausted;
     const now = epochNow();
-    this.beat(now);
+    this.beat(now, this.used);
     if (this.deadline > 0 && now >= this.deadline) throw this.timedOut();
   }
 
