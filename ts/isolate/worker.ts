@@ -252,7 +252,12 @@ function spawnSupervised(source: string, handlers: WorkerHandlers, deadline: num
     },
   };
   sup.runs.set(id, run);
-  sup.post({ type: 'spawn', id, port: port2, channel, deadline }, [port2 as unknown as Transferable]);
+  try {
+    sup.post({ type: 'spawn', id, port: port2, channel, deadline }, [port2 as unknown as Transferable]);
+  } catch (e) {
+    run.exit(); // nothing was spawned: give the thread count back
+    throw e;
+  }
   return {
     get supervised() {
       return direct === undefined;
