@@ -7,13 +7,14 @@ import { run as fuel } from './fuel';
 import { run as load } from './load';
 import { run as meter } from './meter';
 import { run as worker } from './worker';
+import { run as workerLimits } from './worker-limits';
 
 const args = process.argv.slice(2);
 if (args[0] === '--load-shape') {
   loadShape(args[1]!);
 } else {
   const benches: [string, () => Promise<void>][] = [
-    ['fuel', fuel], ['meter', meter], ['adversarial', adversarial], ['compile', compile], ['load', load], ['shapes', shapes], ['worker', worker],
+    ['fuel', fuel], ['meter', meter], ['adversarial', adversarial], ['compile', compile], ['load', load], ['shapes', shapes], ['worker', worker], ['worker-limits', workerLimits],
   ];
   for (const [name, bench] of benches) {
     if (args.length && !args.includes(name)) continue;

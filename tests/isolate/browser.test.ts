@@ -26,6 +26,7 @@ describe.skipIf(!CHROMIUM)('worker mode in a browser', () => {
   let browser: Browser;
   let base = '';
   let mod: number[] = [];
+  let loop: number[] = [];
 
   beforeAll(async () => {
     const js = await browserBundle();
@@ -35,6 +36,7 @@ describe.skipIf(!CHROMIUM)('worker mode in a browser', () => {
       (memory (export "memory") 1)
       (data (i32.const 16) "hi from a web worker")
       (func (export "main") (result i32) (call $print (i32.const 16) (i32.const 20)) (call $later (i32.const 21))))`)];
+    loop = [...await wat('(module (func (export "main") (loop $l (br $l))))')];
     server = createServer((req, res) => {
       const isolated = req.url?.startsWith('/isolated') ?? false;
       const headers: Record<string, string> = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
@@ -69,13 +71,31 @@ describe.skipIf(!CHROMIUM)('worker mode in a browser', () => {
     let inline: string;
     try { inline = String(inst.runMain()); } catch (e) { inline = (e as { code: string }).code; }
     let worker: unknown;
+    let supervised = false;
     try {
       const inst2 = await engine.loadMod(new Uint8Array(bytes), { name: 'web.wasm' });
-      worker = await inst2.start().result;
+      const run = inst2.start();
+      worker = await run.result;
+      supervised = run.watchdog.supervised;
     } catch (e) {
       worker = { code: (e as { code: string }).code, message: (e as Error).message };
     }
-    return { isolated: (globalThis as any).crossOriginIsolated, inline, worker, printed, live: W.liveWorkers() };
+    await Promise.race([W.noLiveWorkers(), new Promise((r) => setTimeout(r, 2000))]);
+    return { isolated: (globalThis as any).crossOriginIsolated, inline, worker, printed, live: W.liveWorkers(), supervised };
+  };
+
+  // Runs in the page: an unmetered endless main with a 100 ms timeout while the page's main thread busy-waits 1 s.
+  const blocked = async (bytes: number[]) => {
+    const W = (globalThis as any).WasGo;
+    const engine = W.WasGoEngine.get().init({ fuelPerCall: 0, fuelPerMain: 0 });
+    const inst = await engine.loadMod(new Uint8Array(bytes), { name: 'loop.wasm' });
+    const epoch = () => performance.timeOrigin + performance.now();
+    const started = epoch();
+    const run = inst.start([], { timeoutMs: 100 });
+    const end = performance.now() + 1000;
+    while (performance.now() < end) { /* the game is busy */ }
+    const error = await run.result.then(() => 'finished', (e: { code: string; message: string }) => `${e.code}: ${e.message}`);
+    return { error, supervised: run.watchdog.supervised, stoppedAfter: run.watchdog.stoppedAt - started };
   };
 
   it('runs main in a Web Worker on a cross-origin isolated page', async () => {
@@ -88,6 +108,19 @@ describe.skipIf(!CHROMIUM)('worker mode in a browser', () => {
     expect(r.worker).toBe(42);
     expect(r.printed).toEqual(['hi from a web worker', 'hi from a web worker']);
     expect(r.live).toBe(0);
+    expect(r.supervised).toBe(true); // a nested worker owned by the supervising thread
+  });
+
+  it('the supervisor stops a runaway main at its 100 ms deadline while the page is blocked', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/isolated/`);
+    await page.evaluate(scenario, mod); // warm: the supervisor is up
+    const r = await page.evaluate(blocked, loop);
+    await page.close();
+    expect(r.error).toBe('Timeout: main did not finish within 100 ms');
+    expect(r.supervised).toBe(true);
+    expect(r.stoppedAfter).toBeGreaterThanOrEqual(95);
+    expect(r.stoppedAfter).toBeLessThan(400);
   });
 
   it('says worker mode needs COOP/COEP on a page that is not cross-origin isolated', async () => {

@@ -294,6 +294,7 @@ export class WasGoEngine {
         links: linked.links, binding, importedMemory: linked.memory,
         fuelPerCall, fault, port, startMeter, memoryRefusals,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
+        fuelPerMain: this.settingsValue.fuelPerMain, maxWorkers: this.settingsValue.maxWorkers,
         reserveMemory: reserve,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
         mainStarting: (argv) => {

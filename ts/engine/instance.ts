@@ -59,6 +59,9 @@ export interface InstanceParts {
   table?: FunctionTable;
   memoryMb?: number;
   mainTimeoutMs?: number;
+  /** Worker mode: default fuel budget of one main (settings.fuelPerMain) and the cap on concurrent worker mains. */
+  fuelPerMain?: number;
+  maxWorkers?: number;
 }
 
 /** One instantiated mod. Inline calls run on the caller's thread under a fuel budget. */
@@ -239,9 +242,10 @@ export class WasGoInstance {
       run = startMain({
         instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
         argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
-        // A worker main is bounded by the wall clock (mainTimeoutMs) and kill(); fuel only when asked.
-        fuel: options.fuel ?? 0, fuelGlobal: FUEL_GLOBAL, unitsPerNs: this.port.metering.unitsPerNs, hostFloor: this.port.metering.hostFloor,
-        timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0,
+        // Metered in the worker (fuel contract v2), bounded by the wall clock (mainTimeoutMs) and kill().
+        fuel: options.fuel ?? this.parts.fuelPerMain ?? 0, fuelGlobal: FUEL_GLOBAL,
+        unitsPerNs: this.port.metering.unitsPerNs, hostFloor: this.port.metering.hostFloor,
+        timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0, maxWorkers: this.parts.maxWorkers ?? 16,
         end: (error, fuelUsed) => {
           releaseMemory();
           this.parts.flushOutput?.();

@@ -13,6 +13,52 @@ import {
 } from './protocol';
 
 const now = (): number => performance.now();
+/** Wall-clock ms comparable across threads. */
+const epochNow = (): number => performance.timeOrigin + performance.now();
+
+/**
+ * One serving budget shared by every run's HostEnd in this realm: all worker mains together get
+ * at most `sliceMs` of back-to-back serving, then the event loop gets a turn (timers, I/O, the
+ * game's frame) before anyone is served again. Without it, N flooding workers held the main
+ * thread N × sliceMs per turn.
+ */
+const turn = { spent: 0, queue: [] as (() => void)[], scheduled: false };
+
+function turnLeft(sliceMs: number): number {
+  return sliceMs - turn.spent;
+}
+
+/** Runs fn once the event loop has had a turn and the shared budget is fresh. */
+function afterTurn(fn: () => void): void {
+  turn.queue.push(fn);
+  if (turn.scheduled) return;
+  turn.scheduled = true;
+  yieldThen(nextTurn);
+}
+
+function nextTurn(): void {
+  turn.scheduled = false;
+  turn.spent = 0;
+  const list = turn.queue;
+  turn.queue = [];
+  for (let i = 0; i < list.length; i++) {
+    if (turn.spent > 0 && turn.queue.length > 0) {
+      // Someone used up this turn's budget and queued again: the rest wait, ahead of it.
+      turn.queue = list.slice(i).concat(turn.queue);
+      break;
+    }
+    list[i]!();
+  }
+  if (turn.queue.length && !turn.scheduled) {
+    turn.scheduled = true;
+    yieldThen(nextTurn);
+  }
+}
+
+/** For tests and docs: the shared serving budget's state. */
+export function servingTurn(): { spent: number; waiting: number } {
+  return { spent: turn.spent, waiting: turn.queue.length };
+}
 
 type WaitAsync = (a: Int32Array, index: number, value: number) => { async: boolean; value: Promise<string> | string };
 const waitAsync = (Atomics as unknown as { waitAsync?: WaitAsync }).waitAsync;
@@ -26,7 +72,15 @@ export class GuestEnd {
   private readonly data: Uint8Array;
   private readonly cap: number;
 
-  constructor(buffer: SharedArrayBuffer, private readonly spinUs: number, private readonly wakeMain: () => void) {
+  /**
+   * @param deadline wall-clock ms (performance.timeOrigin + now()) past which a wait for the main
+   *   thread is abandoned with `timedOut()` (0 = never): the deadline holds even when the main
+   *   thread is too busy to answer.
+   */
+  constructor(
+    buffer: SharedArrayBuffer, private readonly spinUs: number, private readonly wakeMain: () => void,
+    private readonly deadline = 0, private readonly timedOut: () => Error = () => new Error('timed out'),
+  ) {
     this.h = new Int32Array(buffer, 0, HEADER_BYTES / 4);
     this.data = new Uint8Array(buffer, HEADER_BYTES);
     this.cap = this.data.length;
@@ -86,7 +140,22 @@ export class GuestEnd {
       }
       if (s === S_REQUEST) {
         Atomics.store(h, H_WORKER_WAITING, 1);
-        while ((s = Atomics.load(h, H_STATE)) === S_REQUEST) Atomics.wait(h, H_STATE, S_REQUEST);
+        while ((s = Atomics.load(h, H_STATE)) === S_REQUEST) {
+          if (this.deadline <= 0) {
+            Atomics.wait(h, H_STATE, S_REQUEST);
+            continue;
+          }
+          const left = this.deadline - epochNow();
+          if (left <= 0) {
+            // Give up on the main thread: mark the channel closed unless the answer just came.
+            if (Atomics.compareExchange(h, H_STATE, S_REQUEST, S_CLOSED) === S_REQUEST) {
+              Atomics.store(h, H_WORKER_WAITING, 0);
+              throw this.timedOut();
+            }
+            continue;
+          }
+          Atomics.wait(h, H_STATE, S_REQUEST, left);
+        }
         Atomics.store(h, H_WORKER_WAITING, 0);
       }
     }
@@ -156,26 +225,36 @@ export class HostEnd {
 
   private poll(): void {
     if (this.closed || this.busy) return;
-    const sliceEnd = now() + this.o.sliceMs;
-    for (;;) {
-      if (Atomics.load(this.h, H_STATE) === S_REQUEST) {
-        this.step();
-        if (this.closed || this.busy) return;
-        if (now() > sliceEnd) {
-          yieldThen(() => this.poll());
-          return;
+    const left = turnLeft(this.o.sliceMs);
+    if (left <= 0) {
+      afterTurn(() => this.poll());
+      return;
+    }
+    const start = now();
+    const sliceEnd = start + left;
+    try {
+      for (;;) {
+        if (Atomics.load(this.h, H_STATE) === S_REQUEST) {
+          this.step();
+          if (this.closed || this.busy) return;
+          if (now() > sliceEnd) {
+            afterTurn(() => this.poll());
+            return;
+          }
+          continue;
         }
-        continue;
+        if (!this.spin(sliceEnd)) break;
       }
-      if (!this.spin()) break;
+    } finally {
+      turn.spent += now() - start;
     }
     this.arm();
   }
 
-  /** Spins up to spinUs for the next request; true when one arrived. */
-  private spin(): boolean {
+  /** Spins up to spinUs (never past the turn's end) for the next request; true when one arrived. */
+  private spin(sliceEnd: number): boolean {
     if (this.o.spinUs <= 0) return false;
-    const until = now() + this.o.spinUs / 1000;
+    const until = Math.min(sliceEnd, now() + this.o.spinUs / 1000);
     for (let i = 1; ; i++) {
       if (Atomics.load(this.h, H_STATE) === S_REQUEST) return true;
       if ((i & 63) === 0 && now() > until) return false;

@@ -21,7 +21,11 @@ export const H_LEN = 2; // bytes of the message in this chunk
 export const H_TOTAL = 3; // bytes of the whole message (> H_LEN when chunked)
 export const H_WORKER_WAITING = 4; // 1 while the worker sleeps in Atomics.wait (main must notify)
 export const H_MAIN_WAITING = 5; // 1 while the main thread waits asynchronously (worker must wake it)
-export const HEADER_BYTES = 32;
+/** Float64 slots (index into a Float64Array over the header): wall-clock ms, 0 = not yet. */
+export const F_BEAT = 4; // the worker's last heartbeat (every fuel refill, every host call)
+export const F_STOPPED = 5; // when the guest was stopped (by the worker's own meter, the supervisor or the main thread)
+export const F_USED = 6; // fuel units the worker's meter has handed out or billed so far (an upper bound of fuelUsed)
+export const HEADER_BYTES = 64;
 
 export const S_IDLE = 0;
 export const S_REQUEST = 1; // the worker wrote something for the main thread
@@ -37,6 +41,12 @@ export const K_MORE = 3;
 
 /** Default data area: big enough that almost every call fits in one chunk. */
 export const DEFAULT_CHANNEL_BYTES = 64 * 1024;
+/**
+ * Most bytes one host call from a worker may move (arguments sent plus `out` capacity asked
+ * for, or the answer): a bigger call is refused with ValueTooLarge, so no single call can hold
+ * the main thread for long (a 60 MiB WASI random_get took it 330–410 ms).
+ */
+export const DEFAULT_MAX_CALL_BYTES = 1024 * 1024;
 
 // ---- postMessage traffic -------------------------------------------------------------------
 
@@ -75,6 +85,11 @@ export interface InitMessage {
   unitsPerNs?: number;
   /** The main thread's calibrated floor per host call, units. */
   hostFloor?: number;
+  /** Wall-clock deadline for the run, epoch ms (performance.timeOrigin + now()); 0 = none. */
+  deadline: number;
+  timeoutMs: number;
+  /** Most bytes one host call may move (DEFAULT_MAX_CALL_BYTES). */
+  maxCallBytes: number;
   wake: WakeMode;
   /** How long the worker spins before sleeping in Atomics.wait, µs. */
   spinUs: number;

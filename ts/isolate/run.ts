@@ -4,17 +4,19 @@
  * recompiled) and serves its host calls on this thread until main returns, fails, is killed
  * or times out.
  */
-import { Killed, ProcExit, Timeout, WasGoError, WorkerError, HostError, type ErrorPlace } from '../engine/errors';
+import { Killed, ProcExit, Timeout, ValueTooLarge, WasGoError, WorkerError, HostError, type ErrorPlace } from '../engine/errors';
 import type { SafetyLevel } from '../engine/settings';
 import { encodeResult, qualifiedName } from '../table/marshal';
 import type { HostCallContext, HostFunctionSpec } from '../table/host-function';
 import type { ModuleInfo } from '../wasm/info';
 import { HostEnd, hasWaitAsync } from './channel';
 import {
-  DEFAULT_CHANNEL_BYTES, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, deserializeError, readArg, writeOutputs, writeResult,
-  type FunctionDescriptor, type SerializedError, type WakeMode, type WorkerMessage,
+  DEFAULT_CHANNEL_BYTES, DEFAULT_MAX_CALL_BYTES, F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, deserializeError, readArg,
+  writeOutputs, writeResult, type FunctionDescriptor, type SerializedError, type WakeMode, type WorkerMessage,
 } from './protocol';
+import { acquireSlot } from './slots';
 import { assertWorkersAvailable, spawnWorker, type IsolateWorker } from './worker';
+import { UNITS_PER_NS, epochNow } from './worker-meter';
 
 /** Channel tuning; the defaults are the fastest robust choice measured (docs/isolation.md). */
 export interface ChannelOptions {
@@ -26,8 +28,18 @@ export interface ChannelOptions {
   mainSpinUs?: number;
   /** Worker: spin this long for an answer before sleeping in Atomics.wait, µs. Default 200. */
   workerSpinUs?: number;
-  /** Main thread: longest stretch of back-to-back serving before yielding to the event loop, ms. Default 4. */
+  /**
+   * Main thread: longest stretch of back-to-back serving before yielding to the event loop, ms,
+   * shared by all worker mains of the realm (the first run's value holds while it serves). Default 4.
+   */
   sliceMs?: number;
+  /** Most bytes one host call may move (arguments + `out` capacity, or the answer). Default 1 MiB. */
+  maxCallBytes?: number;
+  /**
+   * Let the realm's supervising thread own the worker, so the deadline holds even while the main
+   * thread is blocked (docs/isolation.md). Default true; false spawns from the main thread.
+   */
+  supervised?: boolean;
 }
 
 export interface StartOptions {
@@ -35,7 +47,10 @@ export interface StartOptions {
   entry?: string;
   /** Wall-clock limit in ms, counted from start(); 0 = none. Default: the engine's mainTimeoutMs. */
   timeoutMs?: number;
-  /** Fuel budget for main (metered modules). Default 0 = unmetered: a worker main is bounded by timeoutMs and kill(). */
+  /**
+   * Fuel budget for main (metered modules: the worker's own meter, see docs/isolation.md).
+   * Default: the engine's fuelPerMain (1e10). 0 = unmetered: then only timeoutMs and kill() bound it.
+   */
   fuel?: number;
   channel?: ChannelOptions;
 }
@@ -59,6 +74,19 @@ export interface MainRun {
   readonly fuelUsed: number;
   /** Ends the run now (worker.terminate) with `Killed`; a no-op once it has ended. */
   kill(): void;
+  /**
+   * What the worker side recorded, in wall-clock ms (performance.timeOrigin + now(), 0 = never):
+   * the guest's last heartbeat (every fuel refill and host call) and when it was stopped (by the
+   * worker's own meter, the supervising watchdog, or the main thread's terminate), and whether a
+   * supervising thread owned the worker.
+   */
+  readonly watchdog: WatchdogView;
+}
+
+export interface WatchdogView {
+  lastBeat: number;
+  stoppedAt: number;
+  supervised: boolean;
 }
 
 /** What startMain needs from an instance. */
@@ -80,6 +108,8 @@ export interface RunTarget {
   unitsPerNs?: number;
   hostFloor?: number;
   timeoutMs: number;
+  /** The engine's cap on concurrent worker mains (default 16). */
+  maxWorkers?: number;
   /** Called once when the run ends. */
   end(error: WasGoError | undefined, fuelUsed: number): void;
 }
@@ -87,7 +117,13 @@ export interface RunTarget {
 /** Starts main in a worker. Throws WorkerUnavailable synchronously when worker mode cannot work here. */
 export function startMain(target: RunTarget, channel: ChannelOptions = {}): MainRun {
   assertWorkersAvailable();
-  return new WorkerRun(target, channel);
+  const release = acquireSlot(target.maxWorkers ?? 16, { module: target.name, export: target.entry.name, instance: target.instance });
+  try {
+    return new WorkerRun(target, channel, release);
+  } catch (e) {
+    release();
+    throw e;
+  }
 }
 
 class WorkerRun implements MainRun {
@@ -101,15 +137,20 @@ class WorkerRun implements MainRun {
   private readonly place: ErrorPlace;
   private readonly ctx: HostCallContext;
   private readonly writer = new Writer();
+  private readonly times: Float64Array;
+  private readonly maxCallBytes: number;
   private settle!: { resolve(v: number): void; reject(e: WasGoError): void };
 
-  constructor(private readonly t: RunTarget, o: ChannelOptions) {
+  constructor(private readonly t: RunTarget, o: ChannelOptions, private readonly releaseSlot: () => void) {
     this.place = { module: t.name, export: t.entry.name, instance: t.instance };
     this.ctx = { instanceId: t.instance, mod: t.name, level: t.level, guest: undefined };
     this.result = new Promise<number>((resolve, reject) => (this.settle = { resolve, reject }));
     this.result.catch(() => undefined); // failures also reach the engine's 'error' event; never an unhandled rejection
     const wake: WakeMode = o.wake ?? (hasWaitAsync ? 'waitAsync' : 'message');
     const buffer = new SharedArrayBuffer(HEADER_BYTES + Math.max(64, o.bytes ?? DEFAULT_CHANNEL_BYTES));
+    this.times = new Float64Array(buffer, 0, HEADER_BYTES / 8);
+    this.maxCallBytes = o.maxCallBytes ?? DEFAULT_MAX_CALL_BYTES;
+    const deadline = t.timeoutMs > 0 ? epochNow() + t.timeoutMs : 0;
     this.host = new HostEnd(buffer, (kind, message) => this.request(kind, message), {
       wake, spinUs: o.mainSpinUs ?? 50, sliceMs: o.sliceMs ?? 4,
     });
@@ -120,10 +161,7 @@ class WorkerRun implements MainRun {
     const functions: FunctionDescriptor[] = t.functions.map((f) => ({
       module: f.module, name: f.name, params: [...f.params], result: f.result, level: f.level, kind: f.kind, inlineOnly: f.inlineOnly === true, cost: f.cost ?? 0,
     }));
-    spawnWorker({
-      message: (m) => this.message(m),
-      failure: (e) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`the worker failed: ${e.message}`, this.place, { cause: e })),
-    }).then((worker) => {
+    const spawned = (worker: IsolateWorker): void => {
       this.worker = worker;
       if (this.state === 'finished' || this.state === 'failed') {
         worker.terminate();
@@ -132,13 +170,34 @@ class WorkerRun implements MainRun {
       worker.post({
         type: 'init', module: t.module, channel: buffer, name: t.name, instance: t.instance, level: t.level,
         memoryMb: t.memoryMb, info: t.info, functions, entry: t.entry, argv: t.argv, fuel: t.fuel, fuelGlobal: t.fuelGlobal,
-        ...(t.unitsPerNs !== undefined ? { unitsPerNs: t.unitsPerNs } : {}), ...(t.hostFloor !== undefined ? { hostFloor: t.hostFloor } : {}), wake, spinUs: o.workerSpinUs ?? 200,
+        ...(t.unitsPerNs !== undefined ? { unitsPerNs: t.unitsPerNs } : {}), ...(t.hostFloor !== undefined ? { hostFloor: t.hostFloor } : {}),
+        deadline, timeoutMs: t.timeoutMs, maxCallBytes: this.maxCallBytes, wake, spinUs: o.workerSpinUs ?? 200,
       });
-    }, (e: unknown) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`cannot start a worker: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e })));
+    };
+    const cannot = (e: unknown): void => {
+      this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`cannot start a worker: ${(e as Error)?.message ?? String(e)}`, this.place, { cause: e }));
+    };
+    try {
+      const w = spawnWorker({
+        cancelled: () => this.state === 'finished' || this.state === 'failed',
+        message: (m) => this.message(m),
+        failure: (e) => this.stop(e instanceof WasGoError ? e.at(this.place) : new WorkerError(`the worker failed: ${e.message}`, this.place, { cause: e })),
+        timeout: () => this.stop(new Timeout(`main did not finish within ${t.timeoutMs} ms`, this.place)),
+      }, { maxThreads: t.maxWorkers ?? 16, deadline, channel: buffer, supervised: o.supervised });
+      // Usually synchronous: the worker (and the supervisor's deadline) are under way before start() returns.
+      if (w instanceof Promise) w.then(spawned, cannot);
+      else spawned(w);
+    } catch (e) {
+      queueMicrotask(() => cannot(e)); // the caller gets its MainRun first, then the failure
+    }
   }
 
   kill(): void {
     this.stop(new Killed('main was killed', this.place));
+  }
+
+  get watchdog(): WatchdogView {
+    return { lastBeat: this.times[F_BEAT]!, stoppedAt: this.times[F_STOPPED]!, supervised: this.worker?.supervised === true };
   }
 
   private message(m: WorkerMessage): void {
@@ -150,9 +209,9 @@ class WorkerRun implements MainRun {
     }
   }
 
-  /** Ends the run with an error (kill, timeout, fault, host error). */
+  /** Ends the run with an error (kill, timeout, fault, host error): fuel as the worker's meter last published it. */
   private stop(error: WasGoError): void {
-    this.end(error, 0, 0);
+    this.end(error, 0, this.times[F_USED]!);
   }
 
   private end(error: WasGoError | undefined, result: number, fuelUsed: number): void {
@@ -162,7 +221,11 @@ class WorkerRun implements MainRun {
     this.fuelUsed = fuelUsed;
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.host.close();
-    this.worker?.terminate();
+    if (this.worker) {
+      if (!this.times[F_STOPPED]) this.times[F_STOPPED] = epochNow();
+      this.worker.terminate();
+    }
+    this.releaseSlot();
     try {
       this.t.end(error, fuelUsed);
     } finally {
@@ -177,6 +240,7 @@ class WorkerRun implements MainRun {
 
   /** A complete request from the worker: a host call (answered now or later) or a fault. */
   private request(kind: number, message: Uint8Array): Uint8Array | Promise<Uint8Array | undefined> | undefined {
+    const t0 = performance.now();
     if (kind === K_FAULT) {
       this.stop(this.rebuild(JSON.parse(new TextDecoder().decode(message)) as SerializedError));
       return undefined;
@@ -192,18 +256,36 @@ class WorkerRun implements MainRun {
       return undefined;
     }
     const fn = qualifiedName(spec);
+    if (message.length > this.maxCallBytes + 64) {
+      // The worker checks this before sending; this is the main thread's own guard.
+      this.stop(new ValueTooLarge(`${fn} would move ${message.length} bytes in one call from a worker; at most ${this.maxCallBytes}`, this.place));
+      return undefined;
+    }
     const args = spec.params.map((k) => readArg(r, k));
-    const answer = (v: unknown): Uint8Array => {
+    /**
+     * The answer: the fuel units this call cost the main thread (its measured time, so the worker's
+     * meter bills a flood of slow calls), the result, the outputs.
+     */
+    const answer = (v: unknown, since: number): Uint8Array | undefined => {
       const w = this.writer.reset();
+      w.f64(0);
       writeResult(w, spec.result, encodeResult(spec.result, v as never, fn));
       writeOutputs(w, spec.params, args);
-      return w.data.slice();
+      if (w.length > this.maxCallBytes + 64) {
+        this.stop(new ValueTooLarge(`${fn} answered with ${w.length} bytes; a host call from a worker may move at most ${this.maxCallBytes}`, this.place));
+        return undefined;
+      }
+      const out = w.data.slice();
+      new DataView(out.buffer).setFloat64(0, Math.ceil((performance.now() - since) * 1e6 * UNITS_PER_NS), true);
+      return out;
     };
     const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;
     try {
       const v = impl(this.ctx, ...args);
-      if (!(v instanceof Promise)) return answer(v);
-      return v.then(answer, (e: unknown) => {
+      if (!(v instanceof Promise)) return answer(v, t0);
+      // Asynchronous: the time until the promise settles is not main-thread work; what runs now is.
+      const syncPart = performance.now() - t0;
+      return v.then((x) => answer(x, performance.now() - syncPart), (e: unknown) => {
         this.stop(this.hostError(e, fn));
         return undefined;
       });

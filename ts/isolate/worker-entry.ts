@@ -5,18 +5,19 @@
  * decoding and error stubs) except that every host function forwards the decoded arguments to
  * the main thread over the channel and blocks until the answer comes back.
  */
-import { HostError, InstantiateError, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
-import { FuelPort, Metering } from '../engine/meter';
+import { HostError, InstantiateError, ValueTooLarge, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
 import { classify, guestFrames } from '../engine/traps';
 import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext } from '../table/host-function';
 import { bindInstance, link, type Binding } from '../table/linker';
+import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel-names';
 import { GuestEnd } from './channel';
 import {
-  K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
+  F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
   type FunctionDescriptor, type InitMessage, type WorkerMessage,
 } from './protocol';
+import { HOST_CALL_FLOOR, WorkerMeter, epochNow } from './worker-meter';
 
 /** How the worker talks to its parent (Node's parentPort or a Web Worker's self). */
 export interface WorkerPort {
@@ -35,20 +36,29 @@ export function serve(port: WorkerPort): void {
 
 function run(init: InitMessage, port: WorkerPort): void {
   const place: ErrorPlace = { module: init.name, instance: init.instance };
-  const channel = new GuestEnd(init.channel, init.spinUs, init.wake === 'message' ? () => port.post({ type: 'wake' }) : () => undefined);
-  // One meter for the whole run (_initialize, argv allocation, main), in this thread: the worker's
-  // own refill and host-call charges draw on it. The wall clock is the main thread's timer for now.
-  const metering = new Metering(() => 0);
-  if (init.unitsPerNs) metering.unitsPerNs = init.unitsPerNs;
-  if (init.hostFloor) metering.hostFloor = init.hostFloor;
-  metering.priceTime = false;
-  const meter = metering.create(init.fuel);
-  metering.current = meter;
-  const fuelPort = new FuelPort(metering);
-  const fuelUsed = (): number => meter.reported;
+  const times = new Float64Array(init.channel, 0, HEADER_BYTES / 8);
+  // Contract v2: a metered module imports __wasgo.fuel_refill; it is bound to this thread's meter.
+  // (`info` is the guest's own view and does not list it: ask the compiled module.)
+  const v2 = WebAssembly.Module.imports(init.module).some((i) => i.kind === 'function' && i.module === FUEL_REFILL_MODULE && i.name === FUEL_REFILL_NAME);
+  const meter = new WorkerMeter(v2 ? init.fuel : 0, init.deadline, init.timeoutMs, (now, used) => {
+    times[F_BEAT] = now;
+    times[F_USED] = used;
+  });
+  const channel = new GuestEnd(init.channel, init.spinUs, init.wake === 'message' ? () => port.post({ type: 'wake' }) : () => undefined,
+    init.deadline, () => meter.timedOut());
+  let fuel: WebAssembly.Global | undefined;
+  const budget = (): bigint => BigInt(init.fuel > 0 ? init.fuel : Number.MAX_SAFE_INTEGER);
+  const fuelUsed = (): number => {
+    if (!fuel) return 0;
+    if (v2) return meter.settle(Number(fuel.value));
+    const left = fuel.value as bigint;
+    return Number(budget() - (left < 0n ? 0n : left));
+  };
 
   // An error stub was called or a check failed: tell the main thread, which kills this thread.
-  const fault = (error: WasGoError): never => {
+  // The meter's own errors (OutOfFuel, Timeout) need no help: they unwind main, which reports them.
+  const fault = (error: WasGoError): WasGoError => {
+    if (error === meter.exhausted) return error;
     const frames = guestFrames(new Error());
     error.at(frames.length ? { ...place, guestStack: frames } : place);
     channel.transact(K_FAULT, new TextEncoder().encode(JSON.stringify(serializeError(error))));
@@ -57,12 +67,13 @@ function run(init: InitMessage, port: WorkerPort): void {
 
   try {
     const table = new FunctionTable();
-    init.functions.forEach((f, index) => table.register({ ...f, implementation: forwarder(f, index, channel) }));
+    init.functions.forEach((f, index) => table.register({ ...f, implementation: forwarder(f, index, channel, meter, init.maxCallBytes) }));
     const binding: Binding = {};
     const linked = link(init.info, {
       table, level: init.level, moduleName: init.name, instanceId: init.instance, memoryMb: init.memoryMb,
-      strictImports: false, binding, fault, currentFault: () => undefined, fuel: fuelPort,
+      strictImports: false, binding, fault, currentFault: () => meter.exhausted,
     });
+    if (v2) (linked.imports[FUEL_REFILL_MODULE] ??= {})[FUEL_REFILL_NAME] = meter.refill;
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(init.module, linked.imports);
@@ -72,30 +83,38 @@ function run(init: InitMessage, port: WorkerPort): void {
     }
     const exports = instance.exports;
     const f = exports[init.fuelGlobal];
-    fuelPort.attach(f instanceof WebAssembly.Global ? f : undefined, meter);
+    fuel = f instanceof WebAssembly.Global ? f : undefined;
+    if (v2 && fuel) {
+      const counter = fuel;
+      meter.counter = () => Number(counter.value);
+    }
     bindInstance(binding, exports, linked.memory, init.name);
+    // v2: host calls are billed to the meter by the forwarders, not to the counter (a slice).
+    if (v2) binding.fuel = undefined;
     port.post({ type: 'started' });
 
     const main = exports[init.entry.name] as (...a: number[]) => unknown;
     let result: unknown;
     try {
       // WASI reactors: `_initialize` first, as the engine does for inline instances.
-      const metered = <T>(fn: () => T): T => {
-        fuelPort.enter(meter);
-        try {
-          return fn();
-        } finally {
-          fuelPort.leave(meter);
-        }
-      };
       const initialize = exports._initialize;
-      if (typeof initialize === 'function' && initialize.length === 0) metered(() => (initialize as () => void)());
-      const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number(metered(() => (exports[f] as (n: number) => unknown)(n))), init.name) : [];
-      result = metered(() => main(...args));
+      const legacy = fuel && !v2; // fuel contract v1: an i64 counter holding the whole budget
+      if (typeof initialize === 'function' && initialize.length === 0) {
+        if (legacy) fuel!.value = budget();
+        (initialize as () => void)();
+      }
+      if (legacy) fuel!.value = budget();
+      const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number((exports[f] as (n: number) => unknown)(n)), init.name) : [];
+      if (legacy) fuel!.value = budget();
+      result = main(...args);
+      // A guest that caught the meter's error and returned is still out of fuel / time.
       if (meter.exhausted) throw meter.exhausted;
     } catch (e) {
-      throw classify(meter.exhausted ?? e, { ...place, export: init.entry.name });
+      times[F_STOPPED] = epochNow();
+      const exhausted = !v2 && fuel !== undefined && (fuel.value as bigint) < 0n;
+      throw classify(meter.exhausted ?? e, { ...place, export: init.entry.name }, exhausted);
     }
+    times[F_STOPPED] = epochNow();
     port.post({ type: 'done', result: result === undefined ? 0 : Number(result) | 0, fuelUsed: fuelUsed() });
   } catch (e) {
     const error = e instanceof WasGoError ? e.at(place) : new WorkerError(`worker failed: ${(e as Error)?.message ?? String(e)}`, place);
@@ -103,8 +122,13 @@ function run(init: InitMessage, port: WorkerPort): void {
   }
 }
 
-/** The worker-side implementation of one host function: ship the decoded arguments, wait, apply the answer. */
-function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd) {
+/**
+ * The worker-side implementation of one host function: check the deadline and bill the call
+ * (floor + declared cost + bytes) before anything is sent, refuse a call moving more than
+ * `maxCallBytes`, ship the decoded arguments, wait, bill the main-thread time the answer
+ * reports, apply the answer.
+ */
+function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd, meter: WorkerMeter, maxCallBytes: number) {
   const fn = `${f.module}.${f.name}`;
   if (f.inlineOnly) {
     return (): never => {
@@ -115,8 +139,20 @@ function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd) {
   return (_ctx: HostCallContext, ...args: unknown[]) => {
     w.reset();
     w.u32(index);
-    for (let i = 0; i < f.params.length; i++) writeArg(w, f.params[i]!, args[i]);
+    let moves = 0; // payload bytes sent, plus the `out` capacity asked for
+    for (let i = 0; i < f.params.length; i++) {
+      const k = f.params[i]!;
+      const before = w.length;
+      writeArg(w, k, args[i]);
+      if (k === 'out') moves += (args[i] as { capacity: number }).capacity;
+      else if (k === 'string' || k === 'asstring' || k === 'bytes' || k === 'iovecs') moves += w.length - before - 4;
+    }
+    if (moves > maxCallBytes) {
+      throw new ValueTooLarge(`${fn} would move ${moves} bytes in one call from a worker; at most ${maxCallBytes} (${maxCallBytes / 1048576} MiB): split it into smaller calls`);
+    }
+    meter.charge(HOST_CALL_FLOOR + f.cost + moves, fn);
     const r = new Reader(channel.transact(K_CALL, w.data));
+    meter.charge(r.f64(), fn); // the main thread's time for this call
     const result = readResult(r, f.result);
     applyOutputs(r, f.params, args);
     return result;
