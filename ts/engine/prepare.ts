@@ -1,4 +1,4 @@
-import { CompileError, InternalError } from './errors';
+import { CompileError, InternalError, UnsupportedFeature } from './errors';
 import type { ModuleInfo } from '../wasm/info';
 import { describeModule } from '../wasm/inspect';
 import { readModule } from '../wasm/module';
@@ -54,7 +54,14 @@ export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedMod
 }
 
 /** CompileError with V8's reason (and the offset when its message has one). */
-export function invalidModule(bytes: Uint8Array<ArrayBuffer>, name: string): CompileError {
+export function invalidModule(bytes: Uint8Array<ArrayBuffer>, name: string): CompileError | UnsupportedFeature {
+  // V8 refuses some features WasGo's gate names (memory64, multi-memory, relaxed SIMD, typed
+  // references...): say which feature, not only that the module is invalid.
+  try {
+    rewriteModule(bytes, { moduleName: name, meter: false, maxPages: 65536, limits: resolveLimits({}, undefined) });
+  } catch (e) {
+    if (e instanceof UnsupportedFeature) return e;
+  }
   let reason = 'the module does not validate';
   let cause: unknown;
   try {

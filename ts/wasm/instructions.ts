@@ -110,10 +110,17 @@ export function skipConstExpr(r: Reader): void {
   for (;;) {
     const at = r.pos;
     const e = readInstruction(r);
-    if (r.bytes[at] === Opcode.end) return;
+    const op = r.bytes[at]!;
+    if (op === Opcode.end) return;
     if (e.ctl !== Ctl.None) r.fail('control instruction in a constant expression', at);
+    // Closed set (Wasm 2.0): constants, ref.null, ref.func, global.get. Arithmetic is the
+    // extended-const proposal, which V8 in Node 20 does not validate: refused by name.
+    if (!CONST_OPS.has(op) && !(op === 0xfd && r.bytes[at + 1] === 0x0c)) unsupported(r, FEATURE.extendedConst, at);
   }
 }
+
+/** i32/i64/f32/f64.const, global.get, ref.null, ref.func (v128.const is 0xfd 12, checked above). */
+const CONST_OPS = new Set([0x41, 0x42, 0x43, 0x44, 0x23, 0xd0, 0xd2]);
 
 /** A value type byte WasGo accepts (numbers, v128, funcref, externref); refuses the rest. */
 export function valTypeByte(r: Reader): number {

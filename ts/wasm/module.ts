@@ -158,6 +158,12 @@ function checkIndices(m: WasmModule, r: Reader): void {
   }
   const bad = m.functions.findIndex((t) => t >= m.types.length);
   if (bad >= 0) r.fail(`function ${bad} uses unknown type ${m.functions[bad]}`, offsetOf(SectionId.function));
+  // Wasm 2.0 constant expressions read imported globals only; a defined one is the GC / extended-const extension.
+  const importedGlobals = m.imports.reduce((n, i) => n + (i.kind === 'global' ? 1 : 0), 0);
+  const exprs: (Uint8Array | undefined)[] = [...m.globals.map((g) => g.init), ...m.elements.map((e) => e.offset), ...m.data.map((d) => d.offset)];
+  for (const e of exprs) {
+    if (e && e[0] === 0x23 && new Reader(e, m.name, 1).uleb() >= importedGlobals) unsupported(r, FEATURE.extendedConst, offsetOf(SectionId.global));
+  }
 }
 
 function readSectionContents(m: WasmModule, id: number, r: Reader): void {

@@ -69,6 +69,7 @@ export const FEATURE = {
   table64: '64-bit tables',
   stringref: 'stringref',
   customDescriptors: 'custom descriptors / other non-function type forms',
+  extendedConst: 'extended constant expressions (arithmetic or a defined global in a constant expression)',
 } as const;
 
 // Control (0x00-0x1f)
