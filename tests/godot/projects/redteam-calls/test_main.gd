@@ -26,7 +26,7 @@ const DEADLINE_MS := 250.0
 ## Set to true once the meter branch (time-priced host calls, issue 9 item 1) is merged: the
 ## time-bound attacks then run at full size and must stop within the deadline. Until then they
 ## run a few rounds only and print what one round costs.
-const METER_MERGED := false
+const METER_MERGED := true
 
 var _bystander: Dictionary
 var _game: Node2D
