@@ -1,6 +1,6 @@
 import {
   BadConversionToInteger, BadSignature, GuestTrap, IndirectCallToNull, IntegerDivideByZero, IntegerOverflow,
-  MemoryOutOfBounds, OutOfFuel, StackOverflow, TableOutOfBounds, UncaughtException, Unreachable, WasGoError, HostError,
+  MemoryOutOfBounds, StackOverflow, TableOutOfBounds, UncaughtException, Unreachable, WasGoError, HostError,
   type ErrorPlace,
 } from './errors';
 
@@ -22,15 +22,17 @@ const TRAPS: [RegExp, TrapClass][] = [
 const MAX_FRAMES = 16;
 
 /**
- * Maps anything a guest call threw to one WasGoError class with a stable code.
- * `fuelExhausted` tells an Unreachable apart from the fuel counter's own trap.
+ * Maps anything a guest call threw to one WasGoError class with a stable code. Fuel and time
+ * never arrive as a trap (contract v2: the refill import throws OutOfFuel / Timeout, a WasGoError),
+ * so a guest `unreachable` is always Unreachable.
  */
-export function classify(e: unknown, place: ErrorPlace, fuelExhausted = false): WasGoError {
+export function classify(e: unknown, place: ErrorPlace, ..._v1: [fuelExhausted?: boolean]): WasGoError {
+  // `_v1` is ignored: it was v1's "the i64 counter went negative" flag. Only
+  // ts/isolate/worker-entry.ts still passes it (always false for v2 modules); drop it with that call.
   if (e instanceof WasGoError) return e.at(place);
   const guestStack = guestFrames(e);
   const full: ErrorPlace = guestStack.length ? { ...place, guestStack } : place;
   if (e instanceof WebAssembly.RuntimeError) {
-    if (fuelExhausted) return new OutOfFuel('the call ran out of fuel', full, { cause: e });
     const hit = TRAPS.find(([re]) => re.test(e.message));
     return hit ? new hit[1](e.message, full, { cause: e }) : new GuestTrap(e.message, full, { cause: e });
   }

@@ -192,7 +192,7 @@ function refillImport(type: FuncType, o: LinkOptions) {
   if (!sameFuncType(type, { params: ['i32'], results: ['i32'] })) {
     throw new LinkError(`${FUEL_REFILL_MODULE}.${FUEL_REFILL_NAME} must be (i32) -> i32, got ${formatFuncType(type)}`, { module: o.moduleName });
   }
-  port.expectSlices();
+  port.linkRefill();
   return (v: number): number => {
     try {
       return port.refill(v);
@@ -256,7 +256,6 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     }
     // Priced by time too: whatever the host really spends (cost-0 or mispriced functions, a
     // print flood in Godot) is billed, even when the call throws; then the deadline is checked.
-    port.syncWhole(meter, false);
     const prev = port.metering.swap(meter); // guest code this call re-enters draws on the same meter
     const t0 = clock();
     const accounted = meter.accountedMs;
@@ -278,7 +277,6 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     } catch (e) {
       failure ??= { error: e }; // the call's own error wins; the meter stays exhausted (sticky)
     }
-    port.syncWhole(meter, true);
     if (failure) throw o.fault(asWasGoError(failure.error, fn, o));
     return result;
   };
