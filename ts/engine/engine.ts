@@ -4,7 +4,7 @@ import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
 import { WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
-import { classify } from './traps';
+import { classify, registerFrames, type FrameMap } from './traps';
 import { platform } from '../platform/platform';
 import { builtins } from '../table/builtins';
 import { FunctionTable } from '../table/function-table';
@@ -34,6 +34,8 @@ export interface CompiledModule {
   tableEntries?: number;
   /** Went through the fuel pass (imports `__wasgo.fuel_refill`, exports `__wasgo_fuel`). */
   metered?: boolean;
+  /** Metered: how the fuel pass moved function indices, so guest stacks name the module's own (engine/traps.ts). */
+  frames?: FrameMap | undefined;
 }
 
 export type ModSource = Uint8Array | ArrayBuffer | string | URL;
@@ -203,7 +205,7 @@ export class WasGoEngine {
   }
 
   private compiled(name: string, p: PreparedModule, module: WebAssembly.Module): CompiledModule {
-    return { name, bytes: p.bytes, module, info: p.info, tableEntries: p.tableEntries, metered: p.metered };
+    return { name, bytes: p.bytes, module, info: p.info, tableEntries: p.tableEntries, metered: p.metered, frames: p.frames };
   }
 
   /** Steps 4–5: links against the function table of the level, instantiates. */
@@ -289,6 +291,7 @@ export class WasGoEngine {
       return new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
     };
     const finish = (raw: WebAssembly.Instance): WasGoInstance => {
+      registerFrames(raw, compiled.frames);
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,

@@ -22,7 +22,7 @@
  * the exception with `catch_all` cannot make progress (every handler starts with a charge).
  */
 import { HostError, InternalError, OutOfFuel, Timeout, type WasGoError } from './errors';
-import { guestFrames } from './traps';
+import { captureStack, guestFrames } from './traps';
 
 /** Units handed to an instance per refill: ~0.1 ms of guest work between deadline checks. */
 export const SLICE = 100_000;
@@ -124,11 +124,13 @@ export class Meter {
     if (this.exhausted) return this.exhausted;
     // Formatting a stack with wasm frames can take tens of ms the first time: do it only when
     // someone reads the guest stack (describe, toJSON), not on the way out of a timed-out call.
+    // The call sites are captured now (cheap) and formatted on first read.
     let frames: string[] | undefined;
     if (error.place.guestStack === undefined) {
+      const stack = captureStack();
       Object.defineProperty(error.place, 'guestStack', {
         enumerable: true, configurable: true,
-        get: () => (frames ??= guestFrames(error).slice(0, 16)),
+        get: () => (frames ??= guestFrames(stack).slice(0, 16)),
         set: (v: string[]) => { frames = v; },
       });
     }

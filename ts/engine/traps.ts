@@ -45,15 +45,114 @@ export function classify(e: unknown, place: ErrorPlace, ..._v1: [fuelExhausted?:
   return new HostError(`unexpected host failure: ${(e as Error)?.message ?? String(e)}`, full, { cause: e });
 }
 
-/** Wasm frames from a V8 stack: `name@0xoffset`, innermost first. */
+/**
+ * How the fuel pass moved a module's functions (fuel contract v2): the refill import is function
+ * `importedFunctions`, every defined function moved up by one, and the pass's own helpers come
+ * after the `definedFunctions` of the module. Registered per instance, so guest stacks name the
+ * module's own function indices and leave WasGo's helpers out.
+ */
+export interface FrameMap {
+  importedFunctions: number;
+  definedFunctions: number;
+}
+
+const frameMaps = new WeakMap<object, FrameMap>();
+
+/** Guest frames of `instance` are reported in the indices of the module as built (see FrameMap). */
+export function registerFrames(instance: WebAssembly.Instance, map: FrameMap | undefined): void {
+  if (map) frameMaps.set(instance, map);
+}
+
+interface CallSite {
+  getThis(): unknown;
+  getFunctionName(): string | null;
+  toString(): string;
+}
+
+const WASM_FRAME = /wasm:\/\/[^:]*:wasm-function\[(\d+)\]:(0x[0-9a-f]+)/;
+
+/**
+ * The structured call sites of `e`, if its stack was not formatted yet (V8 formats `stack` on
+ * first read): read once under a hook that keeps the sites and formats the text as before (or as
+ * the hook already installed does). Undefined when the stack is already a string.
+ */
+function callSites(e: object): CallSite[] | undefined {
+  const E = Error as unknown as { prepareStackTrace?: (err: unknown, sites: CallSite[]) => unknown };
+  const prev = E.prepareStackTrace;
+  let sites: CallSite[] | undefined;
+  E.prepareStackTrace = (err, s) => {
+    if (err === e) sites = s;
+    return prev ? prev(err, s) : `${formatHead(err)}${s.map((site) => `\n    at ${site}`).join('')}`;
+  };
+  try {
+    void (e as { stack?: unknown }).stack;
+  } catch {
+    // a stack that cannot be read: no frames
+  } finally {
+    E.prepareStackTrace = prev;
+  }
+  return sites;
+}
+
+function formatHead(err: unknown): string {
+  try {
+    return String(err);
+  } catch {
+    return 'Error';
+  }
+}
+
+/**
+ * Captures the current stack's call sites cheaply (not formatted); `guestFrames` of the result
+ * formats them later. Used where formatting now would be too slow (the meter's exhaustion).
+ */
+export function captureStack(): object {
+  const holder = {};
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = MAX_FRAMES * 4;
+  try {
+    Error.captureStackTrace(holder, captureStack);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+  return holder;
+}
+
+/**
+ * Wasm frames from a V8 stack: `name@0xoffset`, innermost first. Function names come from the
+ * name section; an unnamed function is `func<index>` in the module as built (the fuel pass's
+ * index shift undone), and the fuel pass's own helper functions are left out.
+ */
 export function guestFrames(e: unknown): string[] {
-  const stack = typeof (e as Error)?.stack === 'string' ? (e as Error).stack! : '';
   const frames: string[] = [];
+  const sites = e !== null && typeof e === 'object' ? callSites(e) : undefined;
+  if (sites) {
+    for (const site of sites) {
+      let text: string;
+      try {
+        text = String(site);
+      } catch {
+        continue;
+      }
+      const m = WASM_FRAME.exec(text);
+      if (!m) continue;
+      let index = Number(m[1]);
+      const map = frameMaps.get(site.getThis() as object);
+      if (map) {
+        if (index > map.importedFunctions + map.definedFunctions) continue; // the fuel pass's helpers
+        if (index > map.importedFunctions) index--;
+      }
+      frames.push(`${site.getFunctionName() ?? `func${index}`}@${m[2]}`);
+      if (frames.length >= MAX_FRAMES * 4) break;
+    }
+    return frames;
+  }
+  const stack = typeof (e as Error)?.stack === 'string' ? (e as Error).stack! : '';
   for (const m of stack.matchAll(/at (?:(\S+) )?\(?wasm:\/\/[^:]*:wasm-function\[(\d+)\]:(0x[0-9a-f]+)\)?/g)) {
     frames.push(`${m[1] ?? `func${m[2]}`}@${m[3]}`);
     if (frames.length >= MAX_FRAMES * 4) break;
   }
-  return frames.slice(0, MAX_FRAMES * 4);
+  return frames;
 }
 
 /** Recursion repeats one frame thousands of times; keep the first few. */
