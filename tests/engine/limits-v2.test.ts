@@ -123,6 +123,24 @@ describe('the meter (contract v2 modules)', () => {
 });
 
 
+describe('guest stacks of rewritten modules', () => {
+  it('name the module\'s own function indices and leave the fuel pass\'s helpers out', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 1_000_000 });
+    const i = await engine.loadMod(await wat(`(module (import "wasgo" "print" (func (param i32 i32)))
+      (func unreachable)
+      (func (export "trap") call 1)
+      (func $spin (export "spin") (loop $l (br $l)))
+      (func (export "spin_unnamed") (loop $l (call 3) (br $l))))`));
+    const trap = thrown(() => i.call('trap'));
+    expect(trap.place.guestStack).toEqual([expect.stringMatching(/^func1@0x/), expect.stringMatching(/^func2@0x/)]);
+    const j = await engine.loadMod(await wat(`(module (func $spin (export "spin") (loop $l (br $l))))`));
+    const out = thrown(() => j.call('spin'));
+    expect(out).toBeInstanceOf(OutOfFuel);
+    expect(out.place.guestStack).toEqual([expect.stringMatching(/^spin@0x/)]);
+    expect(out.describe()).toMatch(/\[guest stack: spin@0x[0-9a-f]+\]$/);
+  });
+});
+
 describe('host calls are priced by time, with a floor', () => {
   const HOSTLOOP = (imp: string, call: string) => `(module ${imp} (func (export "main") (param $n i32) (local $i i32)
     (loop $l ${call} (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`;
