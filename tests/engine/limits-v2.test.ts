@@ -20,11 +20,18 @@ import { wat } from '../helpers/wat';
 const thrown = (fn: () => unknown): WasGoError => { try { fn(); } catch (e) { return e as WasGoError; } throw new Error('expected a throw'); };
 const ms = (t0: number) => performance.now() - t0;
 
-/** A module that already follows the contract, compiled as the engine would hand it on. */
+/**
+ * A module that already follows the contract, compiled as the engine would hand it on: `info` is
+ * the guest's view (prepareModule's contract: no refill import, no counter export) and `metered`
+ * says the linker must link the refill.
+ */
 async function v2(text: string, name = 'v2.wasm'): Promise<CompiledModule> {
   const bytes = await wat(text);
   const info = inspect(bytes, name);
-  return { name, bytes, module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), info: { ...info, exports: info.exports.filter((e) => e.name !== '__wasgo_fuel') } };
+  return {
+    name, bytes, module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), metered: true,
+    info: { ...info, imports: info.imports.filter((i) => !(i.module === '__wasgo' && i.name === 'fuel_refill')), exports: info.exports.filter((e) => e.name !== '__wasgo_fuel') },
+  };
 }
 
 /** The contract's pieces: the refill import, the counter and a `$charge (c)` helper. */
