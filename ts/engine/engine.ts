@@ -4,7 +4,7 @@ import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
 import { WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
-import { classify, registerFrames, type FrameMap } from './traps';
+import { classify, type FrameMap } from './traps';
 import { platform } from '../platform/platform';
 import { builtins } from '../table/builtins';
 import { FunctionTable } from '../table/function-table';
@@ -291,7 +291,6 @@ export class WasGoEngine {
       return new InstantiateError(`cannot instantiate ${compiled.name}: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
     };
     const finish = (raw: WebAssembly.Instance): WasGoInstance => {
-      registerFrames(raw, compiled.frames);
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,

@@ -56,6 +56,8 @@ export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedMod
   const frames: FrameMap | undefined = r.metered
     ? { importedFunctions: r.module.imports.filter((i) => i.kind === 'function').length, definedFunctions: r.module.functions.length }
     : undefined;
+  // Carried on `info` too: it is what reaches a worker (ts/isolate links and binds from it).
+  if (frames) (info as ModuleInfo & { frames?: FrameMap }).frames = frames;
   return { bytes: r.bytes, info, tableEntries: maxTableEntries(r), metered: r.metered, frames };
 }
 

@@ -58,15 +58,28 @@ export interface FrameMap {
 
 const frameMaps = new WeakMap<object, FrameMap>();
 
-/** Guest frames of `instance` are reported in the indices of the module as built (see FrameMap). */
-export function registerFrames(instance: WebAssembly.Instance, map: FrameMap | undefined): void {
-  if (map) frameMaps.set(instance, map);
+/**
+ * Guest frames of the instance with these exports are reported in the indices of the module as
+ * built (see FrameMap). Keyed by `instance.exports`: the linker's bindInstance has it, inline and
+ * in a worker, and a wasm call site's `getThis()` is the instance.
+ */
+export function registerFrames(exports: WebAssembly.Exports, map: FrameMap | undefined): void {
+  if (map) frameMaps.set(exports, map);
 }
 
 interface CallSite {
   getThis(): unknown;
   getFunctionName(): string | null;
   toString(): string;
+}
+
+function frameMapOf(site: CallSite): FrameMap | undefined {
+  try {
+    const exports = (site.getThis() as { exports?: unknown } | undefined)?.exports;
+    return exports && typeof exports === 'object' ? frameMaps.get(exports) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const WASM_FRAME = /wasm:\/\/[^:]*:wasm-function\[(\d+)\]:(0x[0-9a-f]+)/;
@@ -137,7 +150,7 @@ export function guestFrames(e: unknown): string[] {
       const m = WASM_FRAME.exec(text);
       if (!m) continue;
       let index = Number(m[1]);
-      const map = frameMaps.get(site.getThis() as object);
+      const map = frameMapOf(site);
       if (map) {
         if (index > map.importedFunctions + map.definedFunctions) continue; // the fuel pass's helpers
         if (index > map.importedFunctions) index--;

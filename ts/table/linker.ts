@@ -1,6 +1,6 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
 import { clock, type FuelPort, type Meter } from '../engine/meter';
-import { isStackOverflow } from '../engine/traps';
+import { isStackOverflow, registerFrames, type FrameMap } from '../engine/traps';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
@@ -80,6 +80,8 @@ export interface Binding {
   guest?: GuestAccess | undefined;
   /** The fuel counter of a metered module. */
   fuel?: WebAssembly.Global | undefined;
+  /** How the fuel pass moved function indices (from `info.frames`): guest stacks undo it (engine/traps.ts). */
+  frames?: FrameMap | undefined;
 }
 
 /** Completes a binding once the instance exists: its memory (exported, else imported) and fuel counter. */
@@ -88,6 +90,7 @@ export function bindInstance(binding: Binding, exports: WebAssembly.Exports, imp
   binding.guest = memory ? { memory: new GuestMemory(memory, moduleName), exports } : undefined;
   const fuel = exports[FUEL_EXPORT];
   binding.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;
+  registerFrames(exports, binding.frames);
 }
 
 export interface Linked {
@@ -108,6 +111,7 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
   const links: ImportLink[] = [];
   let memory: WebAssembly.Memory | undefined;
   const set = (m: string, n: string, v: WebAssembly.ImportValue) => ((imports[m] ??= {})[n] = v);
+  o.binding.frames = (info as ModuleInfo & { frames?: FrameMap }).frames;
   if (o.metered) set(FUEL_REFILL_MODULE, FUEL_REFILL_NAME, refillImport({ params: ['i32'], results: ['i32'] }, o));
 
   for (const imp of info.imports) {
