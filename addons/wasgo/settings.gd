@@ -10,8 +10,10 @@ const LEVEL_WRAPPED := 2
 const LEVEL_UNSAFE := 3
 
 
-## Ranges (`min,max` of PROPERTY_HINT_RANGE) are the TypeScript engine's SETTING_RANGES
-## (ts/engine/settings.ts); tests/engine/limits-v2.test.ts checks they agree. No `or_greater`:
+## Ranges (`min,max` of PROPERTY_HINT_RANGE) and defaults are the TypeScript engine's
+## SETTING_RANGES / DEFAULT_SETTINGS (ts/engine/settings.ts) for engine settings, and
+## GODOT_LIMIT_SETTINGS (ts/godot/limits.ts) for the bridge's limits (max_value_kb ... max_z_index);
+## tests/engine/limits-v2.test.ts checks they agree. No `or_greater`:
 ## the engine refuses values past the maximum.
 ## One entry per setting: `name` (ProjectSettings path), `key` (field of the TypeScript engine's
 ## settings), `type`, `default`, `hint`, `hint_string`, `basic` (shown without "Advanced Settings").

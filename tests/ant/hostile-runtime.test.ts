@@ -168,13 +168,18 @@ describe('hostile packages: resource exhaustion', () => {
       ['(i32.const 0)', NO_MORE_MEMORY_ERROR],
       ['(i32.const 65535)', NO_MORE_MEMORY_ERROR],
       ['(i32.const 0xfffffff0)', GENERIC_FAILURE],
-      ['(drop (memory.grow (i32.const -1))) (i32.const 65530)', NO_MORE_MEMORY_ERROR],
+      // A refused grow, then a lie near the end of memory: the host re-checks the bounds.
+      ['(drop (memory.grow (i32.const 2000))) (i32.const 65530)', NO_MORE_MEMORY_ERROR],
+      // Fuel contract v2 prices memory.grow by its operand (524288 + 65536 per page, clamped to
+      // 2^30): asking for 2^32-1 pages is over the Core's budget, so host_malloc runs out of fuel
+      // and the load fails (-1) instead of reaching the lie.
+      ['(drop (memory.grow (i32.const -1))) (i32.const 65530)', GENERIC_FAILURE],
     ];
     for (const [body, code] of cases) {
       const { game } = await play({
         'core.wasm': coreRecording(['(call $load_module_core @"/core/m.wasm")']),
         'core/m.wasm': { malloc: false, extra: `(func (export "host_malloc") (param i32) (result i32) ${body})` },
-      }, {}, { fuelPerCall: 100_000_000 }); // limits v2: the Core's load_module_core is billed its host time too
+      }, {}, { fuelPerCall: 200_000_000 }); // limits v2: the Core's load_module_core is billed its host time and host_malloc's memory.grow (2000 pages: 131.6M units)
       expect(game.bytesFromString(1, 'a string longer than a few bytes'), body).toBe(code);
     }
   });

@@ -5,10 +5,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  MemoryLimit, OutOfFuel, SettingsError, StackOverflow, Timeout, UncaughtException, type WasGoError, type WasGoEngine,
+  MemoryLimit, ModuleTooLarge, OutOfFuel, SettingsError, StackOverflow, Timeout, UncaughtException, type WasGoError, type WasGoEngine,
 } from '../../ts/index';
 import { DEFAULT_SETTINGS, resolveSettings, SETTING_RANGES, type NumericSetting } from '../../ts/engine/settings';
 import { sandboxSettings, UsageError } from '../../ts/cli/args';
+import { DEFAULT_GODOT_LIMITS, GODOT_LIMIT_SETTINGS, resolveGodotLimits } from '../../ts/godot/limits';
 import type { CompiledModule } from '../../ts/engine/engine';
 import { inspect } from '../../ts/wasm/inspect';
 import { loadGame } from '../../ts/ant/runtime';
@@ -19,11 +20,18 @@ import { wat } from '../helpers/wat';
 const thrown = (fn: () => unknown): WasGoError => { try { fn(); } catch (e) { return e as WasGoError; } throw new Error('expected a throw'); };
 const ms = (t0: number) => performance.now() - t0;
 
-/** A module that already follows the contract, compiled as the engine would hand it on. */
+/**
+ * A module that already follows the contract, compiled as the engine would hand it on: `info` is
+ * the guest's view (prepareModule's contract: no refill import, no counter export) and `metered`
+ * says the linker must link the refill.
+ */
 async function v2(text: string, name = 'v2.wasm'): Promise<CompiledModule> {
   const bytes = await wat(text);
   const info = inspect(bytes, name);
-  return { name, bytes, module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), info: { ...info, exports: info.exports.filter((e) => e.name !== '__wasgo_fuel') } };
+  return {
+    name, bytes, module: new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>), metered: true,
+    info: { ...info, imports: info.imports.filter((i) => !(i.module === '__wasgo' && i.name === 'fuel_refill')), exports: info.exports.filter((e) => e.name !== '__wasgo_fuel') },
+  };
 }
 
 /** The contract's pieces: the refill import, the counter and a `$charge (c)` helper. */
@@ -121,6 +129,24 @@ describe('the meter (contract v2 modules)', () => {
   });
 });
 
+
+describe('guest stacks of rewritten modules', () => {
+  it('name the module\'s own function indices and leave the fuel pass\'s helpers out', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 1_000_000 });
+    const i = await engine.loadMod(await wat(`(module (import "wasgo" "print" (func (param i32 i32)))
+      (func unreachable)
+      (func (export "trap") call 1)
+      (func $spin (export "spin") (loop $l (br $l)))
+      (func (export "spin_unnamed") (loop $l (call 3) (br $l))))`));
+    const trap = thrown(() => i.call('trap'));
+    expect(trap.place.guestStack).toEqual([expect.stringMatching(/^func1@0x/), expect.stringMatching(/^func2@0x/)]);
+    const j = await engine.loadMod(await wat(`(module (func $spin (export "spin") (loop $l (br $l))))`));
+    const out = thrown(() => j.call('spin'));
+    expect(out).toBeInstanceOf(OutOfFuel);
+    expect(out.place.guestStack).toEqual([expect.stringMatching(/^spin@0x/)]);
+    expect(out.describe()).toMatch(/\[guest stack: spin@0x[0-9a-f]+\]$/);
+  });
+});
 
 describe('host calls are priced by time, with a floor', () => {
   const HOSTLOOP = (imp: string, call: string) => `(module ${imp} (func (export "main") (param $n i32) (local $i i32)
@@ -273,15 +299,22 @@ describe('settings ranges: one table for TypeScript, the CLI and Godot', () => {
     expect(defs.length).toBeGreaterThanOrEqual(8);
     const seen = new Set<string>();
     for (const [, name, key, def, hint] of defs) {
-      const range = SETTING_RANGES[key as NumericSetting];
-      expect(range, `${name} (${key}) has a TypeScript range`).toBeDefined();
+      // Engine settings come from SETTING_RANGES / DEFAULT_SETTINGS; the Godot bridge's limits
+      // (wasgo/limits/max_value_kb ...) from GODOT_LIMIT_SETTINGS (ts/godot/limits.ts). A key in
+      // neither, or in both, is a mistake.
+      const engineRange = SETTING_RANGES[key as NumericSetting] as readonly [number, number] | undefined;
+      const bridge = GODOT_LIMIT_SETTINGS[key!];
+      expect(!!engineRange !== !!bridge, `${name} (${key}) has exactly one TypeScript range (engine or bridge)`).toBe(true);
+      const range = engineRange ?? bridge!.range;
       const [min, max, , ...rest] = hint!.split(',');
       expect([Number(min), Number(max)], name).toEqual([...range]);
       expect(rest.includes('or_greater') || rest.includes('or_less'), `${name}: no or_greater/or_less`).toBe(false);
-      expect(Number(def), `${name} default`).toBe(DEFAULT_SETTINGS[key as keyof typeof DEFAULT_SETTINGS]);
+      expect(Number(def), `${name} default`).toBe(engineRange ? DEFAULT_SETTINGS[key as keyof typeof DEFAULT_SETTINGS] : bridge!.default);
       seen.add(key!);
     }
     for (const key of ['memoryMb', 'totalMemoryMb', 'fuelPerCall', 'maxCallMs', 'mainTimeoutMs', 'fuelPerMain', 'maxWorkers', 'maxTableEntries']) expect(seen.has(key), key).toBe(true);
+    for (const key of Object.keys(GODOT_LIMIT_SETTINGS)) expect(seen.has(key), `Godot limit ${key} is a project setting`).toBe(true);
+    expect(resolveGodotLimits(Object.fromEntries(Object.entries(GODOT_LIMIT_SETTINGS).map(([k, v]) => [k, v.default])))).toEqual(DEFAULT_GODOT_LIMITS);
   });
 
   it('CLI flags take exactly the setting\'s range', () => {
@@ -300,9 +333,21 @@ describe('settings ranges: one table for TypeScript, the CLI and Godot', () => {
 
 describe('tables count in totalMemoryMb', () => {
   it('tables declared with a huge minimum are refused by the budget before instantiation', async () => {
-    const { engine } = freshEngine({ totalMemoryMb: 64 });
-    const compiled = await engine.compile({ name: 'tables.wasm', bytes: await wat('(module (table 10000000 funcref) (table 10000000 funcref))') });
-    expect(thrown(() => engine.instantiateSync(compiled))).toBeInstanceOf(MemoryLimit);
+    // A minimum over maxTableEntries can never be honoured: refused when compiling (ModuleTooLarge,
+    // the rewriter's shape limit). Within the cap but over totalMemoryMb: MemoryLimit, before
+    // anything is instantiated.
+    const bytes = await wat('(module (table 10000000 funcref) (table 10000000 funcref))');
+    const capped = freshEngine({ totalMemoryMb: 64 }).engine;
+    const tooLarge = await capped.compile({ name: 'tables.wasm', bytes }).then(() => undefined, (e: WasGoError) => e);
+    expect(tooLarge).toBeInstanceOf(ModuleTooLarge);
+    expect(tooLarge!.message).toMatch(/maxTableEntries = 100000/);
+    const { engine } = freshEngine({ totalMemoryMb: 64, maxTableEntries: 10_000_000 });
+    const compiled = await engine.compile({ name: 'tables.wasm', bytes });
+    const before = (engine as unknown as { budget: { reservedBytes: number } }).budget.reservedBytes;
+    const err = thrown(() => engine.instantiateSync(compiled));
+    expect(err).toBeInstanceOf(MemoryLimit);
+    expect((engine as unknown as { budget: { reservedBytes: number } }).budget.reservedBytes).toBe(before);
+    expect(engine.instances()).toHaveLength(0);
   });
 
   it('a table is held at its capped maximum', async () => {

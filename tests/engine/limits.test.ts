@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryLimit, OutOfFuel, StackOverflow, Unreachable, type WasGoError } from '../../ts/index';
+import { MemoryLimit, OutOfFuel, StackOverflow, Timeout, Unreachable, type WasGoError } from '../../ts/index';
 import { wat } from '../helpers/wat';
 import { freshEngine } from '../helpers/engine';
 
@@ -31,11 +31,27 @@ describe('limits, through the engine', () => {
     expect(() => i.call('count', [10_000], { fuel: small })).toThrow(OutOfFuel);
   });
 
-  it('fuelPerCall 0 leaves the module unmetered', async () => {
-    const { engine } = freshEngine({ fuelPerCall: 0 });
-    const i = await engine.loadMod(await wat(OK));
-    expect(i.metered).toBe(false);
+  // Fuel contract v2, item 5: a module is left unmetered only when fuelPerCall AND fuelPerMain are
+  // 0 (the same compiled module serves inline calls and worker mains). With fuelPerCall 0 alone it
+  // is instrumented for worker mains; its inline calls have no fuel limit, but they still reach
+  // the host at every refill, so maxCallMs holds.
+  it('fuelPerCall 0: inline calls have no fuel limit (maxCallMs still holds); with fuelPerMain 0 too the module is unmetered', async () => {
+    const { engine } = freshEngine({ fuelPerCall: 0, maxCallMs: 50 });
+    const i = await engine.loadMod(await wat(`(module (func (export "main") (result i32) i32.const 1)
+      (func (export "count") (param $n i32) (result i32) (local $i i32)
+        (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n)))) (local.get $i))
+      (func (export "spin") (loop $l (br $l))))`));
+    expect(i.metered).toBe(true); // instrumented: fuelPerMain is on
     expect(i.runMain()).toBe(1);
+    expect(i.call('count', [2_000_000])).toBe(2_000_000); // would be far past any small budget
+    expect(i.lastCallFuel).toBeGreaterThan(2_000_000);
+    expect(thrown(() => i.call('spin'))).toBeInstanceOf(Timeout);
+
+    const off = freshEngine({ fuelPerCall: 0, fuelPerMain: 0 }).engine;
+    const j = await off.loadMod(await wat(OK));
+    expect(j.metered).toBe(false);
+    expect(WebAssembly.Module.imports(j.module)).toEqual([]);
+    expect(j.runMain()).toBe(1);
   });
 
   it('a guest unreachable is not mistaken for fuel', async () => {

@@ -2,8 +2,8 @@
  * Calibration of host-call time pricing (docs/limits.md, "Host calls"): how many fuel units one
  * nanosecond of host time costs, so a host function is billed at the same rate as the guest code
  * the budget would otherwise have paid for. Measured once per JS realm (or worker), when the first
- * engine starts: a small plain wasm loop is rewritten by the real fuel pass (whatever cost model
- * it has), run under a meter, and timed. units/ns = units billed / ns elapsed, best of a few runs
+ * engine starts: a small plain wasm loop is rewritten by the real fuel pass (contract v2: it imports
+ * the refill and exports the i32 counter), run under a meter, and timed. units/ns = units billed / ns elapsed, best of a few runs
  * (the fastest tier is the conservative figure: it makes host time the most expensive).
  * Takes ~2-5 ms. Falls back to DEFAULT_UNITS_PER_NS if anything fails (e.g. the pass refuses).
  */
@@ -71,11 +71,8 @@ export function measure(iterations = 100_000, runs = 3): Calibration {
     const module = new WebAssembly.Module(bytes);
     const metering = new Metering(() => 0);
     const port = new FuelPort(metering);
-    const imports: WebAssembly.Imports = {};
-    if (WebAssembly.Module.imports(module).some((i) => i.module === FUEL_REFILL_MODULE && i.name === FUEL_REFILL_NAME)) {
-      port.expectSlices();
-      imports[FUEL_REFILL_MODULE] = { [FUEL_REFILL_NAME]: (v: number) => port.refill(v) };
-    }
+    port.linkRefill();
+    const imports: WebAssembly.Imports = { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: (v: number) => port.refill(v) } };
     const instance = new WebAssembly.Instance(module, imports);
     const g = instance.exports[FUEL_EXPORT];
     port.attach(g instanceof WebAssembly.Global ? g : undefined, undefined);

@@ -4,7 +4,7 @@ import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
 import { WasGoInstance, type CallOptions } from './instance';
 import { resolveSettings, type SafetyLevel, type WasGoSettings } from './settings';
-import { classify } from './traps';
+import { classify, type FrameMap } from './traps';
 import { platform } from '../platform/platform';
 import { builtins } from '../table/builtins';
 import { FunctionTable } from '../table/function-table';
@@ -34,6 +34,8 @@ export interface CompiledModule {
   tableEntries?: number;
   /** Went through the fuel pass (imports `__wasgo.fuel_refill`, exports `__wasgo_fuel`). */
   metered?: boolean;
+  /** Metered: how the fuel pass moved function indices, so guest stacks name the module's own (engine/traps.ts). */
+  frames?: FrameMap | undefined;
 }
 
 export type ModSource = Uint8Array | ArrayBuffer | string | URL;
@@ -203,7 +205,7 @@ export class WasGoEngine {
   }
 
   private compiled(name: string, p: PreparedModule, module: WebAssembly.Module): CompiledModule {
-    return { name, bytes: p.bytes, module, info: p.info, tableEntries: p.tableEntries, metered: p.metered };
+    return { name, bytes: p.bytes, module, info: p.info, tableEntries: p.tableEntries, metered: p.metered, frames: p.frames };
   }
 
   /** Steps 4–5: links against the function table of the level, instantiates. */

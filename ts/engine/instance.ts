@@ -112,7 +112,14 @@ export class WasGoInstance {
     return this.parts.fault.error;
   }
 
-  /** Whether the fuel pass metered this module. */
+  /**
+   * Whether the module went through the fuel pass (imports `__wasgo.fuel_refill`, exports the
+   * counter): true when `fuelPerCall` or `fuelPerMain` was above 0 when it was compiled (fuel
+   * contract v2: one compiled module serves inline calls and worker mains). It says nothing about
+   * a budget: with `fuelPerCall` 0 a metered module's inline calls have no fuel limit, but every
+   * refill still checks `maxCallMs`. False: only validated, gated, shape-checked and capped; then
+   * neither fuel nor `maxCallMs` can stop guest code that makes no host calls.
+   */
   get metered(): boolean {
     return this.port.metered;
   }

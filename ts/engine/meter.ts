@@ -21,8 +21,8 @@
  * charge and slice request of the same call throws the same error, so a guest that swallows
  * the exception with `catch_all` cannot make progress (every handler starts with a charge).
  */
-import { HostError, OutOfFuel, Timeout, type WasGoError } from './errors';
-import { guestFrames } from './traps';
+import { HostError, InternalError, OutOfFuel, Timeout, type WasGoError } from './errors';
+import { captureStack, guestFrames } from './traps';
 
 /** Units handed to an instance per refill: ~0.1 ms of guest work between deadline checks. */
 export const SLICE = 100_000;
@@ -38,8 +38,8 @@ export const HOST_CALL_FLOOR = 50;
 export const DEFAULT_UNITS_PER_NS = 1;
 /**
  * Calibration results outside this range are clamped. The contract's unit is ~1 ns of plain
- * wasm; far outside it the cost model is not the contract's (the v1 pass charged 1 unit per
- * instruction: ~10 units/ns here) or the timer is broken (a debugger, a coarse browser clock).
+ * wasm; far outside it the cost model is not the one calibrated for or the timer is broken (a
+ * debugger, a coarse browser clock).
  */
 export const UNITS_PER_NS_RANGE: readonly [number, number] = [0.25, 2];
 
@@ -90,9 +90,13 @@ export class Meter {
     return s;
   }
 
-  /** Gives back units of a slice that were not spent. */
+  /**
+   * Gives back units of a slice that were not spent. Not once the budget ran out of fuel: the
+   * slices still held by instances on the stack were handed out of a budget that is spent, and
+   * crediting them would report a call that ran out of fuel as having used less than its budget.
+   */
   credit(units: number): void {
-    if (units > 0) this.used -= units;
+    if (units > 0 && !(this.exhausted instanceof OutOfFuel)) this.used -= units;
   }
 
   /** Bills `units`; throws OutOfFuel past the budget (sticky). */
@@ -120,11 +124,13 @@ export class Meter {
     if (this.exhausted) return this.exhausted;
     // Formatting a stack with wasm frames can take tens of ms the first time: do it only when
     // someone reads the guest stack (describe, toJSON), not on the way out of a timed-out call.
+    // The call sites are captured now (cheap) and formatted on first read.
     let frames: string[] | undefined;
     if (error.place.guestStack === undefined) {
+      const stack = captureStack();
       Object.defineProperty(error.place, 'guestStack', {
         enumerable: true, configurable: true,
-        get: () => (frames ??= guestFrames(error).slice(0, 16)),
+        get: () => (frames ??= guestFrames(stack).slice(0, 16)),
         set: (v: string[]) => { frames = v; },
       });
     }
@@ -175,22 +181,14 @@ export class Metering {
 }
 
 /**
- * How an instance's fuel counter is kept:
- * - `slice`: contract v2 (`__wasgo.fuel_refill` imported, i32 `__wasgo_fuel` exported);
- * - `whole`: the v1 rewriter (i64 `__wasgo_fuel`, `unreachable` when negative, no refill): the
- *   whole remaining budget is written in on entry, synchronised around host calls (syncWhole)
- *   and settled on exit. Kept until the v2 rewriter lands; then this kind can go.
- */
-export type CounterKind = 'slice' | 'whole';
-
-/**
  * The fuel side of one instance: its counter, the slice it holds, how deep it is on the stack,
  * and the meter its code runs under. Also what the linker needs to charge host calls and to
  * link `fuel_refill`.
  */
 export class FuelPort {
   private global: WebAssembly.Global | undefined;
-  private kind: CounterKind | undefined;
+  /** The linker linked `__wasgo.fuel_refill` to this port: the module went through the fuel pass. */
+  private refillLinked = false;
   /** Units handed out and not yet accounted: the most that can be credited back. */
   private slice = 0;
   private depth = 0;
@@ -199,53 +197,41 @@ export class FuelPort {
 
   constructor(readonly metering: Metering, private readonly sliceSize = SLICE) {}
 
-  /** Whether the module imports the refill (contract v2). Set before instantiation by the linker. */
-  get sliced(): boolean {
-    return this.kind === 'slice';
-  }
-
   /** The meter this instance's code runs under now. */
   meter(): Meter | undefined {
     return this.pending ?? this.metering.current;
   }
 
-  /** Links the v2 refill: the module imports `__wasgo.fuel_refill`. */
-  expectSlices(): void {
-    this.kind = 'slice';
+  /** The module imports `__wasgo.fuel_refill` and the linker bound it here (before instantiation). */
+  linkRefill(): void {
+    this.refillLinked = true;
   }
 
   /**
-   * The instance exists: its counter global (if metered). What the start function left of its
-   * last slice is credited back to `meter`, and the counter is zeroed until the next call.
+   * The instance exists: its i32 counter global `__wasgo_fuel` (if metered). What the start
+   * function left of its last slice is credited back to `meter`, and the counter is zeroed until
+   * the next call.
    */
   attach(global: WebAssembly.Global | undefined, meter: Meter | undefined): void {
     if (!global) return;
-    this.global = global;
-    if (typeof global.value === 'bigint') {
-      this.kind = 'whole';
-      return;
+    if (typeof global.value !== 'number') {
+      throw new InternalError(`__wasgo_fuel is not an i32 counter (fuel contract v2): the module was not rewritten by this version of WasGo`);
     }
-    this.kind = 'slice';
+    this.global = global;
     this.settleSlice(meter);
   }
 
+  /** Whether the module went through the fuel pass (it has the counter and imports the refill). */
   get metered(): boolean {
-    return this.global !== undefined || this.kind === 'slice';
+    return this.global !== undefined || this.refillLinked;
   }
 
   /** A call enters the instance under `meter`: the outermost frame gets a slice. */
   enter(meter: Meter): void {
     if (this.depth++ > 0 || !this.global) return;
     try {
-      if (this.kind === 'slice') {
-        this.slice = meter.take(this.sliceSize);
-        this.global.value = this.slice;
-      } else {
-        if (meter.exhausted) throw meter.exhausted;
-        this.slice = Math.min(meter.remaining, Number.MAX_SAFE_INTEGER);
-        if (this.slice < 1) throw meter.exhaust(new OutOfFuel('the call ran out of fuel'));
-        this.global.value = BigInt(this.slice);
-      }
+      this.slice = meter.take(this.sliceSize);
+      this.global.value = this.slice;
     } catch (e) {
       this.depth--;
       throw e;
@@ -255,28 +241,7 @@ export class FuelPort {
   /** A call leaves the instance: the outermost frame credits the unused slice back. */
   leave(meter: Meter): void {
     if (--this.depth > 0 || !this.global) return;
-    if (this.kind === 'slice') {
-      this.settleSlice(meter);
-      return;
-    }
-    const left = Number(this.global.value as bigint);
-    meter.used += this.slice - left;
-    this.global.value = 0n;
-    this.slice = 0;
-    if (left < 0) meter.exhaust(new OutOfFuel('the call ran out of fuel'));
-  }
-
-  /**
-   * Around a host call (v1 counters only): bills what the guest spent since the counter was last
-   * written, and afterwards writes what the meter has left, so host charges and guest code share
-   * one budget. Slice counters need nothing: host charges go to the meter, refills see them.
-   */
-  syncWhole(meter: Meter, writeBack: boolean): void {
-    if (this.kind !== 'whole' || !this.global || this.depth === 0) return;
-    const left = Number(this.global.value as bigint);
-    meter.used += this.slice - left;
-    this.slice = writeBack ? Math.min(meter.remaining, Number.MAX_SAFE_INTEGER) : left;
-    if (writeBack) this.global.value = BigInt(this.slice);
+    this.settleSlice(meter);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { CompileError, InternalError, UnsupportedFeature } from './errors';
 import type { ModuleInfo } from '../wasm/info';
+import type { FrameMap } from './traps';
 import { describeModule } from '../wasm/inspect';
 import { readModule } from '../wasm/module';
 import { resolveLimits, type ModuleLimits } from '../wasm/limits';
@@ -30,6 +31,8 @@ export interface PreparedModule {
   /** Sum of the capped maximum entries of all tables (count ~8 bytes each against totalMemoryMb). */
   tableEntries: number;
   metered: boolean;
+  /** Metered: how the fuel pass moved function indices (guest stacks undo it: engine/traps.ts). */
+  frames?: FrameMap | undefined;
 }
 
 /**
@@ -50,7 +53,12 @@ export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedMod
   if (r.rewritten && o.revalidate !== false && !WebAssembly.validate(r.bytes)) throw rewrittenInvalid(r.bytes, o.name);
   const info = describeModule(r.module);
   info.memories = r.memories;
-  return { bytes: r.bytes, info, tableEntries: maxTableEntries(r), metered: r.metered };
+  const frames: FrameMap | undefined = r.metered
+    ? { importedFunctions: r.module.imports.filter((i) => i.kind === 'function').length, definedFunctions: r.module.functions.length }
+    : undefined;
+  // Carried on `info` too: it is what reaches a worker (ts/isolate links and binds from it).
+  if (frames) (info as ModuleInfo & { frames?: FrameMap }).frames = frames;
+  return { bytes: r.bytes, info, tableEntries: maxTableEntries(r), metered: r.metered, frames };
 }
 
 /** CompileError with V8's reason (and the offset when its message has one). */

@@ -60,6 +60,18 @@ const KEYS: Record<keyof GodotLimits, { key: string; min: number; max: number; s
 /** The settings keys that belong to the Godot limits (taken out before the engine sees the settings). */
 export const GODOT_LIMIT_KEYS: readonly string[] = Object.values(KEYS).map((k) => k.key);
 
+/**
+ * The Godot limits' settings keys (as read_settings() names them, e.g. `maxValueKb`) with their
+ * inclusive range and default in that key's unit: the bridge's counterpart of the engine's
+ * SETTING_RANGES. Godot's Project Settings hints (addons/wasgo/settings.gd) must match it
+ * (checked by tests/engine/limits-v2.test.ts, with the engine settings against SETTING_RANGES).
+ */
+export const GODOT_LIMIT_SETTINGS: Readonly<Record<string, { readonly range: readonly [number, number]; readonly default: number }>> = Object.freeze(
+  Object.fromEntries(Object.entries(KEYS).map(([field, { key, min, max, scale }]) => [
+    key, Object.freeze({ range: Object.freeze([min, max] as const), default: DEFAULT_GODOT_LIMITS[field as keyof GodotLimits] / (scale ?? 1) }),
+  ])),
+);
+
 /** Limits from read_settings() keys (missing = default); SettingsError names a bad one. */
 export function resolveGodotLimits(settings: Readonly<Record<string, unknown>> = {}): GodotLimits {
   const out: Record<string, number> = { ...DEFAULT_GODOT_LIMITS };

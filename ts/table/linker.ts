@@ -1,6 +1,6 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
 import { clock, type FuelPort, type Meter } from '../engine/meter';
-import { isStackOverflow } from '../engine/traps';
+import { isStackOverflow, registerFrames, type FrameMap } from '../engine/traps';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
@@ -80,6 +80,8 @@ export interface Binding {
   guest?: GuestAccess | undefined;
   /** The fuel counter of a metered module. */
   fuel?: WebAssembly.Global | undefined;
+  /** How the fuel pass moved function indices (from `info.frames`): guest stacks undo it (engine/traps.ts). */
+  frames?: FrameMap | undefined;
 }
 
 /** Completes a binding once the instance exists: its memory (exported, else imported) and fuel counter. */
@@ -88,6 +90,7 @@ export function bindInstance(binding: Binding, exports: WebAssembly.Exports, imp
   binding.guest = memory ? { memory: new GuestMemory(memory, moduleName), exports } : undefined;
   const fuel = exports[FUEL_EXPORT];
   binding.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;
+  registerFrames(exports, binding.frames);
 }
 
 export interface Linked {
@@ -108,6 +111,7 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
   const links: ImportLink[] = [];
   let memory: WebAssembly.Memory | undefined;
   const set = (m: string, n: string, v: WebAssembly.ImportValue) => ((imports[m] ??= {})[n] = v);
+  o.binding.frames = (info as ModuleInfo & { frames?: FrameMap }).frames;
   if (o.metered) set(FUEL_REFILL_MODULE, FUEL_REFILL_NAME, refillImport({ params: ['i32'], results: ['i32'] }, o));
 
   for (const imp of info.imports) {
@@ -192,7 +196,7 @@ function refillImport(type: FuncType, o: LinkOptions) {
   if (!sameFuncType(type, { params: ['i32'], results: ['i32'] })) {
     throw new LinkError(`${FUEL_REFILL_MODULE}.${FUEL_REFILL_NAME} must be (i32) -> i32, got ${formatFuncType(type)}`, { module: o.moduleName });
   }
-  port.expectSlices();
+  port.linkRefill();
   return (v: number): number => {
     try {
       return port.refill(v);
@@ -256,7 +260,6 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     }
     // Priced by time too: whatever the host really spends (cost-0 or mispriced functions, a
     // print flood in Godot) is billed, even when the call throws; then the deadline is checked.
-    port.syncWhole(meter, false);
     const prev = port.metering.swap(meter); // guest code this call re-enters draws on the same meter
     const t0 = clock();
     const accounted = meter.accountedMs;
@@ -278,7 +281,6 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     } catch (e) {
       failure ??= { error: e }; // the call's own error wins; the meter stays exhausted (sticky)
     }
-    port.syncWhole(meter, true);
     if (failure) throw o.fault(asWasGoError(failure.error, fn, o));
     return result;
   };
