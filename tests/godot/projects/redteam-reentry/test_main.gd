@@ -13,6 +13,12 @@ const REDTEAM := "res://mods/redteam.wasm"
 const REENTRANCY_LIMIT := 38
 const DEADLINE_MS := 250.0
 const ATTEMPTS := 1000
+## Each attempt's budget (call_export's `fuel`). An attempt is 8 nested deliveries with a few
+## Godot calls each: a few ms warm, but since fuel contract v2 bills the Godot calls' measured
+## time, a cold first attempt or a GC pause inside one (70-75 ms seen) ran a default call
+## (1e8 ≈ 50 ms of host time) out of fuel before the depth limit. This project tests the depth
+## limit, so it must be what stops the recursion; maxCallMs still bounds every attempt.
+const ATTEMPT_FUEL := 1000000000000
 
 var _bystander: Dictionary
 var _baseline := {}
@@ -62,7 +68,7 @@ func _recurse(level: int, attempts: int, export_name: String, game_handler := fa
 			# The game's own handler calls back into the mod: re-entry through game code.
 			rec["node"].child_order_changed.connect(func() -> void: mod.call_export("add_one"))
 		var t0 := Time.get_ticks_usec()
-		var r = mod.call_export(export_name)
+		var r = mod.call_export(export_name, [], ATTEMPT_FUEL)
 		var ms := (Time.get_ticks_usec() - t0) / 1000.0
 		worst = maxf(worst, ms)
 		times.append(ms)
