@@ -16,8 +16,16 @@ import { ARG_GUARDS, GROWTH_GUARDS, OWNERSHIP, Z_GUARDS, type ArgGuard } from '.
 import { ConnectRefused, type SignalHub } from './signals';
 import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
 
-/** Fuel charged per Godot call (see HostFunctionSpec.cost). */
-export const GODOT_CALL_COST = 5_000;
+/**
+ * Fuel declared per Godot call (HostFunctionSpec.cost), on top of what the meter bills every host
+ * call (fuel contract v2, docs/limits.md "Host calls"): the calibrated floor + bytes moved + the
+ * call's measured duration × units/ns. The duration already covers the whole round trip into
+ * Godot (TypeScript → GDScript → the engine → back, 2–15 µs ≈ 4 000–30 000 units), so this is
+ * only what the clock does not see: the garbage a call leaves (argument and result strings,
+ * arrays, the callback's wrappers), collected later outside its measured time. ~0.25 µs at
+ * 2 units/ns. (It was 5 000 — the whole measured round trip — when time was not billed.)
+ */
+export const GODOT_CALL_COST = 500;
 
 /** What the policy decides (the policy module, ts/godot/policy.ts, implements it). */
 export interface Decision {
@@ -396,8 +404,8 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
     return callMethod(ctx, handle, accessor, set ? arrayOf(value!) : EMPTY_ARRAY, out ?? DISCARD);
   };
 
-  // Fuel per call ≈ the host time of a round trip into Godot (~5 µs measured, bench-bridge), so a
-  // guest looping over Godot calls runs out of fuel in proportion to the time it takes.
+  // A guest looping over Godot calls runs out of fuel in proportion to the time they take: the
+  // meter bills each call's measured duration; GODOT_CALL_COST adds what the clock cannot see.
   const g = { module: 'godot', level: 1, kind: 'core', cost: GODOT_CALL_COST } as const;
   return [
     { ...g, name: 'mod_node', params: [], result: 'i32', cost: 10, doc: "Handle of the mod's own node (always 1).",

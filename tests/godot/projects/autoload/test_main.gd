@@ -37,6 +37,7 @@ func test_settings_defaults(t: T) -> void:
 	var expected := {
 		"level": 1, "networkAllowlist": [], "fileDir": "user://wasgo", "confirmFileWrites": true,
 		"memoryMb": 64, "totalMemoryMb": 1024, "fuelPerCall": 100000000, "mainTimeoutMs": 10000,
+		"maxCallMs": 250, "fuelPerMain": 10000000000, "maxWorkers": 16, "maxTableEntries": 100000,
 		"requireSignature": true, "trustedKeys": [],
 		"maxValueKb": 64, "maxResultItems": 1024, "maxTextChars": 2048, "maxNameChars": 256, "maxLinePoints": 4096,
 		"maxPolygonPoints": 256, "maxObjects": 10000, "maxConnections": 1024, "maxReentryDepth": 8, "maxZIndex": 100,

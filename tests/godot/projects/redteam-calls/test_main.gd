@@ -19,6 +19,13 @@ const OUT_OF_FUEL := 30
 const TIMEOUT := 31
 ## What stops a time-priced loop: its fuel (charged by measured time) or the deadline.
 const STOPPED := [OUT_OF_FUEL, TIMEOUT]
+## The budget a cap-testing attack gets (call_export's `fuel`) so that it reaches the cap: since
+## fuel contract v2 every Godot call bills its measured time (~4,000-30,000 units), so a default
+## call (1e8) ends with OutOfFuel after a few hundred to a few thousand calls, before caps that
+## need thousands. The wall-clock backstop (maxCallMs) still applies, so on a slow machine such a
+## case may end with Timeout instead of the cap: stopped either way; each such case also runs at
+## the default budget, where the cap or the meter must stop it.
+const CAP_FUEL := 1000000000000
 
 ## The inline call's wall-clock deadline (maxCallMs, default 250) — what a refused attack must
 ## stay well inside.
@@ -52,6 +59,14 @@ func test_setup(t: T) -> void:
 	warm.text = "warm up"
 	add_child(warm)
 	warm.get_line_count()
+	# Likewise the first ColorRect, Line2D and Polygon2D of the page (CanvasItem materials and
+	# shaders: one ColorRect took 50-80 ms, a default call's whole fuel since host time is billed).
+	for cls in ["ColorRect", "Line2D", "Polygon2D", "Sprite2D"]:
+		var item: CanvasItem = ClassDB.instantiate(cls)
+		add_child(item)
+		item.set_as_top_level(false)
+		item.queue_free()
+	await get_tree().process_frame
 	# One refused call first: the first refusal of a page also compiles the error paths
 	# (TypeScript JIT, Godot's error printer), once per page, not per attack.
 	var cold := _hostile(1)
@@ -116,6 +131,8 @@ func _attack(t: T, level: int, name: String, export_name: String, args: Array, e
 		var codes: Array = r["errors"].map(func(e): return e[0])
 		var allowed: Array = errno if errno is Array else [errno]
 		t.check(label + ": stopped with errno %s" % str(allowed), codes.size() == 1 and allowed.has(codes[0]), str(r["errors"]))
+		if allowed.size() > 1:
+			print("REDTEAM %s stopped by errno %s" % [label, str(codes)])
 		t.eq(label + ": result null", r["result"], null)
 	t.check(label + ": within %d ms" % deadline, r["ms"] < deadline, "took %.1f ms" % r["ms"])
 	r["node"] = rec["node"]
@@ -217,7 +234,9 @@ func test_points_and_patterns(t: T) -> void:
 	for level in [1, 2]:
 		_attack(t, level, "Line2D 5000 points", "line_points", [5000], VALUE_TOO_LARGE, DEADLINE_MS)
 		_attack(t, level, "Line2D 4096 points", "line_points", [4096], 0)
-		_attack(t, level, "Line2D add_point x5000", "line_grow", [5000], VALUE_TOO_LARGE, 1000.0)
+		# 4,097 add_point calls in one call: the point cap (maxLinePoints) stops the 4,097th.
+		_attack(t, level, "Line2D add_point x5000 to the cap", "line_grow", [5000], [VALUE_TOO_LARGE, TIMEOUT], 1000.0, Callable(), CAP_FUEL)
+		_attack(t, level, "Line2D add_point x5000 at the default budget", "line_grow", [5000], [VALUE_TOO_LARGE, OUT_OF_FUEL, TIMEOUT], 1000.0)
 		_attack(t, level, "Polygon2D 300 points", "polygon", [300], VALUE_TOO_LARGE, DEADLINE_MS)
 		_attack(t, level, "Polygon2D 256 points", "polygon", [256], 0)
 		_attack(t, level, "find_children pattern 300", "find_pattern", [300], VALUE_TOO_LARGE, DEADLINE_MS)
@@ -242,13 +261,19 @@ func test_binds_objects_connections(t: T) -> void:
 		_attack(t, level, "bind miss x100000", "bind_miss", [100000], POLICY_DENIED, DEADLINE_MS)
 		_attack(t, level, "bind ok", "bind_ok", [], 0)
 		var objects := Performance.get_monitor(Performance.OBJECT_NODE_COUNT)
-		# 10,000 constructions + releases take ~100M fuel: this attack gets 1e9 to reach the cap.
-		_attack(t, level, "construct 20,000 releasing handles", "construct_loop", [20000], ([OBJECT_LIMIT, TIMEOUT] if METER_MERGED else OBJECT_LIMIT),
-			(DEADLINE_MS * 3 if METER_MERGED else 5000.0), Callable(), 1000000000)
-		# (With the meter merged a default call times out before 10,000: the cap is then reached over several calls.)
-		# + the attacked node and its child (freed at the end of the frame)
-		t.eq("L%d constructed nodes freed at dispose" % level, Performance.get_monitor(Performance.OBJECT_NODE_COUNT), objects + 2)
-		_attack(t, level, "connect x2000", "connect_loop", [2000], OBJECT_LIMIT, 2000.0)
+		# In one call, 20,000 constructions (handles released at once) are stopped by the meter or
+		# the deadline long before the object cap (10,000 take 250+ ms of Godot calls here).
+		_attack(t, level, "construct 20,000 releasing handles", "construct_loop", [20000], [OBJECT_LIMIT, OUT_OF_FUEL, TIMEOUT], DEADLINE_MS * 3)
+		# The cap (maxObjects, 10,000 live objects a mod constructed, whether it holds handles or not)
+		# is reached over calls: 10 × 1,000 (each ~25 ms, CAP_FUEL), then the next construction is refused.
+		_attack(t, level, "construct past the cap after 10 x 1,000 releasing handles", "construct_loop", [20000], OBJECT_LIMIT, DEADLINE_MS, func(rec):
+			for k in _limit("maxObjects") / 1000:
+				rec["mod"].call_export("construct_loop", [1000], CAP_FUEL), CAP_FUEL)
+		# + the attacked nodes and their children (freed at the end of the frame)
+		t.eq("L%d constructed nodes freed at dispose" % level, Performance.get_monitor(Performance.OBJECT_NODE_COUNT), objects + 4)
+		# 1,025 connections in one call: the connection cap (maxConnections) stops the 1,025th.
+		_attack(t, level, "connect x2000 to the cap", "connect_loop", [2000], [OBJECT_LIMIT, TIMEOUT], 2000.0, Callable(), CAP_FUEL)
+		_attack(t, level, "connect x2000 at the default budget", "connect_loop", [2000], [OBJECT_LIMIT, OUT_OF_FUEL, TIMEOUT], 2000.0)
 
 
 # --- Item 5: ownership, screen covering -------------------------------------------------------
