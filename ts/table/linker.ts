@@ -260,9 +260,10 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
     }
     // Priced by time too: whatever the host really spends (cost-0 or mispriced functions, a
     // print flood in Godot) is billed, even when the call throws; then the deadline is checked.
-    const prev = port.metering.swap(meter); // guest code this call re-enters draws on the same meter
     const t0 = clock();
     const accounted = meter.accountedMs;
+    // Nothing between the swap and the try may throw (a stack overflow there would leave this meter current).
+    const prev = port.metering.swap(meter); // guest code this call re-enters draws on the same meter
     let result: unknown;
     let failure: { error: unknown } | undefined;
     try {
