@@ -32,6 +32,8 @@ export const Opcode = {
   globalSet: 0x24,
   i32Const: 0x41,
   i64Const: 0x42,
+  memorySize: 0x3f,
+  i32Eq: 0x46,
   i32GtU: 0x4b,
   i32LtS: 0x48,
   i32Sub: 0x6b,

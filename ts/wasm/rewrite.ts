@@ -1,7 +1,7 @@
 import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
-import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT } from './fuel';
 import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
 import { checkLimit, type ModuleLimits } from './limits';
@@ -17,7 +17,10 @@ import { makeSection, SectionId, writeSections, type Section } from './sections'
  *
  * - an import `__wasgo.fuel_refill (i32) -> (i32)` after the last function import (defined
  *   functions shift by +1: calls, ref.func, elements, exports, start and names are remapped);
- * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals;
+ * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals, and,
+ *   when some body has a `memory.grow`, a second one exported as `__wasgo_grow_refused`: every
+ *   `memory.grow` that returns -1 stores the page count it asked for there (the engine reads it
+ *   after a call to report MemoryLimit);
  * - charges `F -= c; if (F < 0) F = fuel_refill(F)` at the entry of every region of straight-line
  *   code (see scanBody), plus run-time charges before operations whose work grows with an operand.
  */
@@ -185,7 +188,11 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
     if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
   }
   const meter = o.meter ? new Meter(m, fImp, fuelGlobal) : undefined;
+
   const codeSection = meter ? meter.code() : (scanAll(m), undefined);
+  // The refused-grow record exists only where some body has a memory.grow (fuel + 1).
+  const growGlobal = !!meter?.sawGrow;
+  const addedGlobalCount = growGlobal ? 2 : 1;
 
   if (!meter && !memoriesChanged && !tablesChanged) {
     return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
@@ -210,9 +217,9 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.type: return appendToVector(id, undefined, 0, newTypes.view(), addedTypes);
       case SectionId.import: return appendToVector(id, undefined, 0, refillImport(refillType));
       case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
-      case SectionId.global: return appendToVector(id, undefined, 0, fuelGlobalEntry());
+      case SectionId.global: return appendToVector(id, undefined, 0, addedGlobals(growGlobal), addedGlobalCount);
       case SectionId.code: return codeSection!;
-      default: return appendToVector(id, undefined, 0, fuelExport(fuelGlobal));
+      default: return appendToVector(id, undefined, 0, addedExports(fuelGlobal, growGlobal), addedGlobalCount);
     }
   };
   for (const s of m.sections) {
@@ -231,13 +238,14 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.memory: out.push(memoriesChanged ? encodeSection.memories(memories) : s); break;
       case SectionId.global:
         out.push(meter
-          ? makeSection(s.id, new Writer().uleb(m.globals.length + 1).bytes(concatGlobals(m, shift)).view())
+          ? makeSection(s.id, new Writer().uleb(m.globals.length + addedGlobalCount).bytes(concatGlobals(m, shift, growGlobal)).view())
           : s);
         break;
       case SectionId.export:
         out.push(meter
           ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
-            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal }])
+            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal },
+            ...(growGlobal ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: fuelGlobal + 1 }] : [])])
           : s);
         break;
       case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
@@ -305,16 +313,21 @@ function refillImport(typeIndex: number): Uint8Array {
   return new Writer().name(FUEL_REFILL_MODULE).name(FUEL_REFILL_NAME).byte(0).uleb(typeIndex).finish();
 }
 
-function fuelGlobalEntry(): Uint8Array {
-  return Uint8Array.of(0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end);
+/** The fuel counter and (when the code has a memory.grow) the refused-grow record: mutable i32 globals, initial 0. */
+function addedGlobals(grow: boolean): Uint8Array {
+  const g = [0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end];
+  return Uint8Array.from(grow ? [...g, ...g] : g);
 }
 
-function fuelExport(index: number): Uint8Array {
-  return new Writer().name(FUEL_EXPORT).byte(3).uleb(index).finish();
+/** Exports of the added globals (`fuel`, and `fuel + 1` when `grow`). */
+function addedExports(fuel: number, grow: boolean): Uint8Array {
+  const w = new Writer().name(FUEL_EXPORT).byte(3).uleb(fuel);
+  if (grow) w.name(GROW_REFUSED_EXPORT).byte(3).uleb(fuel + 1);
+  return w.finish();
 }
 
-/** The module's globals (ref.func in initializers remapped) followed by the fuel counter; without the count. */
-function concatGlobals(m: WasmModule, shift: (f: number) => number): Uint8Array {
+/** The module's globals (ref.func in initializers remapped) followed by the two added ones; without the count. */
+function concatGlobals(m: WasmModule, shift: (f: number) => number, grow: boolean): Uint8Array {
   const w = new Writer();
   const sec = m.sections.find((s) => s.id === SectionId.global)!;
   const r = new Reader(sec.payload, m.name);
@@ -327,7 +340,7 @@ function concatGlobals(m: WasmModule, shift: (f: number) => number): Uint8Array 
       w.byte(g.mutable ? 1 : 0).bytes(remapConstExpr(g.init, shift, m.name));
     }
   }
-  return w.bytes(fuelGlobalEntry()).finish();
+  return w.bytes(addedGlobals(grow)).finish();
 }
 
 /** A constant expression with every `ref.func` index remapped. */
@@ -422,7 +435,7 @@ for (let b = 0; b < 256; b++) {
 
 const BRANCH_HINTS = 'metadata.code.branch_hint';
 
-const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3;
+const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFTER = 4;
 const F_FUNC = -1;
 
 /**
@@ -470,6 +483,8 @@ class Meter {
   private hasTry = false;
   private needScratch = false;
   private cur = -1;
+  /** Some body has a memory.grow (the refused-grow global is added). */
+  sawGrow = false;
 
   private readonly body = new Writer();
 
@@ -723,6 +738,7 @@ class Meter {
         default: // dynamic charges: the length / delta is the top operand
           this.needScratch = true;
           this.event(at - base, EV_DYNAMIC, ctl, 0);
+          if (ctl === Ctl.MemoryGrow) { this.sawGrow = true; this.event(after, EV_GROW_AFTER, 0, 0); }
       }
     }
     if (!r.done()) r.fail('instructions after the end of the function body');
@@ -841,6 +857,15 @@ class Meter {
         case EV_PATCH:
           w.uleb(evB);
           copied = evA;
+          break;
+        case EV_GROW_AFTER:
+          // Stack: [result of memory.grow]; scratch holds the pages asked (EV_DYNAMIC before it).
+          // A refusal (-1) is recorded; on success the result is the old size = size - delta
+          // (no other thread can grow the memory: threads are refused).
+          w.byte(Opcode.i32Const).sleb32(-1).byte(Opcode.i32Eq).byte(Opcode.if).byte(0x7f)
+            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + 1).byte(Opcode.i32Const).sleb32(-1)
+            .byte(Opcode.else).byte(Opcode.memorySize).byte(0).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Sub)
+            .byte(Opcode.end);
           break;
       }
     }
