@@ -36,6 +36,7 @@ export const Opcode = {
   i32Eq: 0x46,
   i32GtU: 0x4b,
   i32LtS: 0x48,
+  i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
   i32ShrU: 0x76,

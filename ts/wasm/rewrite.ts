@@ -436,6 +436,15 @@ for (let b = 0; b < 256; b++) {
 const BRANCH_HINTS = 'metadata.code.branch_hint';
 
 const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFTER = 4;
+/** Local mode only: loop wrappers (see LOOP_WRAP) and branch labels shifted past them. */
+const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
+/** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
+const LOOP_WRAP = 3;
+/** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
+const MAX_WRAPPED_CHARGE = 1 << 20;
+/** Block types a loop may have to be wrapped: empty or one value type (no loop parameters). */
+const WRAPPABLE = new Uint8Array(256);
+for (const b of [0x40, 0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) WRAPPABLE[b] = 1;
 const F_FUNC = -1;
 
 /**
@@ -477,6 +486,10 @@ class Meter {
   private fElseRegion: number[] = [];
   /** Region current when the frame opened. */
   private fOpen: number[] = [];
+  /** Wrappable loops among the frames up to this one (cumulative; see LOOP_WRAP). */
+  private fWrap: number[] = [];
+  /** A wrappable loop's header region (-1 otherwise). */
+  private fHdr: number[] = [];
   // per body facts
   private hasLoop = false;
   private hasCall = false;
@@ -537,7 +550,7 @@ class Meter {
   }
 
   /** Starts a region at `pos`; `parent` as in rParent. Closes the current one unless `keepOpen`. */
-  private region(pos: number, parent = -1, keepOpen = false): void {
+  private region(pos: number, parent = -1, keepOpen = false, header = 0): void {
     if (!keepOpen) this.close();
     const id = this.rN++;
     if (id >= this.rCost.length) this.growRegions();
@@ -547,7 +560,7 @@ class Meter {
     this.rFolded[id] = 0;
     this.rAlias[id] = id;
     this.cur = id;
-    this.event(pos, EV_CHARGE, id, 0);
+    this.event(pos, EV_CHARGE, id, header);
   }
 
   private growRegions(): void {
@@ -587,6 +600,14 @@ class Meter {
     this.rAlias[j] = b;
   }
 
+  /** Inserts an event (no a/b) at index `i`, before the ones recorded since. */
+  private eventBefore(i: number, pos: number, kind: number): void {
+    this.event(0, 0, 0, 0);
+    const ev = this.ev;
+    ev.copyWithin((i + 1) * 4, i * 4, (this.evN - 1) * 4);
+    ev[i * 4] = pos; ev[i * 4 + 1] = kind; ev[i * 4 + 2] = 0; ev[i * 4 + 3] = 0;
+  }
+
   private event(pos: number, kind: number, a: number, b: number): void {
     let ev = this.ev;
     const i = this.evN * 4;
@@ -599,9 +620,11 @@ class Meter {
     this.evN++;
   }
 
-  private push(kind: number): number {
+  private push(kind: number, wrap = 0): number {
     const d = this.fKind.length;
     if (d > 0) this.fSimple[d - 1] = 0;
+    this.fWrap.push((d > 0 ? this.fWrap[d - 1]! : 0) + wrap);
+    this.fHdr.push(-1);
     this.fKind.push(kind);
     this.fTargeted.push(0);
     this.fSimple.push(1);
@@ -616,6 +639,13 @@ class Meter {
   private pop(): void {
     this.fKind.pop(); this.fTargeted.pop(); this.fSimple.pop(); this.fIfRegion.pop();
     this.fThenBase.pop(); this.fThenCost.pop(); this.fElseRegion.pop(); this.fOpen.pop();
+    this.fWrap.pop(); this.fHdr.pop();
+  }
+
+  /** Records the new value of a branch label when it crosses wrapped loops (applied in local mode). */
+  private shiftLabel(start: number, end: number, label: number, top: number): void {
+    const crossed = this.fWrap[top]! - this.fWrap[top - label]!;
+    if (crossed > 0) this.event(start, EV_LABEL, end, label + LOOP_WRAP * crossed);
   }
 
   /** Marks the frame `label` levels up as a branch target; returns true when it is the function. */
@@ -673,21 +703,27 @@ class Meter {
         const f = r.uleb();
         if (f >= this.fImp) this.event(s - base, EV_PATCH, r.pos - base, f + 1);
       } else if (e.imm === Imm.Label) {
+        const ls = r.pos;
         const label = r.uleb();
         if (label > top) r.fail(`branch to label ${label} outside the function`, at);
         if (ctl === Ctl.Br || ctl === Ctl.BrIf) {
           if (this.target(label)) this.event(at - base, EV_WRITEBACK, 0, 0);
+          this.shiftLabel(ls - base, r.pos - base, label, top);
         }
       } else if (e.imm === Imm.BrTable) {
         const n = r.uleb();
         if (n > r.end - r.pos) r.fail('br_table runs past the body', at);
         let toFunction = false;
+        const first = this.evN;
         for (let i = 0; i <= n; i++) {
+          const ls = r.pos;
           const label = r.uleb();
           if (label > top) r.fail(`branch to label ${label} outside the function`, at);
           if (this.target(label)) toFunction = true;
+          this.shiftLabel(ls - base, r.pos - base, label, top);
         }
-        if (toFunction) this.event(at - base, EV_WRITEBACK, 0, 0);
+        // The write-back goes before the br_table (events stay in position order).
+        if (toFunction) this.eventBefore(first, at - base, EV_WRITEBACK);
       } else {
         skipImm(r, e.imm);
       }
@@ -695,7 +731,19 @@ class Meter {
       switch (ctl) {
         case Ctl.None: break;
         case Ctl.Block: this.push(Ctl.Block); break;
-        case Ctl.Loop: this.push(Ctl.Loop); this.hasLoop = true; this.region(after); break;
+        case Ctl.Loop: {
+          // A loop without parameters may be wrapped (local mode): its header charge then
+          // refills outside the loop, so the hot loop holds no call (see emitBody).
+          const wrap = WRAPPABLE[bytes[at + 1]!]!;
+          const d = this.push(Ctl.Loop, wrap);
+          this.hasLoop = true;
+          if (wrap) {
+            this.fHdr[d] = this.rN;
+            this.event(at - base, EV_LOOP_OPEN, bytes[at + 1]!, this.rN);
+          }
+          this.region(after, -1, false, wrap);
+          break;
+        }
         case Ctl.If: {
           const d = this.push(Ctl.If);
           this.fIfRegion[d] = this.cur;
@@ -767,6 +815,7 @@ class Meter {
         return;
       }
     }
+    if (kind === Ctl.Loop && this.fHdr[d]! >= 0) this.event(after, EV_LOOP_END, this.fHdr[d]!, 0);
     const targeted = this.fTargeted[d];
     // What follows an `end` runs at most once per run of the region the construct opened in.
     const open = kind === Ctl.If ? this.fIfRegion[d]! : this.fOpen[d]!;
@@ -807,6 +856,12 @@ class Meter {
         case EV_CHARGE: {
           const id = evA;
           let cost = this.rLive[id] ? this.rCost[id]! : 0;
+          if (local && evB && cost > 0 && cost <= MAX_WRAPPED_CHARGE) {
+            // Header of a wrapped loop: `F -= c; if (F < 0) br $cold` (the refill is outside the loop).
+            w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.i32Const).sleb32(cost).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal)
+              .byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.brIf).byte(1);
+            break;
+          }
           if (local && id === 0) {
             // entry: load the counter into the local, charged
             const c = Math.min(cost, MAX_CHARGE);
@@ -858,6 +913,26 @@ class Meter {
           w.uleb(evB);
           copied = evA;
           break;
+        case EV_LABEL:
+          if (local) { w.uleb(evB); copied = evA; }
+          break;
+        case EV_LOOP_OPEN:
+          // block $done (the loop's type) / loop $re / block $cold / <the loop>
+          if (local) w.byte(Opcode.block).byte(evA).byte(Opcode.loop).byte(0x40).byte(Opcode.block).byte(0x40);
+          break;
+        case EV_LOOP_END: {
+          if (!local) break;
+          // <the loop> br $done / end $cold: F = refill(F) + c (the header charges c again); br $re
+          // / end $re / unreachable / end $done
+          const cost = this.rLive[evA] ? this.rCost[evA]! : 0;
+          w.byte(Opcode.br).byte(2).byte(Opcode.end);
+          if (cost > 0 && cost <= MAX_WRAPPED_CHARGE) {
+            w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.call).uleb(HL).byte(Opcode.i32Const).sleb32(cost).byte(Opcode.i32Add)
+              .byte(Opcode.localSet).uleb(fuelLocal).byte(Opcode.br).byte(0);
+          }
+          w.byte(Opcode.end).byte(Opcode.unreachable).byte(Opcode.end);
+          break;
+        }
         case EV_GROW_AFTER:
           // Stack: [result of memory.grow]; scratch holds the pages asked (EV_DYNAMIC before it).
           // A refusal (-1) is recorded; on success the result is the old size = size - delta
