@@ -1,10 +1,12 @@
 /**
  * `npm run fuzz -- --seeds 100000 [--from 0] [--no-save]`: long local fuzz runs (see fuzz.ts).
+ * `--seed N --keep` saves seed N's module under findings/ even when it passes (to pin a case).
+ * WASGO_FUZZ_JUDGED=1 prints every judged seed's ns per unit; WASGO_FUZZ_DEBUG=1 the timed calls.
  * Every failing seed's module is saved under tests/conformance/findings/ (replayed by
  * fuzz.test.ts from then on).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatorMode, NS_PER_UNIT_BOUND, runSeed } from './fuzz';
 
@@ -17,7 +19,7 @@ const seeds = opt('seeds', 1000);
 const from = opt('from', 0);
 const only = opt('seed', -1);
 const save = !argv.includes('--no-save');
-const findings = process.env.WASGO_FINDINGS_DIR ?? join(resolve(dirname(fileURLToPath(import.meta.url)), '..'), 'tests/conformance/findings');
+const findings = process.env.WASGO_FINDINGS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), 'findings');
 
 let failed = 0;
 let skipped = 0;
@@ -29,6 +31,7 @@ const t0 = performance.now();
 for (let seed = only >= 0 ? only : from; only >= 0 ? seed === only : seed < from + seeds; seed++) {
   if (process.env.WASGO_FUZZ_TRACE) console.log(`seed ${seed}...`);
   const r = await runSeed(seed);
+  if (process.env.WASGO_FUZZ_JUDGED && r.nsPerUnit !== undefined) console.log(`seed ${seed}: judged ${r.nsPerUnit.toFixed(2)} ns/unit (${r.fuel} units, ${r.ms.toFixed(3)} ms)`);
   if (r.skipped) { skipped++; if (process.env.WASGO_FUZZ_TRACE) console.log(`seed ${seed} skipped: ${r.skipped}`); }
   fuel += r.fuel;
   ms += r.ms;
@@ -44,6 +47,12 @@ for (let seed = only >= 0 ? only : from; only >= 0 ? seed === only : seed < from
       writeFileSync(file, r.bytes);
       console.log(`  saved ${file}`);
     }
+  }
+  if (argv.includes('--keep') && !r.skipped && !r.mismatches.length && !tooSlow) {
+    // Save a passing seed too (a finding of the harness, or a case worth pinning).
+    mkdirSync(findings, { recursive: true });
+    writeFileSync(join(findings, `seed-${seed}.wasm`), r.bytes);
+    console.log(`  kept seed-${seed}.wasm`);
   }
   if ((seed - from + 1) % 500 === 0) {
     console.log(`${seed - from + 1} seeds, ${failed} mismatching, ${slow} over the bound, worst ${worst.toFixed(1)} ns/unit, ${((performance.now() - t0) / 1000).toFixed(0)} s`);

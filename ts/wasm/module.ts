@@ -160,9 +160,17 @@ function checkIndices(m: WasmModule, r: Reader): void {
   if (bad >= 0) r.fail(`function ${bad} uses unknown type ${m.functions[bad]}`, offsetOf(SectionId.function));
   // Wasm 2.0 constant expressions read imported globals only; a defined one is the GC / extended-const extension.
   const importedGlobals = m.imports.reduce((n, i) => n + (i.kind === 'global' ? 1 : 0), 0);
-  const exprs: (Uint8Array | undefined)[] = [...m.globals.map((g) => g.init), ...m.elements.map((e) => e.offset), ...m.data.map((d) => d.offset)];
-  for (const e of exprs) {
-    if (e && e[0] === 0x23 && new Reader(e, m.name, 1).uleb() >= importedGlobals) unsupported(r, FEATURE.extendedConst, offsetOf(SectionId.global));
+  // No spread of unbounded arrays (a million globals): each list is walked as it is.
+  for (const g of m.globals) {
+    if (g instanceof DecodedGlobal ? g.op === 0x23 && g.globalGetIndex(m.name) >= importedGlobals : g.init[0] === 0x23 && new Reader(g.init, m.name, 1).uleb() >= importedGlobals) {
+      unsupported(r, FEATURE.extendedConst, offsetOf(SectionId.global));
+    }
+  }
+  for (const list of [m.elements, m.data]) {
+    for (const x of list) {
+      const e = x.offset;
+      if (e && e[0] === 0x23 && new Reader(e, m.name, 1).uleb() >= importedGlobals) unsupported(r, FEATURE.extendedConst, offsetOf(SectionId.global));
+    }
   }
 }
 
@@ -181,7 +189,14 @@ function readSectionContents(m: WasmModule, id: number, r: Reader): void {
     case SectionId.table: m.tables = r.vec(tableType); return;
     case SectionId.memory: m.memories = r.vec(limits); return;
     case SectionId.tag: m.tags = r.vec(tag); return;
-    case SectionId.global: m.globals = r.vec((v) => { const t = globalType(v); return { type: t.type, mutable: t.mutable, init: constExpr(v) }; }); return;
+    case SectionId.global: m.globals = r.vec((v) => {
+      const type = valType(v);
+      const mut = v.byte();
+      if (mut > 1) v.fail(`bad global mutability ${mut}`, v.pos - 1);
+      const start = v.pos;
+      skipConstExpr(v);
+      return new DecodedGlobal(type, mut === 1, v.bytes, start, v.pos);
+    }); return;
     case SectionId.export: m.exports = r.vec(exportEntry); return;
     case SectionId.start: m.start = r.uleb(); return;
     case SectionId.element: m.elements = r.vec(elementSegment); return;
@@ -265,6 +280,19 @@ function exportEntry(r: Reader): Export {
   const kind = EXTERN_KINDS[r.byte()];
   if (!kind) r.fail(`unknown export kind ${r.bytes[at]} for ${name}`, at);
   return { name, kind, index: r.uleb() };
+}
+
+/**
+ * A decoded global: its initializer is a view made on demand (a module may hold a million
+ * globals: one object each, no per-global subarray to allocate and collect).
+ */
+class DecodedGlobal implements Global {
+  constructor(readonly type: ValType, readonly mutable: boolean, private readonly src: Uint8Array, private readonly start: number, private readonly end: number) {}
+  get init(): Uint8Array { return this.src.subarray(this.start, this.end); }
+  /** The initializer's first byte (its opcode) without making a view. */
+  get op(): number { return this.src[this.start]!; }
+  /** The immediate of a `global.get` initializer (its LEB after the opcode). */
+  globalGetIndex(name: string): number { return new Reader(this.src, name, this.start + 1, this.end).uleb(); }
 }
 
 function constExpr(r: Reader): Uint8Array {

@@ -1,7 +1,7 @@
 import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
-import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT } from './fuel';
 import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
 import { checkLimit, type ModuleLimits } from './limits';
@@ -17,7 +17,10 @@ import { makeSection, SectionId, writeSections, type Section } from './sections'
  *
  * - an import `__wasgo.fuel_refill (i32) -> (i32)` after the last function import (defined
  *   functions shift by +1: calls, ref.func, elements, exports, start and names are remapped);
- * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals;
+ * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals, and,
+ *   when some body has a `memory.grow`, a second one exported as `__wasgo_grow_refused`: every
+ *   `memory.grow` that returns -1 stores the page count it asked for there (the engine reads it
+ *   after a call to report MemoryLimit);
  * - charges `F -= c; if (F < 0) F = fuel_refill(F)` at the entry of every region of straight-line
  *   code (see scanBody), plus run-time charges before operations whose work grows with an operand.
  */
@@ -185,7 +188,11 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
     if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
   }
   const meter = o.meter ? new Meter(m, fImp, fuelGlobal) : undefined;
+
   const codeSection = meter ? meter.code() : (scanAll(m), undefined);
+  // The refused-grow record exists only where some body has a memory.grow (fuel + 1).
+  const growGlobal = !!meter?.sawGrow;
+  const addedGlobalCount = growGlobal ? 2 : 1;
 
   if (!meter && !memoriesChanged && !tablesChanged) {
     return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
@@ -210,9 +217,9 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.type: return appendToVector(id, undefined, 0, newTypes.view(), addedTypes);
       case SectionId.import: return appendToVector(id, undefined, 0, refillImport(refillType));
       case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
-      case SectionId.global: return appendToVector(id, undefined, 0, fuelGlobalEntry());
+      case SectionId.global: return appendToVector(id, undefined, 0, addedGlobals(growGlobal), addedGlobalCount);
       case SectionId.code: return codeSection!;
-      default: return appendToVector(id, undefined, 0, fuelExport(fuelGlobal));
+      default: return appendToVector(id, undefined, 0, addedExports(fuelGlobal, growGlobal), addedGlobalCount);
     }
   };
   for (const s of m.sections) {
@@ -231,13 +238,14 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.memory: out.push(memoriesChanged ? encodeSection.memories(memories) : s); break;
       case SectionId.global:
         out.push(meter
-          ? makeSection(s.id, new Writer().uleb(m.globals.length + 1).bytes(concatGlobals(m, shift)).view())
+          ? makeSection(s.id, new Writer().uleb(m.globals.length + addedGlobalCount).bytes(concatGlobals(m, shift, growGlobal)).view())
           : s);
         break;
       case SectionId.export:
         out.push(meter
           ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
-            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal }])
+            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal },
+            ...(growGlobal ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: fuelGlobal + 1 }] : [])])
           : s);
         break;
       case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
@@ -305,16 +313,21 @@ function refillImport(typeIndex: number): Uint8Array {
   return new Writer().name(FUEL_REFILL_MODULE).name(FUEL_REFILL_NAME).byte(0).uleb(typeIndex).finish();
 }
 
-function fuelGlobalEntry(): Uint8Array {
-  return Uint8Array.of(0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end);
+/** The fuel counter and (when the code has a memory.grow) the refused-grow record: mutable i32 globals, initial 0. */
+function addedGlobals(grow: boolean): Uint8Array {
+  const g = [0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end];
+  return Uint8Array.from(grow ? [...g, ...g] : g);
 }
 
-function fuelExport(index: number): Uint8Array {
-  return new Writer().name(FUEL_EXPORT).byte(3).uleb(index).finish();
+/** Exports of the added globals (`fuel`, and `fuel + 1` when `grow`). */
+function addedExports(fuel: number, grow: boolean): Uint8Array {
+  const w = new Writer().name(FUEL_EXPORT).byte(3).uleb(fuel);
+  if (grow) w.name(GROW_REFUSED_EXPORT).byte(3).uleb(fuel + 1);
+  return w.finish();
 }
 
-/** The module's globals (ref.func in initializers remapped) followed by the fuel counter; without the count. */
-function concatGlobals(m: WasmModule, shift: (f: number) => number): Uint8Array {
+/** The module's globals (ref.func in initializers remapped) followed by the two added ones; without the count. */
+function concatGlobals(m: WasmModule, shift: (f: number) => number, grow: boolean): Uint8Array {
   const w = new Writer();
   const sec = m.sections.find((s) => s.id === SectionId.global)!;
   const r = new Reader(sec.payload, m.name);
@@ -327,7 +340,7 @@ function concatGlobals(m: WasmModule, shift: (f: number) => number): Uint8Array 
       w.byte(g.mutable ? 1 : 0).bytes(remapConstExpr(g.init, shift, m.name));
     }
   }
-  return w.bytes(fuelGlobalEntry()).finish();
+  return w.bytes(addedGlobals(grow)).finish();
 }
 
 /** A constant expression with every `ref.func` index remapped. */
@@ -422,7 +435,16 @@ for (let b = 0; b < 256; b++) {
 
 const BRANCH_HINTS = 'metadata.code.branch_hint';
 
-const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3;
+const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFTER = 4;
+/** Local mode only: loop wrappers (see LOOP_WRAP) and branch labels shifted past them. */
+const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
+/** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
+const LOOP_WRAP = 3;
+/** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
+const MAX_WRAPPED_CHARGE = 1 << 20;
+/** Block types a loop may have to be wrapped: empty or one value type (no loop parameters). */
+const WRAPPABLE = new Uint8Array(256);
+for (const b of [0x40, 0x7f, 0x7e, 0x7d, 0x7c, 0x7b, 0x70, 0x6f]) WRAPPABLE[b] = 1;
 const F_FUNC = -1;
 
 /**
@@ -464,12 +486,18 @@ class Meter {
   private fElseRegion: number[] = [];
   /** Region current when the frame opened. */
   private fOpen: number[] = [];
+  /** Wrappable loops among the frames up to this one (cumulative; see LOOP_WRAP). */
+  private fWrap: number[] = [];
+  /** A wrappable loop's header region (-1 otherwise). */
+  private fHdr: number[] = [];
   // per body facts
   private hasLoop = false;
   private hasCall = false;
   private hasTry = false;
   private needScratch = false;
   private cur = -1;
+  /** Some body has a memory.grow (the refused-grow global is added). */
+  sawGrow = false;
 
   private readonly body = new Writer();
 
@@ -522,7 +550,7 @@ class Meter {
   }
 
   /** Starts a region at `pos`; `parent` as in rParent. Closes the current one unless `keepOpen`. */
-  private region(pos: number, parent = -1, keepOpen = false): void {
+  private region(pos: number, parent = -1, keepOpen = false, header = 0): void {
     if (!keepOpen) this.close();
     const id = this.rN++;
     if (id >= this.rCost.length) this.growRegions();
@@ -532,7 +560,7 @@ class Meter {
     this.rFolded[id] = 0;
     this.rAlias[id] = id;
     this.cur = id;
-    this.event(pos, EV_CHARGE, id, 0);
+    this.event(pos, EV_CHARGE, id, header);
   }
 
   private growRegions(): void {
@@ -572,6 +600,14 @@ class Meter {
     this.rAlias[j] = b;
   }
 
+  /** Inserts an event (no a/b) at index `i`, before the ones recorded since. */
+  private eventBefore(i: number, pos: number, kind: number): void {
+    this.event(0, 0, 0, 0);
+    const ev = this.ev;
+    ev.copyWithin((i + 1) * 4, i * 4, (this.evN - 1) * 4);
+    ev[i * 4] = pos; ev[i * 4 + 1] = kind; ev[i * 4 + 2] = 0; ev[i * 4 + 3] = 0;
+  }
+
   private event(pos: number, kind: number, a: number, b: number): void {
     let ev = this.ev;
     const i = this.evN * 4;
@@ -584,9 +620,11 @@ class Meter {
     this.evN++;
   }
 
-  private push(kind: number): number {
+  private push(kind: number, wrap = 0): number {
     const d = this.fKind.length;
     if (d > 0) this.fSimple[d - 1] = 0;
+    this.fWrap.push((d > 0 ? this.fWrap[d - 1]! : 0) + wrap);
+    this.fHdr.push(-1);
     this.fKind.push(kind);
     this.fTargeted.push(0);
     this.fSimple.push(1);
@@ -601,6 +639,13 @@ class Meter {
   private pop(): void {
     this.fKind.pop(); this.fTargeted.pop(); this.fSimple.pop(); this.fIfRegion.pop();
     this.fThenBase.pop(); this.fThenCost.pop(); this.fElseRegion.pop(); this.fOpen.pop();
+    this.fWrap.pop(); this.fHdr.pop();
+  }
+
+  /** Records the new value of a branch label when it crosses wrapped loops (applied in local mode). */
+  private shiftLabel(start: number, end: number, label: number, top: number): void {
+    const crossed = this.fWrap[top]! - this.fWrap[top - label]!;
+    if (crossed > 0) this.event(start, EV_LABEL, end, label + LOOP_WRAP * crossed);
   }
 
   /** Marks the frame `label` levels up as a branch target; returns true when it is the function. */
@@ -658,21 +703,27 @@ class Meter {
         const f = r.uleb();
         if (f >= this.fImp) this.event(s - base, EV_PATCH, r.pos - base, f + 1);
       } else if (e.imm === Imm.Label) {
+        const ls = r.pos;
         const label = r.uleb();
         if (label > top) r.fail(`branch to label ${label} outside the function`, at);
         if (ctl === Ctl.Br || ctl === Ctl.BrIf) {
           if (this.target(label)) this.event(at - base, EV_WRITEBACK, 0, 0);
+          this.shiftLabel(ls - base, r.pos - base, label, top);
         }
       } else if (e.imm === Imm.BrTable) {
         const n = r.uleb();
         if (n > r.end - r.pos) r.fail('br_table runs past the body', at);
         let toFunction = false;
+        const first = this.evN;
         for (let i = 0; i <= n; i++) {
+          const ls = r.pos;
           const label = r.uleb();
           if (label > top) r.fail(`branch to label ${label} outside the function`, at);
           if (this.target(label)) toFunction = true;
+          this.shiftLabel(ls - base, r.pos - base, label, top);
         }
-        if (toFunction) this.event(at - base, EV_WRITEBACK, 0, 0);
+        // The write-back goes before the br_table (events stay in position order).
+        if (toFunction) this.eventBefore(first, at - base, EV_WRITEBACK);
       } else {
         skipImm(r, e.imm);
       }
@@ -680,7 +731,19 @@ class Meter {
       switch (ctl) {
         case Ctl.None: break;
         case Ctl.Block: this.push(Ctl.Block); break;
-        case Ctl.Loop: this.push(Ctl.Loop); this.hasLoop = true; this.region(after); break;
+        case Ctl.Loop: {
+          // A loop without parameters may be wrapped (local mode): its header charge then
+          // refills outside the loop, so the hot loop holds no call (see emitBody).
+          const wrap = WRAPPABLE[bytes[at + 1]!]!;
+          const d = this.push(Ctl.Loop, wrap);
+          this.hasLoop = true;
+          if (wrap) {
+            this.fHdr[d] = this.rN;
+            this.event(at - base, EV_LOOP_OPEN, bytes[at + 1]!, this.rN);
+          }
+          this.region(after, -1, false, wrap);
+          break;
+        }
         case Ctl.If: {
           const d = this.push(Ctl.If);
           this.fIfRegion[d] = this.cur;
@@ -723,6 +786,7 @@ class Meter {
         default: // dynamic charges: the length / delta is the top operand
           this.needScratch = true;
           this.event(at - base, EV_DYNAMIC, ctl, 0);
+          if (ctl === Ctl.MemoryGrow) { this.sawGrow = true; this.event(after, EV_GROW_AFTER, 0, 0); }
       }
     }
     if (!r.done()) r.fail('instructions after the end of the function body');
@@ -751,6 +815,7 @@ class Meter {
         return;
       }
     }
+    if (kind === Ctl.Loop && this.fHdr[d]! >= 0) this.event(after, EV_LOOP_END, this.fHdr[d]!, 0);
     const targeted = this.fTargeted[d];
     // What follows an `end` runs at most once per run of the region the construct opened in.
     const open = kind === Ctl.If ? this.fIfRegion[d]! : this.fOpen[d]!;
@@ -791,6 +856,12 @@ class Meter {
         case EV_CHARGE: {
           const id = evA;
           let cost = this.rLive[id] ? this.rCost[id]! : 0;
+          if (local && evB && cost > 0 && cost <= MAX_WRAPPED_CHARGE) {
+            // Header of a wrapped loop: `F -= c; if (F < 0) br $cold` (the refill is outside the loop).
+            w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.i32Const).sleb32(cost).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal)
+              .byte(Opcode.i32Const).byte(0).byte(Opcode.i32LtS).byte(Opcode.brIf).byte(1);
+            break;
+          }
           if (local && id === 0) {
             // entry: load the counter into the local, charged
             const c = Math.min(cost, MAX_CHARGE);
@@ -841,6 +912,35 @@ class Meter {
         case EV_PATCH:
           w.uleb(evB);
           copied = evA;
+          break;
+        case EV_LABEL:
+          if (local) { w.uleb(evB); copied = evA; }
+          break;
+        case EV_LOOP_OPEN:
+          // block $done (the loop's type) / loop $re / block $cold / <the loop>
+          if (local) w.byte(Opcode.block).byte(evA).byte(Opcode.loop).byte(0x40).byte(Opcode.block).byte(0x40);
+          break;
+        case EV_LOOP_END: {
+          if (!local) break;
+          // <the loop> br $done / end $cold: F = refill(F) + c (the header charges c again); br $re
+          // / end $re / unreachable / end $done
+          const cost = this.rLive[evA] ? this.rCost[evA]! : 0;
+          w.byte(Opcode.br).byte(2).byte(Opcode.end);
+          if (cost > 0 && cost <= MAX_WRAPPED_CHARGE) {
+            w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.call).uleb(HL).byte(Opcode.i32Const).sleb32(cost).byte(Opcode.i32Add)
+              .byte(Opcode.localSet).uleb(fuelLocal).byte(Opcode.br).byte(0);
+          }
+          w.byte(Opcode.end).byte(Opcode.unreachable).byte(Opcode.end);
+          break;
+        }
+        case EV_GROW_AFTER:
+          // Stack: [result of memory.grow]; scratch holds the pages asked (EV_DYNAMIC before it).
+          // A refusal (-1) is recorded; on success the result is the old size = size - delta
+          // (no other thread can grow the memory: threads are refused).
+          w.byte(Opcode.i32Const).sleb32(-1).byte(Opcode.i32Eq).byte(Opcode.if).byte(0x7f)
+            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + 1).byte(Opcode.i32Const).sleb32(-1)
+            .byte(Opcode.else).byte(Opcode.memorySize).byte(0).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Sub)
+            .byte(Opcode.end);
           break;
       }
     }
