@@ -276,7 +276,7 @@ export class WasGoEngine {
       strictImports: this.settingsValue.strictImports, binding,
       fault: (error) => (fault.error ??= error),
       currentFault: () => fault.error,
-      fuel: port, growRefused, metered: compiled.metered,
+      fuel: port, metered: compiled.metered,
     });
     const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb) + maxTableBytes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
     const reserve = () => this.budget.reserve(budgetBytes, `instance ${id} of ${compiled.name}`, { module: compiled.name, instance: id });
@@ -294,7 +294,7 @@ export class WasGoEngine {
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,
-        fuelPerCall, fault, port, startMeter, memoryRefusals,
+        fuelPerCall, fault, port, startMeter, memoryRefusals, growRefused,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         fuelPerMain: this.settingsValue.fuelPerMain, maxWorkers: this.settingsValue.maxWorkers,
         reserveMemory: reserve,

@@ -9,6 +9,7 @@ import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
+import { GROW_REFUSED_EXPORT } from '../wasm/fuel-names';
 
 /** `exited`: a WASI guest called proc_exit; like `failed`, nothing more can be called, but it is no error. */
 export type InstanceState = 'ready' | 'running' | 'failed' | 'exited' | 'disposed';
@@ -43,8 +44,10 @@ export interface InstanceParts {
   port: FuelPort;
   /** The meter its instantiation ran under (the start function's charges); its counter is settled against it. */
   startMeter?: Meter | undefined;
-  /** memory.grow requests the cap refused (filled by the linker's GROW_REFUSED_NAME import). */
+  /** memory.grow requests the cap refused (see noteRefusedGrows). */
   memoryRefusals: { count: number; last?: RefusedGrow | undefined };
+  /** Records one refused `memory.grow` of `askedPages` in memoryRefusals. */
+  growRefused(memory: number, askedPages: number): void;
   /** Fault recorded by a host function or stub during the current call (sticky). */
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
@@ -88,6 +91,7 @@ export class WasGoInstance {
   private depth = 0;
   private readonly exportsObj: WebAssembly.Exports;
   private readonly port: FuelPort;
+  private readonly refusedGlobal: WebAssembly.Global | undefined;
 
   constructor(private readonly parts: InstanceParts) {
     this.id = parts.id;
@@ -100,7 +104,22 @@ export class WasGoInstance {
     const fuel = this.exportsObj[FUEL_GLOBAL];
     this.port = parts.port;
     this.port.attach(fuel instanceof WebAssembly.Global ? fuel : undefined, parts.startMeter);
+    const refused = this.exportsObj[GROW_REFUSED_EXPORT];
+    this.refusedGlobal = refused instanceof WebAssembly.Global ? refused : undefined;
     bindInstance(parts.binding, this.exportsObj, parts.importedMemory, parts.name);
+    this.noteRefusedGrows(); // by the start function
+  }
+
+  /**
+   * The fuel pass stores the pages a refused `memory.grow` asked for in `__wasgo_grow_refused`
+   * (only metered modules that grow memory have it); read and cleared after every call.
+   */
+  private noteRefusedGrows(): void {
+    const g = this.refusedGlobal;
+    const asked = g ? (g.value as number) >>> 0 : 0;
+    if (!asked) return;
+    g!.value = 0;
+    this.parts.growRefused(0, asked);
   }
 
   get state(): InstanceState {
@@ -163,6 +182,7 @@ export class WasGoInstance {
         result = (fn as (...a: WasmValue[]) => unknown)(...args);
       } finally {
         this.port.leave(meter);
+        this.noteRefusedGrows();
       }
       // The guest caught a host error or the fuel/time exception (exception handling) and carried on.
       const sticky = this.parts.fault.error ?? meter.exhausted;

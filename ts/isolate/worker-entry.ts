@@ -11,7 +11,7 @@ import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext } from '../table/host-function';
 import { bindInstance, link, type Binding } from '../table/linker';
-import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel-names';
+import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel-names';
 import { GuestEnd } from './channel';
 import {
   F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,

@@ -10,13 +10,6 @@ import { signature, wasmType, type GuestAccess, type HostCallContext, type HostF
 import { decodeArgs, encodeResult, guestSide, movedBytes, movesBytes, qualifiedName } from './marshal';
 
 const PAGE = 65536;
-/**
- * `__wasgo.memory_grow_refused (param $pages i32) (param $memory i32)`: what the fuel rewriter
- * calls right after a `memory.grow` returned -1 (a request for the rewriter; see docs/limits.md
- * "Memory"), so the engine can tell a refused grow from any other failure.
- */
-export const GROW_REFUSED_NAME = 'memory_grow_refused';
-
 /** A `memory.grow` the cap refused, as the instance counts it. */
 export interface RefusedGrow {
   memory: number;
@@ -71,8 +64,6 @@ export interface LinkOptions {
    * guest's own view, does not list) is linked to the meter.
    */
   metered?: boolean | undefined;
-  /** Called when the guest reports a refused `memory.grow` (GROW_REFUSED_NAME). */
-  growRefused?: ((memory: number, askedPages: number) => void) | undefined;
 }
 
 /** What host functions need of their instance, known only once it exists. */
@@ -120,13 +111,6 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
       case 'function': {
         if (imp.module === FUEL_REFILL_MODULE && imp.name === FUEL_REFILL_NAME) {
           set(imp.module, imp.name, refillImport(imp.type, o));
-          break;
-        }
-        if (imp.module === FUEL_REFILL_MODULE && imp.name === GROW_REFUSED_NAME) {
-          if (!sameFuncType(imp.type, { params: ['i32', 'i32'], results: [] })) {
-            throw new LinkError(`${where} must be (i32 i32) -> (), got ${formatFuncType(imp.type)}`, { module: o.moduleName });
-          }
-          set(imp.module, imp.name, (pages: number, memory: number) => o.growRefused?.(memory >>> 0, pages >>> 0));
           break;
         }
         const spec = o.table.lookup(imp.module, imp.name, o.level);

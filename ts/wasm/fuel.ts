@@ -17,16 +17,7 @@ import { rewriteModule } from './rewrite';
  * The rewriting itself lives in rewrite.ts; this module keeps the names both sides share.
  */
 
-export const FUEL_EXPORT = '__wasgo_fuel';
-export const FUEL_REFILL_MODULE = '__wasgo';
-export const FUEL_REFILL_NAME = 'fuel_refill';
-/**
- * Added when some body has a `memory.grow`: a second mutable i32 global (initial 0, index
- * `__wasgo_fuel`'s + 1, exported under this name after it). Every `memory.grow`
- * that returns -1 stores the page count it asked for (unsigned) there. The engine reads it after
- * a call (and resets it to 0) to report MemoryLimit with the cap and the size asked.
- */
-export const GROW_REFUSED_EXPORT = '__wasgo_grow_refused';
+export { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT } from './fuel-names';
 
 export interface FuelOptions {
   moduleName?: string;
