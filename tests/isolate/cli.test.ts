@@ -34,10 +34,13 @@ describe('wasgo run --worker', () => {
           (local.set $r (call $http (i32.const 0) (i32.const 3) (i32.const 64) (i32.const ${url.length}) (i32.const 0) (i32.const 0) (i32.const 512) (i32.const 64)))
           (call $print (i32.const 512) (i32.wrap_i64 (local.get $r)))
           (i32.sub (i32.wrap_i64 (i64.shr_u (local.get $r) (i64.const 32))) (i32.const 200))))`);
-      const code = await runCommand([path, '--level', '2', '--allow-url', url, '--worker', '--fuel', '1000000', '--memory-mb', '4']);
+      // Contract v2: the worker's meter bills a host call's main-thread time too. Node's first
+      // fetch() loads its HTTP client synchronously (~20-40 ms here, ~40-80M units), so 1M units
+      // (the v1-era budget, when worker mains were not metered) cannot pay for one request.
+      const code = await runCommand([path, '--level', '2', '--allow-url', url, '--worker', '--fuel', '1000000000', '--memory-mb', '4']);
       expect(code).toBe(0);
       expect(out.mock.calls.map((c) => String(c[0]))).toContain('pong\n');
-      expect(WasGoEngine.get().settings).toMatchObject({ fuelPerCall: 1_000_000, memoryMb: 4 });
+      expect(WasGoEngine.get().settings).toMatchObject({ fuelPerCall: 1_000_000_000, memoryMb: 4 });
     } finally {
       out.mockRestore();
       server.close();

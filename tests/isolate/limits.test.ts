@@ -299,12 +299,14 @@ describe('host-call floods from a worker', () => {
     engine.register(slow);
     const inst = await loadMetered(engine, metered(`(func (export "main") ${charge(10)} (loop $l ${charge(10)} (call $slow) (br $l)))`,
       '(import "game" "slow" (func $slow))'), 'slow.wasm');
-    // 2 ms per call ≈ 2,000,000 units: a 40M budget buys about 20 calls, not 4 million.
-    const run = inst.start([], { fuel: 40_000_000, timeoutMs: 10_000 });
+    // 2 ms per call ≈ 2,000,000 ns, priced with the main thread's calibration (units/ns, passed
+    // to the worker): a budget worth 20 such calls buys about 20 calls, not millions.
+    const budget = Math.round(20 * 2e6 * engine.unitsPerNs);
+    const run = inst.start([], { fuel: budget, timeoutMs: 10_000 });
     expect(await failure(run)).toBeInstanceOf(OutOfFuel);
     expect(calls).toBeGreaterThanOrEqual(10); // fewer if the machine stalls the main thread mid-call (that time is billed too)
     expect(calls).toBeLessThanOrEqual(21);
-    expect(run.fuelUsed).toBeGreaterThanOrEqual(40_000_000);
+    expect(run.fuelUsed).toBeGreaterThanOrEqual(budget);
   });
 
   it('a flood of cheap calls pays a floor per call', async () => {
