@@ -1,5 +1,6 @@
 // `wasgo run --worker --timeout-ms N --fuel N --memory-mb N`, through the run command itself.
 import { describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +46,15 @@ describe('wasgo run --worker', () => {
       out.mockRestore();
       server.close();
     }
+  });
+
+  it('the process exits once a --worker main has ended (the idle supervisor keeps nothing alive)', async () => {
+    // Node refs a worker's port again when a 'message' listener is added after unref(): every
+    // supervised run left the CLI hanging after main returned.
+    const path = await file('forty-two.wasm', '(module (func (export "main") (result i32) (i32.const 42)))');
+    const r = spawnSync(process.execPath, ['bin/wasgo.mjs', 'run', path, '--worker'], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(42);
   });
 
   it('--timeout-ms kills an endless main with Timeout', async () => {

@@ -317,6 +317,9 @@ describe('host-call floods from a worker', () => {
       '(import "game" "nop" (func $nop))'), 'nop.wasm');
     expect(await failure(inst.start([], { fuel: 10_000_000, timeoutMs: 10_000 }))).toBeInstanceOf(OutOfFuel);
     expect(calls).toBeLessThanOrEqual(10_000); // at least 1,000 units per call
+    // The floor is the main thread's calibrated one (passed to the worker) + a 1 µs round trip.
+    const floor = engine.hostCallFloor + 1000 * engine.unitsPerNs;
+    expect(calls).toBeLessThanOrEqual(Math.ceil(10_000_000 / floor));
   });
 
   it('a run stopped from outside (kill, a host call over the cap) still reports the fuel its meter billed', async () => {
