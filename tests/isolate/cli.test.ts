@@ -1,5 +1,6 @@
 // `wasgo run --worker --timeout-ms N --fuel N --memory-mb N`, through the run command itself.
 import { describe, expect, it, vi } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,14 +35,26 @@ describe('wasgo run --worker', () => {
           (local.set $r (call $http (i32.const 0) (i32.const 3) (i32.const 64) (i32.const ${url.length}) (i32.const 0) (i32.const 0) (i32.const 512) (i32.const 64)))
           (call $print (i32.const 512) (i32.wrap_i64 (local.get $r)))
           (i32.sub (i32.wrap_i64 (i64.shr_u (local.get $r) (i64.const 32))) (i32.const 200))))`);
-      const code = await runCommand([path, '--level', '2', '--allow-url', url, '--worker', '--fuel', '1000000', '--memory-mb', '4']);
+      // Contract v2: the worker's meter bills a host call's main-thread time too. Node's first
+      // fetch() loads its HTTP client synchronously (~20-40 ms here, ~40-80M units), so 1M units
+      // (the v1-era budget, when worker mains were not metered) cannot pay for one request.
+      const code = await runCommand([path, '--level', '2', '--allow-url', url, '--worker', '--fuel', '1000000000', '--memory-mb', '4']);
       expect(code).toBe(0);
       expect(out.mock.calls.map((c) => String(c[0]))).toContain('pong\n');
-      expect(WasGoEngine.get().settings).toMatchObject({ fuelPerCall: 1_000_000, memoryMb: 4 });
+      expect(WasGoEngine.get().settings).toMatchObject({ fuelPerCall: 1_000_000_000, memoryMb: 4 });
     } finally {
       out.mockRestore();
       server.close();
     }
+  });
+
+  it('the process exits once a --worker main has ended (the idle supervisor keeps nothing alive)', async () => {
+    // Node refs a worker's port again when a 'message' listener is added after unref(): every
+    // supervised run left the CLI hanging after main returned.
+    const path = await file('forty-two.wasm', '(module (func (export "main") (result i32) (i32.const 42)))');
+    const r = spawnSync(process.execPath, ['bin/wasgo.mjs', 'run', path, '--worker'], { encoding: 'utf8', timeout: 10_000 });
+    expect(r.signal).toBeNull();
+    expect(r.status).toBe(42);
   });
 
   it('--timeout-ms kills an endless main with Timeout', async () => {

@@ -299,12 +299,14 @@ describe('host-call floods from a worker', () => {
     engine.register(slow);
     const inst = await loadMetered(engine, metered(`(func (export "main") ${charge(10)} (loop $l ${charge(10)} (call $slow) (br $l)))`,
       '(import "game" "slow" (func $slow))'), 'slow.wasm');
-    // 2 ms per call ≈ 2,000,000 units: a 40M budget buys about 20 calls, not 4 million.
-    const run = inst.start([], { fuel: 40_000_000, timeoutMs: 10_000 });
+    // 2 ms per call ≈ 2,000,000 ns, priced with the main thread's calibration (units/ns, passed
+    // to the worker): a budget worth 20 such calls buys about 20 calls, not millions.
+    const budget = Math.round(20 * 2e6 * engine.unitsPerNs);
+    const run = inst.start([], { fuel: budget, timeoutMs: 10_000 });
     expect(await failure(run)).toBeInstanceOf(OutOfFuel);
     expect(calls).toBeGreaterThanOrEqual(10); // fewer if the machine stalls the main thread mid-call (that time is billed too)
     expect(calls).toBeLessThanOrEqual(21);
-    expect(run.fuelUsed).toBeGreaterThanOrEqual(40_000_000);
+    expect(run.fuelUsed).toBeGreaterThanOrEqual(budget);
   });
 
   it('a flood of cheap calls pays a floor per call', async () => {
@@ -315,6 +317,9 @@ describe('host-call floods from a worker', () => {
       '(import "game" "nop" (func $nop))'), 'nop.wasm');
     expect(await failure(inst.start([], { fuel: 10_000_000, timeoutMs: 10_000 }))).toBeInstanceOf(OutOfFuel);
     expect(calls).toBeLessThanOrEqual(10_000); // at least 1,000 units per call
+    // The floor is the main thread's calibrated one (passed to the worker) + a 1 µs round trip.
+    const floor = engine.hostCallFloor + 1000 * engine.unitsPerNs;
+    expect(calls).toBeLessThanOrEqual(Math.ceil(10_000_000 / floor));
   });
 
   it('a run stopped from outside (kill, a host call over the cap) still reports the fuel its meter billed', async () => {

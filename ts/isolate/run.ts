@@ -16,7 +16,7 @@ import {
 } from './protocol';
 import { acquireSlot } from './slots';
 import { assertWorkersAvailable, spawnWorker, type IsolateWorker } from './worker';
-import { UNITS_PER_NS, epochNow } from './worker-meter';
+import { epochNow } from './worker-meter';
 
 /** Channel tuning; the defaults are the fastest robust choice measured (docs/isolation.md). */
 export interface ChannelOptions {
@@ -263,8 +263,8 @@ class WorkerRun implements MainRun {
     }
     const args = spec.params.map((k) => readArg(r, k));
     /**
-     * The answer: the fuel units this call cost the main thread (its measured time, so the worker's
-     * meter bills a flood of slow calls), the result, the outputs.
+     * The answer: the main-thread time this call took, ns (the worker's meter prices it with this
+     * thread's calibration, so it bills a flood of slow calls), the result, the outputs.
      */
     const answer = (v: unknown, since: number): Uint8Array | undefined => {
       const w = this.writer.reset();
@@ -276,7 +276,7 @@ class WorkerRun implements MainRun {
         return undefined;
       }
       const out = w.data.slice();
-      new DataView(out.buffer).setFloat64(0, Math.ceil((performance.now() - since) * 1e6 * UNITS_PER_NS), true);
+      new DataView(out.buffer).setFloat64(0, Math.max(0, (performance.now() - since) * 1e6), true);
       return out;
     };
     const impl = spec.implementation as (ctx: HostCallContext, ...a: unknown[]) => unknown;

@@ -17,7 +17,7 @@ import {
   F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
   type FunctionDescriptor, type InitMessage, type WorkerMessage,
 } from './protocol';
-import { HOST_CALL_FLOOR, WorkerMeter, epochNow } from './worker-meter';
+import { WorkerMeter, epochNow, workerPricing, type HostPricing } from './worker-meter';
 
 /** How the worker talks to its parent (Node's parentPort or a Web Worker's self). */
 export interface WorkerPort {
@@ -39,21 +39,17 @@ function run(init: InitMessage, port: WorkerPort): void {
   const times = new Float64Array(init.channel, 0, HEADER_BYTES / 8);
   // Contract v2: a metered module imports __wasgo.fuel_refill; it is bound to this thread's meter.
   // (`info` is the guest's own view and does not list it: ask the compiled module.)
-  const v2 = WebAssembly.Module.imports(init.module).some((i) => i.kind === 'function' && i.module === FUEL_REFILL_MODULE && i.name === FUEL_REFILL_NAME);
-  const meter = new WorkerMeter(v2 ? init.fuel : 0, init.deadline, init.timeoutMs, (now, used) => {
+  const metered = WebAssembly.Module.imports(init.module).some(isRefill);
+  const meter = new WorkerMeter(metered ? init.fuel : 0, init.deadline, init.timeoutMs, (now, used) => {
     times[F_BEAT] = now;
     times[F_USED] = used;
   });
   const channel = new GuestEnd(init.channel, init.spinUs, init.wake === 'message' ? () => port.post({ type: 'wake' }) : () => undefined,
     init.deadline, () => meter.timedOut());
-  let fuel: WebAssembly.Global | undefined;
-  const budget = (): bigint => BigInt(init.fuel > 0 ? init.fuel : Number.MAX_SAFE_INTEGER);
-  const fuelUsed = (): number => {
-    if (!fuel) return 0;
-    if (v2) return meter.settle(Number(fuel.value));
-    const left = fuel.value as bigint;
-    return Number(budget() - (left < 0n ? 0n : left));
-  };
+  const pricing = workerPricing(init);
+  let counter: WebAssembly.Global | undefined;
+  /** Units used: handed out and billed, minus what is left of the guest's current slice. */
+  const fuelUsed = (): number => (counter ? meter.settle(Number(counter.value)) : 0);
 
   // An error stub was called or a check failed: tell the main thread, which kills this thread.
   // The meter's own errors (OutOfFuel, Timeout) need no help: they unwind main, which reports them.
@@ -67,30 +63,36 @@ function run(init: InitMessage, port: WorkerPort): void {
 
   try {
     const table = new FunctionTable();
-    init.functions.forEach((f, index) => table.register({ ...f, implementation: forwarder(f, index, channel, meter, init.maxCallBytes) }));
+    init.functions.forEach((f, index) => table.register({ ...f, implementation: forwarder(f, index, channel, meter, pricing, init.maxCallBytes) }));
     const binding: Binding = {};
-    const linked = link(init.info, {
+    // The refill is linked here, to the worker's meter, not by the linker: the linker's refill
+    // and host-call billing belong to the engine's FuelPort on the main thread; in the worker the
+    // forwarders bill host calls. (A module whose `info` lists the refill, e.g. one loaded
+    // without the rewriter, is linked the same way.)
+    const info = { ...init.info, imports: init.info.imports.filter((i) => !isRefill(i)) };
+    const linked = link(info, {
       table, level: init.level, moduleName: init.name, instanceId: init.instance, memoryMb: init.memoryMb,
       strictImports: false, binding, fault, currentFault: () => meter.exhausted,
     });
-    if (v2) (linked.imports[FUEL_REFILL_MODULE] ??= {})[FUEL_REFILL_NAME] = meter.refill;
+    if (metered) (linked.imports[FUEL_REFILL_MODULE] ??= {})[FUEL_REFILL_NAME] = meter.refill;
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(init.module, linked.imports);
     } catch (e) {
+      // Running out of fuel or time in the start function is that, not a failed instantiation.
+      if (meter.exhausted) throw meter.exhausted;
       const c = classify(e, place);
       throw new InstantiateError(`cannot instantiate ${init.name}: ${c.describe()}`, place, { cause: c });
     }
     const exports = instance.exports;
     const f = exports[init.fuelGlobal];
-    fuel = f instanceof WebAssembly.Global ? f : undefined;
-    if (v2 && fuel) {
-      const counter = fuel;
-      meter.counter = () => Number(counter.value);
+    if (metered && f instanceof WebAssembly.Global) {
+      const global = f;
+      counter = global;
+      meter.counter = () => Number(global.value);
     }
     bindInstance(binding, exports, linked.memory, init.name);
-    // v2: host calls are billed to the meter by the forwarders, not to the counter (a slice).
-    if (v2) binding.fuel = undefined;
+    binding.fuel = undefined; // host calls are billed to the meter by the forwarders, not to the counter (a slice)
     port.post({ type: 'started' });
 
     const main = exports[init.entry.name] as (...a: number[]) => unknown;
@@ -98,21 +100,14 @@ function run(init: InitMessage, port: WorkerPort): void {
     try {
       // WASI reactors: `_initialize` first, as the engine does for inline instances.
       const initialize = exports._initialize;
-      const legacy = fuel && !v2; // fuel contract v1: an i64 counter holding the whole budget
-      if (typeof initialize === 'function' && initialize.length === 0) {
-        if (legacy) fuel!.value = budget();
-        (initialize as () => void)();
-      }
-      if (legacy) fuel!.value = budget();
+      if (typeof initialize === 'function' && initialize.length === 0) (initialize as () => void)();
       const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number((exports[f] as (n: number) => unknown)(n)), init.name) : [];
-      if (legacy) fuel!.value = budget();
       result = main(...args);
       // A guest that caught the meter's error and returned is still out of fuel / time.
       if (meter.exhausted) throw meter.exhausted;
     } catch (e) {
       times[F_STOPPED] = epochNow();
-      const exhausted = !v2 && fuel !== undefined && (fuel.value as bigint) < 0n;
-      throw classify(meter.exhausted ?? e, { ...place, export: init.entry.name }, exhausted);
+      throw classify(meter.exhausted ?? e, { ...place, export: init.entry.name });
     }
     times[F_STOPPED] = epochNow();
     port.post({ type: 'done', result: result === undefined ? 0 : Number(result) | 0, fuelUsed: fuelUsed() });
@@ -122,13 +117,17 @@ function run(init: InitMessage, port: WorkerPort): void {
   }
 }
 
+function isRefill(i: { module: string; name: string; kind: string }): boolean {
+  return i.kind === 'function' && i.module === FUEL_REFILL_MODULE && i.name === FUEL_REFILL_NAME;
+}
+
 /**
  * The worker-side implementation of one host function: check the deadline and bill the call
  * (floor + declared cost + bytes) before anything is sent, refuse a call moving more than
  * `maxCallBytes`, ship the decoded arguments, wait, bill the main-thread time the answer
- * reports, apply the answer.
+ * reports (ns, priced with the main thread's calibration), apply the answer.
  */
-function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd, meter: WorkerMeter, maxCallBytes: number) {
+function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd, meter: WorkerMeter, pricing: HostPricing, maxCallBytes: number) {
   const fn = `${f.module}.${f.name}`;
   if (f.inlineOnly) {
     return (): never => {
@@ -150,9 +149,9 @@ function forwarder(f: FunctionDescriptor, index: number, channel: GuestEnd, mete
     if (moves > maxCallBytes) {
       throw new ValueTooLarge(`${fn} would move ${moves} bytes in one call from a worker; at most ${maxCallBytes} (${maxCallBytes / 1048576} MiB): split it into smaller calls`);
     }
-    meter.charge(HOST_CALL_FLOOR + f.cost + moves, fn);
+    meter.charge(pricing.floor + f.cost + moves, fn);
     const r = new Reader(channel.transact(K_CALL, w.data));
-    meter.charge(r.f64(), fn); // the main thread's time for this call
+    meter.charge(Math.ceil(r.f64() * pricing.unitsPerNs), fn); // the main thread's time for this call (ns)
     const result = readResult(r, f.result);
     applyOutputs(r, f.params, args);
     return result;

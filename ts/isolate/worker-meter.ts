@@ -3,7 +3,8 @@
  * IN the worker thread, so neither the budget nor the deadline depends on the main thread being
  * idle. The guest's `__wasgo.fuel_refill` is bound to `refill`; host calls forwarded to the main
  * thread are charged with `charge` (a floor, their declared cost, the bytes they move and the
- * main-thread time they took, reported back with the answer).
+ * main-thread time they took, reported back with the answer; priced with the main thread's
+ * calibration: `workerPricing`).
  *
  * - `refill(v)` bills the debt `max(0, -v)`, checks the deadline and the budget, and hands out
  *   a fresh slice of at most SLICE units (counted as used at once; what is left of it is given
@@ -13,16 +14,34 @@
  * - Every refill and charge stamps a heartbeat (wall-clock ms) into the run's shared buffer.
  */
 import { OutOfFuel, Timeout, type WasGoError } from '../engine/errors';
+import { DEFAULT_UNITS_PER_NS, HOST_CALL_FLOOR } from '../engine/meter';
 
 /**
  * Units per slice: ≈ 1 ms of compiled wasm (units ≈ 1 ns), so the deadline is checked about
  * every millisecond of guest work and a refill costs the guest well under 0.1 % of its time.
  */
 export const SLICE = 1 << 20;
-/** Every host call from a worker pays at least this much (a round trip to the main thread costs it ≥ 1 µs of work). */
-export const HOST_CALL_FLOOR = 1000;
-/** Fuel units per nanosecond of main-thread time spent serving a host call (units ≈ 1 ns of wasm). */
-export const UNITS_PER_NS = 1;
+/**
+ * Main-thread work of one round trip that the main thread's clock does not see (noticing the
+ * request, reading it off the channel, writing the answer, waking the worker), ns: ≥ 1 µs.
+ * Priced with the main thread's calibration on top of its inline host-call floor.
+ */
+export const ROUND_TRIP_NS = 1000;
+
+/** How host calls from a worker are priced: the main thread's calibration (engine/meter.ts). */
+export interface HostPricing {
+  /** Units every call pays before its declared cost and bytes: the inline floor + the round trip. */
+  floor: number;
+  /** Units per ns of main-thread time the call took (reported back with the answer). */
+  unitsPerNs: number;
+}
+
+/** The pricing a worker uses, from the calibration the main thread passed (engine defaults without one). */
+export function workerPricing(c: { unitsPerNs?: number | undefined; hostFloor?: number | undefined }): HostPricing {
+  const unitsPerNs = c.unitsPerNs !== undefined && Number.isFinite(c.unitsPerNs) && c.unitsPerNs > 0 ? c.unitsPerNs : DEFAULT_UNITS_PER_NS;
+  const hostFloor = c.hostFloor !== undefined && Number.isFinite(c.hostFloor) && c.hostFloor > 0 ? c.hostFloor : HOST_CALL_FLOOR;
+  return { floor: Math.ceil(hostFloor + ROUND_TRIP_NS * unitsPerNs), unitsPerNs };
+}
 
 /** Wall-clock milliseconds comparable across threads (performance.now() has a per-thread origin). */
 export const epochNow = (): number => performance.timeOrigin + performance.now();

@@ -191,10 +191,13 @@ function supervisorFor(source: string): Supervisor {
   if (isNode) {
     const { Worker } = nodeProcess!.getBuiltinModule('node:worker_threads') as NodeWorkerThreads;
     const w = new Worker(NODE_SUPERVISOR, { eval: true, name: 'wasgo-supervisor' });
-    w.unref(); // an idle supervisor never keeps the process alive; running mains do (their ports)
     w.on('message', onMessage);
     w.on('error', (e: Error) => died(`failed: ${e.message}`));
     w.on('exit', () => died('exited'));
+    // An idle supervisor never keeps the process alive; running mains do (their ports). After the
+    // listeners: Node refs a worker's message port again when a 'message' listener is added, so
+    // unref() before on('message') left every CLI run hanging once main had ended.
+    w.unref();
     sup = { post: (m, t) => w.postMessage(m, t as never), runs };
   } else {
     const url = URL.createObjectURL(new Blob([WEB_SUPERVISOR], { type: 'text/javascript' }));
