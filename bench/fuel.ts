@@ -143,6 +143,28 @@ export const ADVERSARIAL_WAT = `(module
   (func (export "grow") (param $n i32)
     (loop $l (drop (memory.grow (i32.const 1))) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
 
+/**
+ * Deep unwinding (legacy exceptions): recurse `depth` frames, throw (or let a host import throw a
+ * JS exception), catch at the top, repeat `n` times. V8 unwinds every frame (~100 ns each).
+ */
+export const UNWIND_WAT = `(module
+  (import "env" "fail" (func $fail))
+  (tag $t)
+  (func $rec (param $d i32)
+    (if (local.get $d) (then (call $rec (i32.sub (local.get $d) (i32.const 1)))) (else (throw $t))))
+  (func $rec_host (param $d i32)
+    (if (local.get $d) (then (call $rec_host (i32.sub (local.get $d) (i32.const 1)))) (else (call $fail))))
+  (func (export "deep_throw") (param $n i32) (param $d i32)
+    (loop $l (try (do (call $rec (local.get $d))) (catch $t)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "deep_catch_all") (param $n i32) (param $d i32)
+    (loop $l (try (do (call $rec (local.get $d))) (catch_all)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "deep_host") (param $n i32) (param $d i32)
+    (loop $l (try (do (call $rec_host (local.get $d))) (catch_all)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "own_catch") (param $n i32)
+    (loop $l (try (do (throw $t)) (catch $t)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
+
+export const UNWIND_ENTRIES = ['deep_throw', 'deep_catch_all', 'deep_host'];
+
 export const ADVERSARIAL_ENTRIES = ['calls', 'tfill', 'tcopy', 'mfill', 'throwcatch', 'grow'];
 
 /** ns per fuel unit of each adversarial loop, and its ratio to the plain loop's, measured in one run. */
