@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { instrumentFuel } from '../../ts/wasm/fuel';
+import { UNWIND_FRAME } from '../../ts/wasm/rewrite';
 import { ADVERSARIAL_WAT, UNWIND_WAT } from '../../bench/fuel';
 import { instantiateMetered } from '../helpers/fuel';
 import { wat } from './toolchains';
@@ -46,7 +47,8 @@ describe('exception unwinding is paid per frame', () => {
     const used = (depth: number) => m.run('deep_throw', 1e15, 1, depth).used;
     const a = used(10), b = used(1010);
     // 1000 more frames: their calls and bodies (~30 units each) plus the unwinding price
-    expect((b - a) / 1000).toBeGreaterThan(500);
+    expect((b - a) / 1000).toBeGreaterThan(UNWIND_FRAME);
+    expect((b - a) / 1000).toBeLessThan(UNWIND_FRAME + 100);
     // a throw caught in its own function pays no frames
     const own = m.run('own_catch', 1e15, 100).used;
     expect(own / 100).toBeLessThan(40_000);
@@ -83,8 +85,8 @@ describe('exception unwinding is paid per frame', () => {
       const many = m.run(name, 1e15, 1001);
       expect(many.result, name).toBe(plain[name]!(1001));
       const perFrame = (many.used - one.used) / 1000;
-      if (name === 'nested') expect(perFrame, name).toBeGreaterThan(500); // unwound once, by $inner
-      if (name === 'nested') expect(perFrame, name).toBeLessThan(2000); // ... and not twice
+      if (name === 'nested') expect(perFrame, name).toBeGreaterThan(UNWIND_FRAME); // unwound once, by $inner
+      if (name === 'nested') expect(perFrame, name).toBeLessThan(UNWIND_FRAME + 100); // ... and not twice
       else expect(perFrame, name).toBeLessThan(100); // nothing unwound
     }
   });
