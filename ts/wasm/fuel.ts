@@ -22,12 +22,14 @@ export { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT 
 export interface FuelOptions {
   moduleName?: string;
   limits?: Partial<ModuleLimits>;
+  /** See RewriteOptions.countFrames (default true). */
+  countFrames?: boolean;
 }
 
 /** Meters a module (no memory cap beyond the format's): a convenience over rewriteModule for tests and tools. */
 export function instrumentFuel(bytes: Uint8Array, opts: FuelOptions = {}): Uint8Array<ArrayBuffer> {
   return rewriteModule(bytes, {
     moduleName: opts.moduleName ?? 'module', meter: true, maxPages: MAX_PAGES,
-    limits: { ...DEFAULT_LIMITS, maxTableEntries: 10_000_000, ...opts.limits },
+    limits: { ...DEFAULT_LIMITS, maxTableEntries: 10_000_000, ...opts.limits }, countFrames: opts.countFrames,
   }).bytes;
 }

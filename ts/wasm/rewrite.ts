@@ -68,6 +68,13 @@ export const DYNAMIC: Partial<Record<Ctl, { shift?: number; mul?: number }>> = {
  */
 export const UNWIND_SHIFT = 12;
 export const UNWIND_FRAME = 1 << UNWIND_SHIFT;
+/**
+ * A JS exception (a failing host import) caught by a wasm handler costs ~2 µs and no `throw`
+ * paid for it: a handler that did not catch a wasm throw/rethrow of this instance pays 2^JS_CATCH_SHIFT.
+ */
+export const JS_CATCH_SHIFT = 15;
+/** Most the frame part of a catch charge may be (with the JS part the charge stays <= 2^30). */
+const MAX_UNWIND_CHARGE = 2 ** 30 - (1 << JS_CATCH_SHIFT);
 
 /** A branch-free `if` whose arms cost at most this is charged with the enclosing code (the dearer arm). */
 export const FOLD_MAX = 64;
@@ -87,6 +94,8 @@ export interface RewriteOptions {
   limits: ModuleLimits;
   /** Cap table maxima at limits.maxTableEntries (default true). */
   capTables?: boolean;
+  /** Count frames and charge catch handlers for unwinding in modules with a `try` (default true; false only to measure its overhead). */
+  countFrames?: boolean;
 }
 
 export interface ImportedMemory {
@@ -195,15 +204,15 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
     voidType = findType([], []);
     if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
   }
-  const meter = o.meter ? new Meter(m, fImp, fuelGlobal) : undefined;
+  const meter = o.meter ? new Meter(m, fImp, fuelGlobal, o.countFrames !== false) : undefined;
 
   const codeSection = meter ? meter.code() : (scanAll(m), undefined);
-  // The frame counter exists only in modules with a `try` (fuel + 1, not exported); the
-  // refused-grow record only where some body has a memory.grow (after them).
+  // The frame counter and the wasm-throw flag exist only in modules with a `try` (fuel + 1 and
+  // + 2, not exported); the refused-grow record only where some body has a memory.grow (after them).
   const depthGlobal = !!meter?.depth;
   const growGlobal = !!meter?.sawGrow;
-  const addedGlobalCount = 1 + (depthGlobal ? 1 : 0) + (growGlobal ? 1 : 0);
-  const growIndex = fuelGlobal + (depthGlobal ? 2 : 1);
+  const addedGlobalCount = 1 + (depthGlobal ? 2 : 0) + (growGlobal ? 1 : 0);
+  const growIndex = fuelGlobal + (depthGlobal ? 3 : 1);
 
   if (!meter && !memoriesChanged && !tablesChanged) {
     return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
@@ -452,7 +461,7 @@ const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFT
 /** Local mode only: loop wrappers (see LOOP_WRAP) and branch labels shifted past them. */
 const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
 /** Frame counter (modules with a `try`): restore after a call, -1 before a tail call, charge at a catch. */
-const EV_DEPTH_RESTORE = 8, EV_DEPTH_TAIL = 9, EV_DEPTH_CATCH = 10;
+const EV_DEPTH_RESTORE = 8, EV_DEPTH_TAIL = 9, EV_DEPTH_CATCH = 10, EV_THROW = 11;
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
@@ -519,14 +528,16 @@ class Meter {
    * Frame counter mode (the module has a `try`): global D = fuel + 1 counts this instance's
    * frames. A function that calls or throws does `D += 1; s = D` at entry (s a local), `D = s`
    * after every call returns and `D = s - 1` before a tail call; a catch handler charges
-   * (D - s) x UNWIND_FRAME (the frames the exception unwound) and sets D = s. Modules without a
-   * `try` cannot catch, so they pay nothing (a frame they leave by an exception is never counted).
+   * (D - s) x UNWIND_FRAME (the frames the exception unwound) and sets D = s. Global W = fuel + 2
+   * is set to 1 by every throw/rethrow and to 0 by every handler: a handler that finds it 0
+   * caught a JS exception (a failing host import, which no throw paid for) and pays
+   * 2^JS_CATCH_SHIFT more. Modules without a `try` cannot catch, so they pay nothing.
    */
   depth = false;
 
   private readonly body = new Writer();
 
-  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number) {}
+  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number, private readonly countFrames = false) {}
 
   /** Index of the helper `() -> ()` doing `v = G; G = 0; G = refill(v)` (global mode's cold path). */
   private get refillGlobal(): number { return this.fImp + 1 + this.m.functions.length; }
@@ -554,7 +565,7 @@ class Meter {
       for (let i = 0; i < this.m.code.length; i++) {
         const b = this.m.code[i]!;
         this.scanBody(b);
-        if (this.sawTry && !this.depth) {
+        if (this.sawTry && !this.depth && this.countFrames) {
           // Every function that calls must count frames: the bodies already done are redone.
           this.depth = true;
           this.sawGrow = false;
@@ -736,6 +747,7 @@ class Meter {
       const ctl = e.ctl;
       const weight = WEIGHT_OF[ctl]!;
       if (this.depth && (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect)) this.event(at - base, EV_DEPTH_TAIL, 0, 0);
+      if (this.depth && (ctl === Ctl.Throw || ctl === Ctl.Rethrow)) this.event(at - base, EV_THROW, 0, 0);
       if (this.cur >= 0) this.rCost[this.cur]! += weight;
       const top = this.fKind.length - 1;
       // immediates the pass reads
@@ -892,6 +904,7 @@ class Meter {
     const HG = this.refillGlobal;
     const HL = this.refillLocal;
     const D = this.fuel + 1;
+    const W = this.fuel + 2;
     if (counted) w.byte(Opcode.globalGet).uleb(D).byte(Opcode.i32Const).byte(1).byte(Opcode.i32Add).byte(Opcode.localTee).uleb(depthLocal).byte(Opcode.globalSet).uleb(D);
     let copied = 0;
     const n = this.evN;
@@ -989,17 +1002,22 @@ class Meter {
         case EV_DEPTH_TAIL:
           if (counted) w.byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.i32Const).byte(1).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(D);
           break;
+        case EV_THROW:
+          if (counted) w.byte(Opcode.i32Const).byte(1).byte(Opcode.globalSet).uleb(W);
+          break;
         case EV_DEPTH_CATCH: {
           if (!counted) break;
-          // F -= min(2^30, (D - s) << UNWIND_SHIFT) (unsigned: D - s is never negative); D = s
+          // F -= min(2^30 - 2^15, (D - s) << UNWIND_SHIFT) + ((W ^ 1) << JS_CATCH_SHIFT)
+          // (unsigned: D - s is never negative); D = s; W = 0
           const diff = () => w.byte(Opcode.globalGet).uleb(D).byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.i32Sub);
-          w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(MAX_CHARGE);
+          w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(MAX_UNWIND_CHARGE);
           diff();
           w.byte(Opcode.i32Const).sleb32(UNWIND_SHIFT).byte(Opcode.i32Shl);
           diff();
-          w.byte(Opcode.i32Const).sleb32(MAX_CHARGE >>> UNWIND_SHIFT).byte(Opcode.i32GtU).byte(Opcode.select)
-            .byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
-          w.byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.globalSet).uleb(D);
+          w.byte(Opcode.i32Const).sleb32(MAX_UNWIND_CHARGE >>> UNWIND_SHIFT).byte(Opcode.i32GtU).byte(Opcode.select)
+            .byte(Opcode.globalGet).uleb(W).byte(Opcode.i32Const).byte(1).byte(Opcode.i32Xor).byte(Opcode.i32Const).sleb32(JS_CATCH_SHIFT).byte(Opcode.i32Shl)
+            .byte(Opcode.i32Add).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
+          w.byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.globalSet).uleb(D).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(W);
           checkGlobal(w, G, HG);
           break;
         }
@@ -1008,7 +1026,7 @@ class Meter {
           // A refusal (-1) is recorded; on success the result is the old size = size - delta
           // (no other thread can grow the memory: threads are refused).
           w.byte(Opcode.i32Const).sleb32(-1).byte(Opcode.i32Eq).byte(Opcode.if).byte(0x7f)
-            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + (this.depth ? 2 : 1)).byte(Opcode.i32Const).sleb32(-1)
+            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + (this.depth ? 3 : 1)).byte(Opcode.i32Const).sleb32(-1)
             .byte(Opcode.else).byte(Opcode.memorySize).byte(0).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Sub)
             .byte(Opcode.end);
           break;
