@@ -462,6 +462,8 @@ const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFT
 const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
 /** Frame counter (modules with a `try`): restore after a call, -1 before a tail call, charge at a catch. */
 const EV_DEPTH_RESTORE = 8, EV_DEPTH_TAIL = 9, EV_DEPTH_CATCH = 10, EV_THROW = 11;
+/** A static charge of its own right before the instruction (throw/rethrow: not paid by code that does not throw). */
+const EV_STATIC = 12;
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
@@ -747,7 +749,14 @@ class Meter {
       const ctl = e.ctl;
       const weight = WEIGHT_OF[ctl]!;
       if (this.depth && (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect)) this.event(at - base, EV_DEPTH_TAIL, 0, 0);
-      if (this.depth && (ctl === Ctl.Throw || ctl === Ctl.Rethrow)) this.event(at - base, EV_THROW, 0, 0);
+      if (ctl === Ctl.Throw || ctl === Ctl.Rethrow) {
+        // Priced at the throw itself: `if (err) throw` must not charge every run of its region.
+        if (this.cur >= 0) {
+          this.rCost[this.cur]! -= weight - 1;
+          this.event(at - base, EV_STATIC, weight, 0);
+        }
+        if (this.depth) this.event(at - base, EV_THROW, 0, 0);
+      }
       if (this.cur >= 0) this.rCost[this.cur]! += weight;
       const top = this.fKind.length - 1;
       // immediates the pass reads
@@ -1001,6 +1010,11 @@ class Meter {
           break;
         case EV_DEPTH_TAIL:
           if (counted) w.byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.i32Const).byte(1).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(D);
+          break;
+        case EV_STATIC:
+          // functions that throw are never in local mode
+          w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(evA).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
+          checkGlobal(w, G, HG);
           break;
         case EV_THROW:
           if (counted) w.byte(Opcode.i32Const).byte(1).byte(Opcode.globalSet).uleb(W);
