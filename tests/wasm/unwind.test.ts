@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { instrumentFuel } from '../../ts/wasm/fuel';
 import { UNWIND_FRAME } from '../../ts/wasm/rewrite';
-import { ADVERSARIAL_WAT, UNWIND_WAT } from '../../bench/fuel';
+import { ADVERSARIAL_WAT, KERNELS, UNWIND_WAT } from '../../bench/fuel';
 import { instantiateMetered } from '../helpers/fuel';
 import { wat } from './toolchains';
 
@@ -94,5 +94,18 @@ describe('exception unwinding is paid per frame', () => {
       if (name === 'nested') expect(perFrame, name).toBeLessThan(UNWIND_FRAME + 100); // ... and not twice
       else expect(perFrame, name).toBeLessThan(100); // nothing unwound
     }
+  });
+
+  it('leaves modules without a try as they were (throws in them are still priced at the throw)', async () => {
+    for (const k of KERNELS) {
+      const b = await wat(k.wat);
+      expect(instrumentFuel(b), k.name).toEqual(instrumentFuel(b, { countFrames: false }));
+    }
+    const thrower = await wat(`(module (tag $t) (func $f (param i32) (if (local.get 0) (then (throw $t))))
+      (func (export "g") (param i32) (call $f (local.get 0))))`);
+    expect(instrumentFuel(thrower)).toEqual(instrumentFuel(thrower, { countFrames: false }));
+    const m = await instantiateMetered(instrumentFuel(thrower), 1e15);
+    expect(m.run('g', 1e15, 0).used).toBeLessThan(100); // the throw not taken is not paid
+    expect(m.run('g', 1e15, 1).used).toBeGreaterThan(32_768);
   });
 });
