@@ -51,6 +51,13 @@ export const ADVERSARIAL: AdvKernel[] = [
     ${LOOP('(table.copy $t $t (i32.const 1) (i32.const 0) (i32.const 9999))')})` },
   { name: 'throw/catch in a loop', n: 20_000, wat: `(module (tag $e)
     ${LOOP('(try (do (throw $e)) (catch $e))')})` },
+  { name: 'throw 1000 deep, catch at top', n: 200, wat: `(module (tag $e)
+    (func $rec (param $d i32) (if (local.get $d) (then (call $rec (i32.sub (local.get $d) (i32.const 1)))) (else (throw $e))))
+    ${LOOP('(try (do (call $rec (i32.const 1000))) (catch $e))')})` },
+  { name: 'host exception 1000 deep, catch_all', n: 200, imports: { env: { fail: () => { throw new Error('host'); } } },
+    wat: `(module (import "env" "fail" (func $fail))
+    (func $rec (param $d i32) (if (local.get $d) (then (call $rec (i32.sub (local.get $d) (i32.const 1)))) (else (call $fail))))
+    ${LOOP('(try (do (call $rec (i32.const 1000))) (catch_all))')})` },
   { name: 'cost-0 host call in a loop (engine)', n: 200_000, imports: { env: { nop: () => {} } }, engine: true,
     wat: `(module (import "env" "nop" (func $nop)) ${LOOP('(call $nop)')})` },
   { name: 'memory.fill 64 KiB in a loop', n: 20_000, wat: `(module (memory 2)

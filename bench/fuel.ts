@@ -143,6 +143,28 @@ export const ADVERSARIAL_WAT = `(module
   (func (export "grow") (param $n i32)
     (loop $l (drop (memory.grow (i32.const 1))) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
 
+/**
+ * Deep unwinding (legacy exceptions): recurse `depth` frames, throw (or let a host import throw a
+ * JS exception), catch at the top, repeat `n` times. V8 unwinds every frame (~100 ns each).
+ */
+export const UNWIND_WAT = `(module
+  (import "env" "fail" (func $fail))
+  (tag $t)
+  (func $rec (param $d i32)
+    (if (local.get $d) (then (call $rec (i32.sub (local.get $d) (i32.const 1)))) (else (throw $t))))
+  (func $rec_host (param $d i32)
+    (if (local.get $d) (then (call $rec_host (i32.sub (local.get $d) (i32.const 1)))) (else (call $fail))))
+  (func (export "deep_throw") (param $n i32) (param $d i32)
+    (loop $l (try (do (call $rec (local.get $d))) (catch $t)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "deep_catch_all") (param $n i32) (param $d i32)
+    (loop $l (try (do (call $rec (local.get $d))) (catch_all)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "deep_host") (param $n i32) (param $d i32)
+    (loop $l (try (do (call $rec_host (local.get $d))) (catch_all)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))
+  (func (export "own_catch") (param $n i32)
+    (loop $l (try (do (throw $t)) (catch $t)) (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))))`;
+
+export const UNWIND_ENTRIES = ['deep_throw', 'deep_catch_all', 'deep_host'];
+
 export const ADVERSARIAL_ENTRIES = ['calls', 'tfill', 'tcopy', 'mfill', 'throwcatch', 'grow'];
 
 /** ns per fuel unit of each adversarial loop, and its ratio to the plain loop's, measured in one run. */
@@ -169,6 +191,40 @@ async function adversarial(): Promise<void> {
     console.log(`${k.padEnd(16)}${r.toFixed(2).padStart(8)}`);
   }
   console.log(`worst ratio ${worst.toFixed(2)}`);
+}
+
+/**
+ * An honest exception-using module, C++ style: every iteration calls through a frame with a
+ * cleanup landing pad (catch_all + rethrow) inside a try; one call in 1024 throws. Unmetered,
+ * metered without frame counting, metered with it (the default).
+ */
+export const EH_HONEST_WAT = `(module
+  (tag $e (param i32))
+  (global $g (mut i32) (i32.const 0))
+  (func $leaf (param $x i32) (result i32)
+    (if (i32.eqz (i32.and (local.get $x) (i32.const 1023))) (then (throw $e (local.get $x))))
+    (i32.add (i32.mul (local.get $x) (i32.const 3)) (i32.const 1)))
+  (func $mid (param $x i32) (result i32)
+    (try (result i32) (do (i32.add (call $leaf (local.get $x)) (call $leaf2 (local.get $x))))
+      (catch_all (global.set $g (i32.add (global.get $g) (i32.const 1))) (rethrow 0))))
+  (func $leaf2 (param $x i32) (result i32) (i32.xor (local.get $x) (i32.const 0x55)))
+  (func (export "tryloop") (param $n i32) (result i32) (local $acc i32)
+    (loop $l
+      (try (do (local.set $acc (i32.add (local.get $acc) (call $mid (local.get $n)))))
+        (catch $e (local.set $acc (i32.xor (local.get $acc)))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $acc)))`;
+
+async function ehOverhead(): Promise<void> {
+  const plain = await watToWasm('eh-honest', EH_HONEST_WAT, { exceptions: true });
+  const without = instrumentFuel(plain, { moduleName: 'eh-honest', countFrames: false });
+  const withCount = instrumentFuel(plain, { moduleName: 'eh-honest' });
+  console.log('\nhonest exception-using loop (C++ style, 1 throw per 1024 calls): unmetered vs metered, frame counting off / on');
+  console.log(`${'kernel'.padEnd(16)}${'unmetered ms'.padStart(14)}${'metered ms'.padStart(12)}${'ratio'.padStart(8)}${'units'.padStart(12)}${'ns/unit'.padStart(10)}`);
+  const args = [2_000_000];
+  compare('eh no count', args, await instantiateKernel(plain, 'tryloop'), await instantiateKernel(without, 'tryloop'));
+  compare('eh counted', args, await instantiateKernel(plain, 'tryloop'), await instantiateKernel(withCount, 'tryloop'));
+  growth('eh-honest (counting off -> on)', without, withCount);
 }
 
 let counted = 0;
@@ -306,6 +362,7 @@ export async function run(): Promise<void> {
     plainC = clangToWasm(C_KERNELS);
   } catch (e) {
     console.log(`C kernels skipped: clang unavailable (${(e as Error).message.split('\n')[0]})`);
+    await ehOverhead();
     await adversarial();
     return;
   }
@@ -322,5 +379,6 @@ export async function run(): Promise<void> {
   for (const k of KERNELS) {
     compare(`c ${k.name}`, k.args, await instantiateKernel(plainC, k.entry), await instantiateKernel(meteredC, k.entry));
   }
+  await ehOverhead();
   await adversarial();
 }

@@ -9,7 +9,9 @@ import { rewriteModule } from './rewrite';
  * - an import `__wasgo`.`fuel_refill` of type (i32) -> (i32), after the last function import
  *   (defined functions' indices shift by +1; the rewriter remaps every reference);
  * - a mutable i32 global, initial value 0, appended to the globals, exported as `__wasgo_fuel`;
- * - when the code has a memory.grow, one more, exported as `__wasgo_grow_refused` (GROW_REFUSED_EXPORT);
+ * - in a module with a `try`, two more, not exported: a frame counter and a wasm-throw flag, so
+ *   every catch handler pays for the frames it unwound and for a caught JS exception (rewrite.ts, Meter.depth);
+ * - when the code has a memory.grow, one more (last), exported as `__wasgo_grow_refused` (GROW_REFUSED_EXPORT);
  * - charges `F = F - c; if (F < 0) F = fuel_refill(F)` at the entry of every straight-line region
  *   (ts/wasm/rewrite.ts), and run-time charges before bulk memory/table ops, memory.grow and
  *   table.grow from their length operand.
@@ -22,12 +24,14 @@ export { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT 
 export interface FuelOptions {
   moduleName?: string;
   limits?: Partial<ModuleLimits>;
+  /** See RewriteOptions.countFrames (default true). */
+  countFrames?: boolean;
 }
 
 /** Meters a module (no memory cap beyond the format's): a convenience over rewriteModule for tests and tools. */
 export function instrumentFuel(bytes: Uint8Array, opts: FuelOptions = {}): Uint8Array<ArrayBuffer> {
   return rewriteModule(bytes, {
     moduleName: opts.moduleName ?? 'module', meter: true, maxPages: MAX_PAGES,
-    limits: { ...DEFAULT_LIMITS, maxTableEntries: 10_000_000, ...opts.limits },
+    limits: { ...DEFAULT_LIMITS, maxTableEntries: 10_000_000, ...opts.limits }, countFrames: opts.countFrames,
   }).bytes;
 }

@@ -39,6 +39,8 @@ export const Opcode = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32Shl: 0x74,
+  i32Xor: 0x73,
   i32ShrU: 0x76,
   refFunc: 0xd2,
 } as const;

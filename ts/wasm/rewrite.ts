@@ -61,6 +61,21 @@ export const DYNAMIC: Partial<Record<Ctl, { shift?: number; mul?: number }>> = {
   [Ctl.MemoryGrow]: { mul: 1 << 16 },
 };
 
+/**
+ * Unwinding: V8 unwinds ~95-120 ns per wasm frame an exception crosses. In a module with a `try`
+ * every catch handler pays UNWIND_FRAME units per frame of this instance it unwound (a frame
+ * counter, see Meter.depth); 2^UNWIND_SHIFT units ~ 100 ns of a plain loop (~0.05 ns/unit).
+ */
+export const UNWIND_SHIFT = 12;
+export const UNWIND_FRAME = 1 << UNWIND_SHIFT;
+/**
+ * A JS exception (a failing host import) caught by a wasm handler costs ~2 µs and no `throw`
+ * paid for it: a handler that did not catch a wasm throw/rethrow of this instance pays 2^JS_CATCH_SHIFT.
+ */
+export const JS_CATCH_SHIFT = 15;
+/** Most the frame part of a catch charge may be (with the JS part the charge stays <= 2^30). */
+const MAX_UNWIND_CHARGE = 2 ** 30 - (1 << JS_CATCH_SHIFT);
+
 /** A branch-free `if` whose arms cost at most this is charged with the enclosing code (the dearer arm). */
 export const FOLD_MAX = 64;
 
@@ -79,6 +94,8 @@ export interface RewriteOptions {
   limits: ModuleLimits;
   /** Cap table maxima at limits.maxTableEntries (default true). */
   capTables?: boolean;
+  /** Count frames and charge catch handlers for unwinding in modules with a `try` (default true; false only to measure its overhead). */
+  countFrames?: boolean;
 }
 
 export interface ImportedMemory {
@@ -187,12 +204,15 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
     voidType = findType([], []);
     if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
   }
-  const meter = o.meter ? new Meter(m, fImp, fuelGlobal) : undefined;
+  const meter = o.meter ? new Meter(m, fImp, fuelGlobal, o.countFrames !== false) : undefined;
 
   const codeSection = meter ? meter.code() : (scanAll(m), undefined);
-  // The refused-grow record exists only where some body has a memory.grow (fuel + 1).
+  // The frame counter and the wasm-throw flag exist only in modules with a `try` (fuel + 1 and
+  // + 2, not exported); the refused-grow record only where some body has a memory.grow (after them).
+  const depthGlobal = !!meter?.depth;
   const growGlobal = !!meter?.sawGrow;
-  const addedGlobalCount = growGlobal ? 2 : 1;
+  const addedGlobalCount = 1 + (depthGlobal ? 2 : 0) + (growGlobal ? 1 : 0);
+  const growIndex = fuelGlobal + (depthGlobal ? 3 : 1);
 
   if (!meter && !memoriesChanged && !tablesChanged) {
     return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
@@ -217,9 +237,9 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.type: return appendToVector(id, undefined, 0, newTypes.view(), addedTypes);
       case SectionId.import: return appendToVector(id, undefined, 0, refillImport(refillType));
       case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
-      case SectionId.global: return appendToVector(id, undefined, 0, addedGlobals(growGlobal), addedGlobalCount);
+      case SectionId.global: return appendToVector(id, undefined, 0, addedGlobals(addedGlobalCount), addedGlobalCount);
       case SectionId.code: return codeSection!;
-      default: return appendToVector(id, undefined, 0, addedExports(fuelGlobal, growGlobal), addedGlobalCount);
+      default: return appendToVector(id, undefined, 0, addedExports(fuelGlobal, growGlobal ? growIndex : -1), growGlobal ? 2 : 1);
     }
   };
   for (const s of m.sections) {
@@ -238,14 +258,14 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.memory: out.push(memoriesChanged ? encodeSection.memories(memories) : s); break;
       case SectionId.global:
         out.push(meter
-          ? makeSection(s.id, new Writer().uleb(m.globals.length + addedGlobalCount).bytes(concatGlobals(m, shift, growGlobal)).view())
+          ? makeSection(s.id, new Writer().uleb(m.globals.length + addedGlobalCount).bytes(concatGlobals(m, shift, addedGlobalCount)).view())
           : s);
         break;
       case SectionId.export:
         out.push(meter
           ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
             { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal },
-            ...(growGlobal ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: fuelGlobal + 1 }] : [])])
+            ...(growGlobal ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: growIndex }] : [])])
           : s);
         break;
       case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
@@ -313,21 +333,23 @@ function refillImport(typeIndex: number): Uint8Array {
   return new Writer().name(FUEL_REFILL_MODULE).name(FUEL_REFILL_NAME).byte(0).uleb(typeIndex).finish();
 }
 
-/** The fuel counter and (when the code has a memory.grow) the refused-grow record: mutable i32 globals, initial 0. */
-function addedGlobals(grow: boolean): Uint8Array {
+/** The fuel counter, the frame counter (modules with a `try`), the refused-grow record (a memory.grow): `n` mutable i32 globals, initial 0. */
+function addedGlobals(n: number): Uint8Array {
   const g = [0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end];
-  return Uint8Array.from(grow ? [...g, ...g] : g);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(...g);
+  return Uint8Array.from(out);
 }
 
-/** Exports of the added globals (`fuel`, and `fuel + 1` when `grow`). */
-function addedExports(fuel: number, grow: boolean): Uint8Array {
+/** Exports of the added globals (`fuel`, and the refused-grow record at `grow` unless -1; the frame counter is not exported). */
+function addedExports(fuel: number, grow: number): Uint8Array {
   const w = new Writer().name(FUEL_EXPORT).byte(3).uleb(fuel);
-  if (grow) w.name(GROW_REFUSED_EXPORT).byte(3).uleb(fuel + 1);
+  if (grow >= 0) w.name(GROW_REFUSED_EXPORT).byte(3).uleb(grow);
   return w.finish();
 }
 
 /** The module's globals (ref.func in initializers remapped) followed by the two added ones; without the count. */
-function concatGlobals(m: WasmModule, shift: (f: number) => number, grow: boolean): Uint8Array {
+function concatGlobals(m: WasmModule, shift: (f: number) => number, added: number): Uint8Array {
   const w = new Writer();
   const sec = m.sections.find((s) => s.id === SectionId.global)!;
   const r = new Reader(sec.payload, m.name);
@@ -340,7 +362,7 @@ function concatGlobals(m: WasmModule, shift: (f: number) => number, grow: boolea
       w.byte(g.mutable ? 1 : 0).bytes(remapConstExpr(g.init, shift, m.name));
     }
   }
-  return w.bytes(addedGlobals(grow)).finish();
+  return w.bytes(addedGlobals(added)).finish();
 }
 
 /** A constant expression with every `ref.func` index remapped. */
@@ -438,6 +460,10 @@ const BRANCH_HINTS = 'metadata.code.branch_hint';
 const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFTER = 4;
 /** Local mode only: loop wrappers (see LOOP_WRAP) and branch labels shifted past them. */
 const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
+/** Frame counter (modules with a `try`): restore after a call, -1 before a tail call, charge at a catch. */
+const EV_DEPTH_RESTORE = 8, EV_DEPTH_TAIL = 9, EV_DEPTH_CATCH = 10, EV_THROW = 11;
+/** A static charge of its own right before the instruction (throw/rethrow: not paid by code that does not throw). */
+const EV_STATIC = 12;
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
@@ -498,10 +524,22 @@ class Meter {
   private cur = -1;
   /** Some body has a memory.grow (the refused-grow global is added). */
   sawGrow = false;
+  /** Some body has a `try` (seen while scanning). */
+  private sawTry = false;
+  /**
+   * Frame counter mode (the module has a `try`): global D = fuel + 1 counts this instance's
+   * frames. A function that calls or throws does `D += 1; s = D` at entry (s a local), `D = s`
+   * after every call returns and `D = s - 1` before a tail call; a catch handler charges
+   * (D - s) x UNWIND_FRAME (the frames the exception unwound) and sets D = s. Global W = fuel + 2
+   * is set to 1 by every throw/rethrow and to 0 by every handler: a handler that finds it 0
+   * caught a JS exception (a failing host import, which no throw paid for) and pays
+   * 2^JS_CATCH_SHIFT more. Modules without a `try` cannot catch, so they pay nothing.
+   */
+  depth = false;
 
   private readonly body = new Writer();
 
-  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number) {}
+  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number, private readonly countFrames = false) {}
 
   /** Index of the helper `() -> ()` doing `v = G; G = 0; G = refill(v)` (global mode's cold path). */
   private get refillGlobal(): number { return this.fImp + 1 + this.m.functions.length; }
@@ -512,6 +550,14 @@ class Meter {
   hintSection: Section | undefined;
 
   code(): Section {
+    for (;;) {
+      const s = this.codeOnce();
+      if (s) return s;
+    }
+  }
+
+  /** The code section, or undefined when a `try` turned frame counting on: start again. */
+  private codeOnce(): Section | undefined {
     const w = new Writer();
     w.uleb(this.m.code.length + 2);
     const funcs = new Writer();
@@ -521,6 +567,12 @@ class Meter {
       for (let i = 0; i < this.m.code.length; i++) {
         const b = this.m.code[i]!;
         this.scanBody(b);
+        if (this.sawTry && !this.depth && this.countFrames) {
+          // Every function that calls must count frames: the bodies already done are redone.
+          this.depth = true;
+          this.sawGrow = false;
+          return undefined;
+        }
         hints.reset();
         hintCount = 0;
         this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
@@ -688,6 +740,7 @@ class Meter {
         r.pos = at + 1;
         const f = r.uleb();
         if (f >= this.fImp) this.event(at + 1 - base, EV_PATCH, r.pos - base, f + 1);
+        if (this.depth) this.event(r.pos - base, EV_DEPTH_RESTORE, 0, 0);
         this.hasCall = true;
         if (this.cur >= 0) this.rCost[this.cur]! += CALL_WEIGHT;
         continue;
@@ -695,6 +748,15 @@ class Meter {
       const e = decodeOp(r);
       const ctl = e.ctl;
       const weight = WEIGHT_OF[ctl]!;
+      if (this.depth && (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect)) this.event(at - base, EV_DEPTH_TAIL, 0, 0);
+      if (ctl === Ctl.Throw || ctl === Ctl.Rethrow) {
+        // Priced at the throw itself: `if (err) throw` must not charge every run of its region.
+        if (this.cur >= 0) {
+          this.rCost[this.cur]! -= weight - 1;
+          this.event(at - base, EV_STATIC, weight, 0);
+        }
+        if (this.depth) this.event(at - base, EV_THROW, 0, 0);
+      }
       if (this.cur >= 0) this.rCost[this.cur]! += weight;
       const top = this.fKind.length - 1;
       // immediates the pass reads
@@ -759,10 +821,11 @@ class Meter {
           this.fElseRegion[top] = this.cur;
           break;
         }
-        case Ctl.Try: this.push(Ctl.Try); this.hasTry = true; break;
+        case Ctl.Try: this.push(Ctl.Try); this.hasTry = true; this.sawTry = true; break;
         case Ctl.Catch: case Ctl.CatchAll:
           if (this.fKind[top] !== Ctl.Try) r.fail('catch outside a try', at);
           this.fSimple[top] = 0;
+          if (this.depth) this.event(after, EV_DEPTH_CATCH, 0, 0);
           this.region(after);
           break;
         case Ctl.Delegate: {
@@ -782,7 +845,10 @@ class Meter {
           this.close();
           break;
         case Ctl.BrIf: this.fSimple[top] = 0; break;
-        case Ctl.Call: case Ctl.CallIndirect: this.hasCall = true; break;
+        case Ctl.Call: case Ctl.CallIndirect:
+          this.hasCall = true;
+          if (this.depth) this.event(after, EV_DEPTH_RESTORE, 0, 0);
+          break;
         default: // dynamic charges: the length / delta is the top operand
           this.needScratch = true;
           this.event(at - base, EV_DYNAMIC, ctl, 0);
@@ -831,7 +897,10 @@ class Meter {
     const firstAdded = params + body.localCount;
     const fuelLocal = firstAdded;
     const scratch = local ? firstAdded + 1 : firstAdded;
-    const added = (local ? 1 : 0) + (this.needScratch ? 1 : 0);
+    // Frame counting: functions that call or throw (never local mode) keep their depth in a local.
+    const counted = this.depth && (this.hasCall || this.hasTry);
+    const depthLocal = firstAdded + (local ? 1 : 0) + (this.needScratch ? 1 : 0);
+    const added = (local ? 1 : 0) + (this.needScratch ? 1 : 0) + (counted ? 1 : 0);
     const code = body.code;
     if (added) {
       const r = new Reader(body.localsRaw, 'locals');
@@ -843,6 +912,9 @@ class Meter {
     const G = this.fuel;
     const HG = this.refillGlobal;
     const HL = this.refillLocal;
+    const D = this.fuel + 1;
+    const W = this.fuel + 2;
+    if (counted) w.byte(Opcode.globalGet).uleb(D).byte(Opcode.i32Const).byte(1).byte(Opcode.i32Add).byte(Opcode.localTee).uleb(depthLocal).byte(Opcode.globalSet).uleb(D);
     let copied = 0;
     const n = this.evN;
     const ev = this.ev;
@@ -933,12 +1005,42 @@ class Meter {
           w.byte(Opcode.end).byte(Opcode.unreachable).byte(Opcode.end);
           break;
         }
+        case EV_DEPTH_RESTORE:
+          if (counted) w.byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.globalSet).uleb(D);
+          break;
+        case EV_DEPTH_TAIL:
+          if (counted) w.byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.i32Const).byte(1).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(D);
+          break;
+        case EV_STATIC:
+          // functions that throw are never in local mode
+          w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(evA).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
+          checkGlobal(w, G, HG);
+          break;
+        case EV_THROW:
+          if (counted) w.byte(Opcode.i32Const).byte(1).byte(Opcode.globalSet).uleb(W);
+          break;
+        case EV_DEPTH_CATCH: {
+          if (!counted) break;
+          // F -= min(2^30 - 2^15, (D - s) << UNWIND_SHIFT) + ((W ^ 1) << JS_CATCH_SHIFT)
+          // (unsigned: D - s is never negative); D = s; W = 0
+          const diff = () => w.byte(Opcode.globalGet).uleb(D).byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.i32Sub);
+          w.byte(Opcode.globalGet).uleb(G).byte(Opcode.i32Const).sleb32(MAX_UNWIND_CHARGE);
+          diff();
+          w.byte(Opcode.i32Const).sleb32(UNWIND_SHIFT).byte(Opcode.i32Shl);
+          diff();
+          w.byte(Opcode.i32Const).sleb32(MAX_UNWIND_CHARGE >>> UNWIND_SHIFT).byte(Opcode.i32GtU).byte(Opcode.select)
+            .byte(Opcode.globalGet).uleb(W).byte(Opcode.i32Const).byte(1).byte(Opcode.i32Xor).byte(Opcode.i32Const).sleb32(JS_CATCH_SHIFT).byte(Opcode.i32Shl)
+            .byte(Opcode.i32Add).byte(Opcode.i32Sub).byte(Opcode.globalSet).uleb(G);
+          w.byte(Opcode.localGet).uleb(depthLocal).byte(Opcode.globalSet).uleb(D).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(W);
+          checkGlobal(w, G, HG);
+          break;
+        }
         case EV_GROW_AFTER:
           // Stack: [result of memory.grow]; scratch holds the pages asked (EV_DYNAMIC before it).
           // A refusal (-1) is recorded; on success the result is the old size = size - delta
           // (no other thread can grow the memory: threads are refused).
           w.byte(Opcode.i32Const).sleb32(-1).byte(Opcode.i32Eq).byte(Opcode.if).byte(0x7f)
-            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + 1).byte(Opcode.i32Const).sleb32(-1)
+            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + (this.depth ? 3 : 1)).byte(Opcode.i32Const).sleb32(-1)
             .byte(Opcode.else).byte(Opcode.memorySize).byte(0).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Sub)
             .byte(Opcode.end);
           break;
