@@ -60,6 +60,12 @@ export const ADVERSARIAL: AdvKernel[] = [
     ${LOOP('(try (do (call $rec (i32.const 1000))) (catch_all))')})` },
   { name: 'cost-0 host call in a loop (engine)', n: 200_000, imports: { env: { nop: () => {} } }, engine: true,
     wat: `(module (import "env" "nop" (func $nop)) ${LOOP('(call $nop)')})` },
+  { name: 'i64.div_u chain in a loop', n: 2_000_000, wat: `(module (global $g (mut i64) (i64.const -1))
+    ${LOOP('(global.set $g (i64.div_u (i64.div_u (i64.div_u (i64.div_u (i64.or (global.get $g) (i64.const 0x7fffffffffff)) (i64.const 3)) (i64.const 7)) (i64.const 5)) (i64.const 11)))')})` },
+  { name: 'i32.rem_s chain in a loop', n: 2_000_000, wat: `(module (global $g (mut i32) (i32.const -1))
+    ${LOOP('(global.set $g (i32.rem_s (i32.rem_s (i32.rem_s (i32.rem_s (i32.or (global.get $g) (i32.const 0x7fffff)) (i32.const 3331)) (i32.const 977)) (i32.const 31)) (i32.const 7)))')})` },
+  { name: 'f64.sqrt/div chain in a loop', n: 2_000_000, wat: `(module (global $g (mut f64) (f64.const 2))
+    ${LOOP('(global.set $g (f64.div (f64.sqrt (f64.div (f64.sqrt (f64.add (global.get $g) (f64.const 3))) (f64.const 1.1))) (f64.const 0.9)))')})` },
   { name: 'memory.fill 64 KiB in a loop', n: 20_000, wat: `(module (memory 2)
     ${LOOP('(memory.fill (i32.const 0) (local.get $i) (i32.const 65536))')})` },
   { name: 'memory.copy 64 KiB in a loop', n: 20_000, wat: `(module (memory 2)

@@ -48,6 +48,27 @@ export const WEIGHTS: Partial<Record<Ctl, number>> = {
   [Ctl.TableGrow]: 1024,
 };
 
+/**
+ * Arithmetic whose latency is far above a plain instruction's (~0.05–0.1 ns of a plain loop per
+ * unit here), so a dependent chain of it cannot run 4–14× cheaper per unit than a plain loop
+ * (measured with `npm run bench -- adversarial`: chains of i64.div_u 4.1×, i32.rem_s 7.5×,
+ * f64.sqrt/div 14.2× at weight 1). Weights ≈ latency ÷ a plain unit's time.
+ */
+export const OP_WEIGHTS: Record<number, number> = {
+  0x6c: 4, 0x7e: 4, // i32.mul, i64.mul (3-cycle latency)
+  0x6d: 48, 0x6e: 48, 0x6f: 48, 0x70: 48, // i32.div_s/u, rem_s/u
+  0x7f: 48, 0x80: 48, 0x81: 48, 0x82: 48, // i64.div_s/u, rem_s/u
+  0x91: 64, 0x95: 64, // f32.sqrt, f32.div
+  0x9f: 96, 0xa3: 96, // f64.sqrt, f64.div
+};
+/** The same for SIMD (0xfd sub-opcodes): vector sqrt/div and i32x4.mul / i64x2.mul. */
+export const SIMD_WEIGHTS: Record<number, number> = {
+  0xe3: 64, 0xe7: 64, 0xef: 96, 0xf3: 96, // f32x4.sqrt/div, f64x2.sqrt/div
+  0xb5: 8, 0xd5: 8, // i32x4.mul, i64x2.mul
+};
+const OP_WEIGHT = new Uint8Array(256).fill(1);
+for (const [k, v] of Object.entries(OP_WEIGHTS)) OP_WEIGHT[Number(k)] = v;
+
 const WEIGHT_OF = new Float64Array(64).fill(1);
 for (const [k, v] of Object.entries(WEIGHTS)) WEIGHT_OF[Number(k)] = v;
 const CALL_WEIGHT = WEIGHTS[Ctl.Call]!;
@@ -455,6 +476,17 @@ for (let b = 0; b < 256; b++) {
   else if (e.imm === Imm.MemArg) FAST[b] = 3;
 }
 
+/** Weight of the SIMD instruction whose sub-opcode LEB starts at `p` (already validated). */
+function simdWeight(bytes: Uint8Array, p: number): number {
+  let sub = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[p++]!;
+    sub |= (b & 0x7f) << shift;
+    if ((b & 0x80) === 0 || shift > 14) break;
+  }
+  return SIMD_WEIGHTS[sub] ?? 1;
+}
+
 const BRANCH_HINTS = 'metadata.code.branch_hint';
 
 const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFTER = 4;
@@ -732,7 +764,7 @@ class Meter {
         }
         if (p > end) r.fail('instruction runs past the end of the body', at);
         r.pos = p;
-        if (this.cur >= 0) this.rCost[this.cur]!++;
+        if (this.cur >= 0) this.rCost[this.cur]! += OP_WEIGHT[bytes[at]!]!;
         continue;
       }
       if (bytes[at] === Opcode.call) {
@@ -747,7 +779,7 @@ class Meter {
       }
       const e = decodeOp(r);
       const ctl = e.ctl;
-      const weight = WEIGHT_OF[ctl]!;
+      const weight = ctl === Ctl.None && bytes[at] === 0xfd ? simdWeight(bytes, at + 1) : WEIGHT_OF[ctl]!;
       if (this.depth && (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect)) this.event(at - base, EV_DEPTH_TAIL, 0, 0);
       if (ctl === Ctl.Throw || ctl === Ctl.Rethrow) {
         // Priced at the throw itself: `if (err) throw` must not charge every run of its region.
