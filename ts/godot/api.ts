@@ -23,7 +23,7 @@ import { arrayOf, EMPTY_ARRAY, stringValue } from './variant';
  * Godot (TypeScript → GDScript → the engine → back, 2–15 µs ≈ 4 000–30 000 units), so this is
  * only what the clock does not see: the garbage a call leaves (argument and result strings,
  * arrays, the callback's wrappers), collected later outside its measured time. ~0.25 µs at
- * 2 units/ns. (It was 5 000 — the whole measured round trip — when time was not billed.)
+ * 2–3 units/ns. (It was 5 000 — the whole measured round trip — when time was not billed.)
  */
 export const GODOT_CALL_COST = 500;
 
