@@ -16,6 +16,9 @@ import {
 import {
   ANT_IMPORTS, declaredResult, findEntry, moduleLoadCallback, type AntImportName, type AntRole,
 } from './spec-imports';
+
+/** The Core's main (the Initialization Phase) gets this many times `fuelPerCall`. */
+export const INIT_FUEL_FACTOR = 10;
 import {
   CORE_PATH, MAIN_PATH, bytesFromString, hasCorePrefix, hasWasmMagic, isCorePath, isMainPath, stringFromBytes,
 } from './spec-ops';
@@ -260,7 +263,11 @@ export class AntGame {
         throw new AntRuntimeError(GENERIC_FAILURE, 'the game was disposed while its Core was being instantiated');
       }
       this.add(ref, instance);
-      this.coreResult = instance.runMain(this.options.args ?? [], { entry: findEntry(compiled.info).name! });
+      // The Core's main is the game's whole Initialization Phase (every module it loads, their
+      // start functions and on_module_load, their prints), not a per-frame call: it gets
+      // INIT_FUEL_FACTOR x fuelPerCall; maxCallMs still bounds it (docs/antwasm.md).
+      const perCall = this.engine.settings.fuelPerCall;
+      this.coreResult = instance.runMain(this.options.args ?? [], { entry: findEntry(compiled.info).name!, fuel: perCall > 0 ? perCall * INIT_FUEL_FACTOR : 0 });
     } catch (e) {
       this.fail();
       throw e;

@@ -1,4 +1,4 @@
-import { EntryNotFound, InstanceFailed, MemoryLimit, OutOfFuel, ProcExit, Timeout, type WasGoError } from './errors';
+import { BadSignature, EntryNotFound, InstanceFailed, MemoryLimit, OutOfFuel, ProcExit, Timeout, type WasGoError } from './errors';
 import type { SafetyLevel } from './settings';
 import { clock, type FuelPort, type Meter } from './meter';
 import { classify } from './traps';
@@ -158,6 +158,7 @@ export class WasGoInstance {
     if (this.worker) throw new InstanceFailed(`instance ${this.id} (${this.name}) is running main in a worker`, { module: this.name, instance: this.id });
     const fn = this.exportsObj[name];
     if (typeof fn !== 'function') throw new EntryNotFound(`no exported function ${JSON.stringify(name)}`, { module: this.name, instance: this.id });
+    this.checkCallable(name, args);
     const outer = this.depth === 0;
     // The outermost inline call of the engine gets a fresh meter (its fuel and deadline); a call
     // made while another is running (a host function calling back into a guest: signals, ANT
@@ -206,6 +207,32 @@ export class WasGoInstance {
     }
     if (outer && this.stateValue === 'running') this.stateValue = 'ready'; // a host function may have disposed it
     return result as WasmValue | undefined;
+  }
+
+  /**
+   * Refuses, before any guest code runs and without failing the instance, a call JS cannot make:
+   * a v128 (or other non-JS) parameter or result, or an argument the JS API would reject (a number
+   * for an i64, a BigInt or Symbol for an i32/f32/f64). V8's TypeError used to surface as
+   * `HostError: unexpected host failure` and fail the instance.
+   */
+  private exportTypes: Map<string, { params: string[]; results: string[] }> | undefined;
+
+  private checkCallable(name: string, args: readonly WasmValue[]): void {
+    if (!this.exportTypes) {
+      this.exportTypes = new Map();
+      for (const e of this.info.exports) if (e.kind === 'function' && e.type) this.exportTypes.set(e.name, e.type);
+    }
+    const type = this.exportTypes.get(name);
+    if (!type) return;
+    const place = { module: this.name, export: name, instance: this.id };
+    const jsType = (t: string) => t === 'i32' || t === 'i64' || t === 'f32' || t === 'f64' || t === 'externref' || t === 'funcref';
+    const bad = [...type.params, ...type.results].find((t) => !jsType(t));
+    if (bad) throw new BadSignature(`export ${JSON.stringify(name)} has a ${bad} parameter or result, which cannot cross to JavaScript`, place);
+    for (let i = 0; i < type.params.length && i < args.length; i++) {
+      const t = type.params[i]!, v = args[i] as unknown, k = typeof v;
+      const ok = t === 'i64' ? k === 'bigint' : t === 'externref' ? true : t === 'funcref' ? v === null || k === 'function' : k !== 'bigint' && k !== 'symbol';
+      if (!ok) throw new BadSignature(`export ${JSON.stringify(name)}: argument ${i} (${t}) cannot be ${k === 'object' ? 'this object' : `a ${k}`}${t === 'i64' ? ' (pass a BigInt)' : ''}`, place);
+    }
   }
 
   /** Finds the entry point: `entry` if given, else `main`, `_start`, `__main_argc_argv`. */

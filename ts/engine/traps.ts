@@ -136,6 +136,11 @@ export function captureStack(): object {
  * name section; an unnamed function is `func<index>` in the module as built (the fuel pass's
  * index shift undone), and the fuel pass's own helper functions are left out.
  */
+/** Longest function name kept in a guest frame: the name section may hold a 4 MiB name (10 frames of it made a 30M-character describe()). */
+export const MAX_FRAME_NAME = 200;
+const clipName = (n: string | null | undefined): string | undefined =>
+  n == null ? undefined : n.length > MAX_FRAME_NAME ? `${n.slice(0, MAX_FRAME_NAME)}…` : n;
+
 export function guestFrames(e: unknown): string[] {
   const frames: string[] = [];
   const sites = e !== null && typeof e === 'object' ? callSites(e) : undefined;
@@ -155,14 +160,14 @@ export function guestFrames(e: unknown): string[] {
         if (index > map.importedFunctions + map.definedFunctions) continue; // the fuel pass's helpers
         if (index > map.importedFunctions) index--;
       }
-      frames.push(`${site.getFunctionName() ?? `func${index}`}@${m[2]}`);
+      frames.push(`${clipName(site.getFunctionName()) ?? `func${index}`}@${m[2]}`);
       if (frames.length >= MAX_FRAMES * 4) break;
     }
     return frames;
   }
   const stack = typeof (e as Error)?.stack === 'string' ? (e as Error).stack! : '';
   for (const m of stack.matchAll(/at (?:(\S+) )?\(?wasm:\/\/[^:]*:wasm-function\[(\d+)\]:(0x[0-9a-f]+)\)?/g)) {
-    frames.push(`${m[1] ?? `func${m[2]}`}@${m[3]}`);
+    frames.push(`${clipName(m[1]) ?? `func${m[2]}`}@${m[3]}`);
     if (frames.length >= MAX_FRAMES * 4) break;
   }
   return frames;

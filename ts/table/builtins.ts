@@ -10,6 +10,10 @@ export interface BuiltinServices {
 
 const clock = (): number => (globalThis.performance ?? Date).now();
 
+/** Longest abort message / file name kept in the error (a guest could pass a 64 MiB string: a 64M-character error message). */
+export const MAX_ABORT_TEXT = 1000;
+const clip = (s: string): string => (s.length > MAX_ABORT_TEXT ? `${s.slice(0, MAX_ABORT_TEXT)}… (${s.length} characters)` : s);
+
 /** WasGo's own level-1 functions: harmless by construction (no I/O beyond the engine's own events). */
 export function builtins(services: BuiltinServices): HostFunctionSpec[] {
   const core = { module: 'wasgo', level: 1, kind: 'core' } as const;
@@ -30,7 +34,7 @@ export function builtins(services: BuiltinServices): HostFunctionSpec[] {
     { ...core, name: 'abort', params: ['asstring', 'asstring', 'i32', 'i32'], result: 'void',
       doc: "AssemblyScript's abort: stops the call with the guest's message.",
       implementation: (_ctx: HostCallContext, msg: string, file: string, line: number, col: number) => {
-        throw new GuestTrap(`guest aborted: ${msg || 'abort'}${file ? ` at ${file}:${line}:${col}` : ''}`);
+        throw new GuestTrap(`guest aborted: ${clip(msg) || 'abort'}${file ? ` at ${clip(file)}:${line}:${col}` : ''}`);
       } },
   ];
 }

@@ -182,6 +182,10 @@ function refillImport(type: FuncType, o: LinkOptions) {
   }
   port.linkRefill();
   return (v: number): number => {
+    // A host error the guest caught (catch_all) ends the call anyway (instance.call rethrows it):
+    // stop the guest at its next refill instead of letting it loop on cheap rethrows (issue: attack).
+    const prior = o.currentFault();
+    if (prior) throw prior;
     try {
       return port.refill(v);
     } catch (e) {
@@ -233,7 +237,11 @@ function adapt(spec: Readonly<HostFunctionSpec>, o: LinkOptions) {
   };
   return (...raw: unknown[]) => {
     const prior = o.currentFault();
-    if (prior) throw prior;
+    if (prior) {
+      // Still billed its floor and cost: a guest that swallows the fault must not loop on free calls.
+      try { port?.meter()?.charge(port.meter()!.hostFloor + cost, fn); } catch { /* the fault wins */ }
+      throw prior;
+    }
     const meter = port?.meter();
     if (!port || !meter) {
       try {

@@ -193,6 +193,11 @@ export class Writer {
     return this.buf.subarray(0, this.length);
   }
 
+  /** A view of the bytes written since `from` (stays valid after later writes: growing copies, never reuses). */
+  viewFrom(from: number): Uint8Array {
+    return this.buf.subarray(from, this.length);
+  }
+
   sleb(v: bigint | number): this {
     let x = BigInt(v);
     for (;;) {

@@ -1,0 +1,47 @@
+/**
+ * Attack: Node 20's V8 (11.3) compiles wasm functions lazily (--wasm-lazy-compilation is on by
+ * default): a function is compiled on its FIRST CALL, synchronously, on the calling thread, inside
+ * the inline call, where neither fuel nor the deadline can see it (the deadline is only noticed at
+ * the next refill). Loop-dense code grows a lot when metered (wrapped loops), so a < 1.2 MB module
+ * gives a multi-megabyte function. Measured (default settings, 2-core VM, first call vs second):
+ *   150 000 sequential `loop (br_if 0 (i32.const 0))` (1.05 MB): first call 276 ms -> Timeout after
+ *     100 001 units of real work, second call 6 ms;
+ *   165 000 nested loops (1.16 MB): first call 680 ms (2.7x maxCallMs) -> Timeout; second 15 ms;
+ *   80 000 nested (0.56 MB): 314 ms -> Timeout; second 4 ms.
+ * So one inline call can run ~3x maxCallMs (more with a function near V8's 7.6 MB body limit),
+ * once per large function, and an honest mod's first call can fail with Timeout though it did
+ * ~0.1 ms of work. Not fixed: the fix is compiling eagerly at load time (e.g. the engine setting
+ * `--no-wasm-lazy-compilation` through node:v8 before compiling, or calling nothing but forcing
+ * compilation some other way), plus keeping metered code growth on loop-dense code bounded.
+ */
+import { describe, expect, it } from 'vitest';
+import { freshEngine } from '../helpers/engine';
+
+function uleb(n: number): number[] {
+  const o: number[] = [];
+  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
+  return o;
+}
+
+/** `(func (export "f") loop (br_if 0 (i32.const 0)) end × n)` */
+function flatLoops(n: number): Uint8Array<ArrayBuffer> {
+  const one = [0x03, 0x40, 0x41, 0, 0x0d, 0, 0x0b];
+  const code = new Uint8Array(1 + n * one.length + 1);
+  for (let i = 0; i < n; i++) code.set(one, 1 + i * one.length);
+  code[code.length - 1] = 0x0b;
+  const fb = [...uleb(code.length), ...code];
+  return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
+    10, ...uleb(fb.length + 1), 1, ...fb]);
+}
+
+describe('the first call of a large function is bounded like any other', () => {
+  it.fails('150 000 loops (1.05 MB): the first call returns well within maxCallMs (today ~280 ms then Timeout)', async () => {
+    const { engine } = freshEngine();
+    const bytes = flatLoops(150_000 + Math.floor(Math.random() * 1000)); // fresh bytes: V8 caches compiled modules by bytes
+    expect(bytes.length).toBeLessThan(1_100_000);
+    const inst = await engine.loadMod(bytes);
+    const t0 = performance.now();
+    inst.call('f');
+    expect(performance.now() - t0).toBeLessThan(200);
+  });
+});

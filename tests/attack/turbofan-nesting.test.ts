@@ -1,0 +1,47 @@
+/**
+ * Attack: V8's optimizing tier (TurboFan) is catastrophically slow on deeply nested loops, and
+ * dynamic tiering compiles a hot function with it on a background thread. A 0.28 MB module of
+ * 40 000 nested `loop (br_if 0 (i32.const 0))` (each call ~2 ms and ~120 000 units, all within
+ * limits) called ~1 000 times in 3 s gets tiered up; from then on the process burns a full core in
+ * the background: measured 42.6 s of CPU in 45 s of idle wall time, still going, RSS growing
+ * 114 -> 150 MB (2-core VM, Node 20 / V8 11.3). Eager TurboFan (`--no-liftoff`) did not finish
+ * compiling it in 60 s. Nothing in WasGo sees or bounds this: no call is slow, no fuel is used.
+ * Not fixed: needs a nesting-depth shape limit (ModuleTooLarge; real code nests a few hundred deep)
+ * or flattening in the rewriter; measure TurboFan time vs depth to pick the cap.
+ * Guarded by WASGO_SLOW_ATTACKS=1: running it leaves a background compile burning a core for the
+ * rest of the test process.
+ */
+import { describe, expect, it } from 'vitest';
+import { freshEngine } from '../helpers/engine';
+
+function uleb(n: number): number[] {
+  const o: number[] = [];
+  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
+  return o;
+}
+
+/** `(func (export "f") loop (br_if 0 (i32.const 0)) … ×d nested … end)` */
+export function nestedLoops(d: number): Uint8Array<ArrayBuffer> {
+  const open = [0x03, 0x40, 0x41, 0, 0x0d, 0];
+  const code = new Uint8Array(1 + d * open.length + d + 1);
+  for (let i = 0; i < d; i++) code.set(open, 1 + i * open.length);
+  code.fill(0x0b, 1 + d * open.length);
+  const fb = [...uleb(code.length), ...code];
+  return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
+    10, ...uleb(fb.length + 1), 1, ...fb]);
+}
+
+describe('a module cannot make V8 burn a core in the background', () => {
+  (process.env.WASGO_SLOW_ATTACKS ? it.fails : it.skip)('40 000 nested loops, called until hot: no background CPU afterwards (today ~1 core for minutes)', async () => {
+    const { engine } = freshEngine();
+    const inst = await engine.loadMod(nestedLoops(40_000 + Math.floor(Math.random() * 100)));
+    const t0 = performance.now();
+    while (performance.now() - t0 < 3000) {
+      inst.call('f');
+      await new Promise((r) => setImmediate(r));
+    }
+    const c0 = process.cpuUsage();
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(process.cpuUsage(c0).user / 1e6).toBeLessThan(1); // measured ~2.9 s of CPU per 3 s idle
+  }, 20_000);
+});
