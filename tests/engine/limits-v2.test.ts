@@ -226,7 +226,8 @@ describe('host calls are priced by time, with a floor', () => {
 
 describe('ANT: nested instantiation is billed to the caller', () => {
   it('a Core loading modules whose on_module_load burns fuel runs out of its one budget', async () => {
-    const { engine } = freshEngine({ requireSignature: false, fuelPerCall: 20_000_000 });
+    // The Core's main gets INIT_FUEL_FACTOR (10) x fuelPerCall: one budget of 20M units here.
+    const { engine } = freshEngine({ requireSignature: false, fuelPerCall: 2_000_000 });
     const burn = `(module (memory (export "memory") 1)
       (func (export "on_module_load") (param $id i32) (local $i i32)
         (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (i32.const 1000000))))))`;
