@@ -9,7 +9,7 @@ import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
-import { GROW_REFUSED_EXPORT } from '../wasm/fuel-names';
+import { FUEL_EXPORT, GROW_REFUSED_EXPORT } from '../wasm/fuel-names';
 
 /** `exited`: a WASI guest called proc_exit; like `failed`, nothing more can be called, but it is no error. */
 export type InstanceState = 'ready' | 'running' | 'failed' | 'exited' | 'disposed';
@@ -25,9 +25,6 @@ export interface EntryPoint {
   name: string;
   form: 'no-args' | 'argc-argv';
 }
-
-/** The global a metered module exports (added by the fuel pass). */
-export const FUEL_GLOBAL = '__wasgo_fuel';
 
 export interface InstanceParts {
   id: number;
@@ -101,7 +98,7 @@ export class WasGoInstance {
     this.info = parts.info;
     this.links = parts.links;
     this.exportsObj = parts.instance.exports;
-    const fuel = this.exportsObj[FUEL_GLOBAL];
+    const fuel = this.exportsObj[FUEL_EXPORT];
     this.port = parts.port;
     this.port.attach(fuel instanceof WebAssembly.Global ? fuel : undefined, parts.startMeter);
     const refused = this.exportsObj[GROW_REFUSED_EXPORT];
@@ -297,7 +294,7 @@ export class WasGoInstance {
         instance: this.id, name: this.name, level: this.level, module: this.module, info: this.info, entry,
         argv: [this.name, ...args], functions: [...functions], memoryMb: this.parts.memoryMb ?? 64,
         // Metered in the worker (fuel contract v2), bounded by the wall clock (mainTimeoutMs) and kill().
-        fuel: options.fuel ?? this.parts.fuelPerMain ?? 0, fuelGlobal: FUEL_GLOBAL,
+        fuel: options.fuel ?? this.parts.fuelPerMain ?? 0, fuelGlobal: FUEL_EXPORT,
         unitsPerNs: this.port.metering.unitsPerNs, hostFloor: this.port.metering.hostFloor,
         timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0, maxWorkers: this.parts.maxWorkers ?? 16,
         end: (error, fuelUsed) => {

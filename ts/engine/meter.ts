@@ -153,13 +153,6 @@ export class Metering {
   unitsPerNs = DEFAULT_UNITS_PER_NS;
   /** Units per host call on top of its measured time (calibrated; at least HOST_CALL_FLOOR). */
   hostFloor = HOST_CALL_FLOOR;
-  /**
-   * Whether host calls are billed their measured time. Off in a worker for now: there a host
-   * call's time is mostly waiting for the main thread (or the network), not work the guest
-   * caused; the main thread should measure and send back the implementation's own time.
-   */
-  priceTime = true;
-
   constructor(private readonly maxCallMs: () => number) {}
 
   /** A fresh meter for an outermost call: `budget` units (0 = unmetered), deadline now + maxCallMs. */
@@ -167,7 +160,6 @@ export class Metering {
     const ms = this.maxCallMs();
     const meter = new Meter(budget > 0 ? budget : Infinity, ms > 0 ? clock() + ms : Infinity, this.unitsPerNs, ms);
     meter.hostFloor = this.hostFloor;
-    if (!this.priceTime) meter.unitsPerNs = 0;
     return meter;
   }
 

@@ -26,9 +26,7 @@ const MAX_FRAMES = 16;
  * never arrive as a trap (contract v2: the refill import throws OutOfFuel / Timeout, a WasGoError),
  * so a guest `unreachable` is always Unreachable.
  */
-export function classify(e: unknown, place: ErrorPlace, ..._v1: [fuelExhausted?: boolean]): WasGoError {
-  // `_v1` is ignored: it was v1's "the i64 counter went negative" flag. Only
-  // ts/isolate/worker-entry.ts still passes it (always false for v2 modules); drop it with that call.
+export function classify(e: unknown, place: ErrorPlace): WasGoError {
   if (e instanceof WasGoError) return e.at(place);
   const guestStack = guestFrames(e);
   const full: ErrorPlace = guestStack.length ? { ...place, guestStack } : place;
