@@ -89,57 +89,45 @@ function median(xs: number[]): number {
 
 interface Measured { ms: number; fuel: number; plainMs: number }
 
-/** A host call is priced by the engine's linker, not by the rewriter: measure it through the engine. */
-async function measureInEngine(k: AdvKernel, plain: Uint8Array<ArrayBuffer>): Promise<Measured> {
-  const { WasGoEngine } = await import('../ts/engine/engine');
-  const engine = WasGoEngine.get().init({ fuelPerCall: 1e15, maxCallMs: 0 });
-  engine.register({ module: 'env', name: 'nop', params: [], result: 'void', level: 1, kind: 'core', cost: 0, implementation: () => undefined });
-  const mod = await engine.loadMod(plain, { name: k.name });
-  const plainRun = new WebAssembly.Instance(new WebAssembly.Module(plain), (k.imports ?? {}) as WebAssembly.Imports).exports.run as (n: number) => number;
-  for (let i = 0; i < 3; i++) { mod.call('run', [Math.ceil(k.n / 10)]); plainRun(Math.ceil(k.n / 10)); }
+/** Times `plain` and `metered` (which returns the units it used) alternately: medians of 5 after a warm-up. */
+function timeRuns(n: number, plain: (n: number) => unknown, metered: (n: number) => number): Measured {
+  for (let i = 0; i < 3; i++) { metered(Math.ceil(n / 10)); plain(Math.ceil(n / 10)); }
   const ms: number[] = [];
   const fuel: number[] = [];
   const plainMs: number[] = [];
   for (let r = 0; r < 5; r++) {
     let t = performance.now();
-    plainRun(k.n);
+    plain(n);
     plainMs.push(performance.now() - t);
     t = performance.now();
-    mod.call('run', [k.n]);
+    const used = metered(n);
     ms.push(performance.now() - t);
-    fuel.push(mod.lastCallFuel);
+    fuel.push(used);
   }
-  engine.shutdown();
   return { ms: median(ms), fuel: median(fuel), plainMs: median(plainMs) };
 }
 
 async function measure(k: AdvKernel): Promise<Measured> {
   const plain = await wat(k.name, k.wat);
-  if (k.engine) return measureInEngine(k, plain);
-  const metered = rewrite(plain, k.name);
   const plainRun = new WebAssembly.Instance(new WebAssembly.Module(plain), (k.imports ?? {}) as WebAssembly.Imports).exports.run as (n: number) => number;
-  const module = new WebAssembly.Module(metered);
+  if (k.engine) {
+    // A host call is priced by the engine's linker, not by the rewriter: measure it through the engine.
+    const { WasGoEngine } = await import('../ts/engine/engine');
+    const engine = WasGoEngine.get().init({ fuelPerCall: 1e15, maxCallMs: 0 });
+    engine.register({ module: 'env', name: 'nop', params: [], result: 'void', level: 1, kind: 'core', cost: 0, implementation: () => undefined });
+    const mod = await engine.loadMod(plain, { name: k.name });
+    const measured = timeRuns(k.n, plainRun, (n) => { mod.call('run', [n]); return mod.lastCallFuel; });
+    engine.shutdown();
+    return measured;
+  }
+  const module = new WebAssembly.Module(rewrite(plain, k.name));
   const imports: Record<string, unknown> = { ...(k.imports ?? {}) };
   const meter = new FuelMeter();
   meter.link(module, imports);
   const inst = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
   meter.attach(inst);
   const run = inst.exports.run as (n: number) => number;
-  for (let i = 0; i < 3; i++) { run(Math.ceil(k.n / 10)); plainRun(Math.ceil(k.n / 10)); }
-  const ms: number[] = [];
-  const fuel: number[] = [];
-  const plainMs: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    let t = performance.now();
-    plainRun(k.n);
-    plainMs.push(performance.now() - t);
-    meter.reset();
-    t = performance.now();
-    run(k.n);
-    ms.push(performance.now() - t);
-    fuel.push(meter.used());
-  }
-  return { ms: median(ms), fuel: median(fuel), plainMs: median(plainMs) };
+  return timeRuns(k.n, plainRun, (n) => { meter.reset(); run(n); return meter.used(); });
 }
 
 export async function runFuel(): Promise<void> {
