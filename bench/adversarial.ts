@@ -3,17 +3,12 @@
  *
  * (a) `fuel`: worst-case nanoseconds per fuel unit across adversarial kernels, each against a
  *     plain loop measured in the same run (target: every ratio <= 3).
- * (b) `load`: prepareModule + compile of adversarial shapes (bench/shapes.ts) against V8's own
- *     `new WebAssembly.Module` of the same bytes (target: every ratio <= 3). Each shape runs in a
- *     child process with a time limit, so a quadratic rewriter shows up as "> limit" instead of
- *     hanging the bench.
+ * Load time on adversarial module shapes is bench/load.ts (`npm run bench -- load`).
  *
  * The rewrite goes through tests/conformance/adapter.ts (the one place that calls prepareModule
  * for the gate), so these numbers follow the rewriter as it changes.
  */
-import { spawnSync } from 'node:child_process';
 import { FuelMeter, rewrite } from '../tests/conformance/adapter';
-import { SHAPES } from './shapes';
 
 export const RATIO_TARGET = 3;
 
@@ -152,75 +147,4 @@ export async function runFuel(): Promise<void> {
       `${(Number.isFinite(ns) ? ns.toFixed(3) : 'inf').padStart(10)}${(Number.isFinite(ratio) ? ratio.toFixed(1) : 'inf').padStart(10)}${ratio > RATIO_TARGET ? '  OVER' : ''}`);
   }
   console.log(`worst: ${worstName} at ${Number.isFinite(worst) ? worst.toFixed(1) : 'inf'}x the plain loop's ns per unit (target <= ${RATIO_TARGET})`);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load time
-
-const LOAD_LIMIT_MS = Number(process.env.WASGO_BENCH_LOAD_LIMIT_MS ?? 30_000);
-
-interface LoadResult { bytes: number; v8Ms: number; validateMs: number; wasgoMs: number; prepareMs: number; error?: string }
-
-/** Child-process side: one shape, printed as JSON. */
-export function loadShape(name: string): void {
-  const bytes = SHAPES[name]!();
-  const v8: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    new WebAssembly.Module(bytes);
-    v8.push(performance.now() - t);
-  }
-  // V8 compiles (and validates) function bodies lazily; WebAssembly.validate checks them all.
-  const val: number[] = [];
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    WebAssembly.validate(bytes);
-    val.push(performance.now() - t);
-  }
-  const out: LoadResult = { bytes: bytes.length, v8Ms: median(v8), validateMs: median(val), wasgoMs: NaN, prepareMs: NaN };
-  try {
-    const total: number[] = [];
-    const prep: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const t = performance.now();
-      const p = rewrite(bytes, name);
-      const t1 = performance.now();
-      new WebAssembly.Module(p);
-      total.push(performance.now() - t);
-      prep.push(t1 - t);
-      if (performance.now() - t > 3000) break; // slow: one round is enough
-    }
-    out.wasgoMs = median(total);
-    out.prepareMs = median(prep);
-  } catch (e) {
-    const err = e as { code?: string; name?: string; message?: string };
-    out.error = `${err.code ?? err.name}: ${(err.message ?? '').split('\n')[0]}`;
-  }
-  process.stdout.write(`${JSON.stringify(out)}\n`);
-}
-
-export async function runLoad(): Promise<void> {
-  console.log('\n## load time on adversarial shapes: prepareModule + compile vs V8 compile alone (median of 3; limit %d s each); target ratio <= %d',
-    LOAD_LIMIT_MS / 1000, RATIO_TARGET);
-  console.log('(V8 compile = new WebAssembly.Module, lazy; V8 validate = WebAssembly.validate, every body; ratio = total / V8 compile)');
-  console.log(`${'shape'.padEnd(32)}${'bytes'.padStart(11)}${'V8 compile'.padStart(12)}${'V8 validate'.padStart(13)}${'prepare ms'.padStart(12)}${'total ms'.padStart(11)}${'ratio'.padStart(10)}`);
-  for (const name of Object.keys(SHAPES)) {
-    const r = spawnSync(process.execPath, ['--max-old-space-size=4096', process.argv[1]!, '--load-shape', name], {
-      encoding: 'utf8', timeout: LOAD_LIMIT_MS, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const line = r.stdout?.trim().split('\n').pop();
-    if (r.error || r.status !== 0 || !line) {
-      const why = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal ? `> ${LOAD_LIMIT_MS / 1000} s (killed at the limit)` : `failed: ${(r.stderr ?? '').split('\n').find((l) => /Error|error/.test(l)) ?? `exit ${r.status}`}`;
-      console.log(`${name.padEnd(32)} ${why}`);
-      continue;
-    }
-    const x = JSON.parse(line) as LoadResult;
-    if (x.error) {
-      console.log(`${name.padEnd(32)}${String(x.bytes).padStart(11)}${x.v8Ms.toFixed(1).padStart(12)}${x.validateMs.toFixed(1).padStart(13)}   refused/failed: ${x.error}`);
-      continue;
-    }
-    const ratio = x.wasgoMs / x.v8Ms;
-    console.log(`${name.padEnd(32)}${String(x.bytes).padStart(11)}${x.v8Ms.toFixed(1).padStart(12)}${x.validateMs.toFixed(1).padStart(13)}${x.prepareMs.toFixed(1).padStart(12)}` +
-      `${x.wasgoMs.toFixed(1).padStart(11)}${ratio.toFixed(1).padStart(10)}${ratio > RATIO_TARGET ? '  OVER' : ''}`);
-  }
 }
