@@ -67,10 +67,8 @@ function run(init: InitMessage, port: WorkerPort): void {
     const binding: Binding = {};
     // The refill is linked here, to the worker's meter, not by the linker: the linker's refill
     // and host-call billing belong to the engine's FuelPort on the main thread; in the worker the
-    // forwarders bill host calls. (A module whose `info` lists the refill, e.g. one loaded
-    // without the rewriter, is linked the same way.)
-    const info = { ...init.info, imports: init.info.imports.filter((i) => !isRefill(i)) };
-    const linked = link(info, {
+    // forwarders bill host calls.
+    const linked = link(init.info, {
       table, level: init.level, moduleName: init.name, instanceId: init.instance, memoryMb: init.memoryMb,
       strictImports: false, binding, fault, currentFault: () => meter.exhausted,
     });

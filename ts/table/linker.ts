@@ -1,7 +1,7 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
 import { clock, type FuelPort, type Meter } from '../engine/meter';
 import { isStackOverflow, registerFrames, type FrameMap } from '../engine/traps';
-import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel-names';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
 import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
@@ -103,16 +103,12 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
   let memory: WebAssembly.Memory | undefined;
   const set = (m: string, n: string, v: WebAssembly.ImportValue) => ((imports[m] ??= {})[n] = v);
   o.binding.frames = (info as ModuleInfo & { frames?: FrameMap }).frames;
-  if (o.metered) set(FUEL_REFILL_MODULE, FUEL_REFILL_NAME, refillImport({ params: ['i32'], results: ['i32'] }, o));
+  if (o.metered) set(FUEL_REFILL_MODULE, FUEL_REFILL_NAME, refillImport(o));
 
   for (const imp of info.imports) {
     const where = `${imp.module}.${imp.name}`;
     switch (imp.kind) {
       case 'function': {
-        if (imp.module === FUEL_REFILL_MODULE && imp.name === FUEL_REFILL_NAME) {
-          set(imp.module, imp.name, refillImport(imp.type, o));
-          break;
-        }
         const spec = o.table.lookup(imp.module, imp.name, o.level);
         if (spec) {
           const expected = wasmType(spec);
@@ -174,12 +170,9 @@ export function link(info: ModuleInfo, o: LinkOptions): Linked {
  * instance's FuelPort, never to the function table (no guest can import `__wasgo` names itself:
  * ts/wasm/reserved.ts refuses them before rewriting).
  */
-function refillImport(type: FuncType, o: LinkOptions) {
+function refillImport(o: LinkOptions) {
   const port = o.fuel;
   if (!port) throw new LinkError(`${FUEL_REFILL_MODULE}.${FUEL_REFILL_NAME}: this module is metered but nothing meters it here`, { module: o.moduleName });
-  if (!sameFuncType(type, { params: ['i32'], results: ['i32'] })) {
-    throw new LinkError(`${FUEL_REFILL_MODULE}.${FUEL_REFILL_NAME} must be (i32) -> i32, got ${formatFuncType(type)}`, { module: o.moduleName });
-  }
   port.linkRefill();
   return (v: number): number => {
     // A host error the guest caught (catch_all) ends the call anyway (instance.call rethrows it):
