@@ -13,14 +13,8 @@ import { ARG_GUARDS, GROWTH_GUARDS, OWNERSHIP } from '../../ts/godot/policy/cost
 import { classDb } from '../../ts/godot/policy';
 import { Reentry, SignalHub } from '../../ts/godot/signals';
 import { arrayOf, stringValue } from '../../ts/godot/variant';
+import { cat, u32 } from '../helpers/bytes';
 
-const u32 = (...v: number[]) => new Uint8Array(new Uint32Array(v).buffer);
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
-  return out;
-};
 const points = (n: number) => cat(u32(35, n), new Uint8Array(n * 8));
 const int = (v: number) => u32(2, v >>> 0);
 

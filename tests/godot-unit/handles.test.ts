@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { HandleError } from '../../ts/engine/errors';
 import { HandleSpace, MOD_NODE_HANDLE } from '../../ts/godot/handles';
 import { arrayOf, boolValue, floatValue, fromBase64, intValue, nilValue, plainArgs, scalarArgs, stringValue, toBase64, vector2Value } from '../../ts/godot/variant';
+import { cat, u32 } from '../helpers/bytes';
 
 const NODE = ['Node2D', 'CanvasItem', 'Node', 'Object'];
 
@@ -84,13 +85,6 @@ describe('variant helpers', () => {
 });
 
 describe('plainArgs (arguments TypeScript checks itself)', () => {
-  const u32 = (...v: number[]) => new Uint8Array(new Uint32Array(v).buffer);
-  const cat = (...parts: Uint8Array[]) => {
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const p of parts) (out.set(p, at), (at += p.length));
-    return out;
-  };
   const f32 = (...v: number[]) => new Uint8Array(new Float32Array(v).buffer);
   const vec2 = (x: number, y: number) => cat(u32(5), f32(x, y));
   const int = (v: number) => u32(2, v >>> 0);
