@@ -7,10 +7,8 @@
  * Guest modules are assembled by hand (no wabt in the bench bundle).
  */
 import { WasGoEngine } from '../ts/index';
-import { HOST_LOOP, LOOP, measure } from '../ts/engine/calibrate';
-import { FuelPort, Metering } from '../ts/engine/meter';
-import { FunctionTable } from '../ts/table/function-table';
-import { link } from '../ts/table/linker';
+import { hostCallLoop, LOOP, measure } from '../ts/engine/calibrate';
+import { Metering, UNITS_PER_NS_RANGE } from '../ts/engine/meter';
 import { OutOfFuel } from '../ts/engine/errors';
 
 const RUNS = 5;
@@ -18,14 +16,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 function hostCallNs(metered: boolean, calls: number): number {
   const metering = new Metering(() => 0);
-  const port = new FuelPort(metering);
-  const table = new FunctionTable();
-  table.register({ module: 'c', name: 'nop', params: [], result: 'void', level: 1, kind: 'core', implementation: () => undefined });
-  const { imports } = link({ imports: [{ module: 'c', name: 'nop', kind: 'function', type: { params: [], results: [] } }], exports: [], memories: [] }, {
-    table, level: 1, moduleName: 'bench', instanceId: 0, memoryMb: 1, strictImports: false, binding: {},
-    fault: (e) => e, currentFault: () => undefined, fuel: port,
-  });
-  const run = new WebAssembly.Instance(new WebAssembly.Module(HOST_LOOP), imports).exports.run as (n: number) => void;
+  const run = hostCallLoop(metering, 'bench');
   const times: number[] = [];
   for (let r = 0; r <= RUNS; r++) {
     metering.current = metered ? metering.create(0) : undefined;
@@ -40,7 +31,7 @@ function hostCallNs(metered: boolean, calls: number): number {
 export async function run(): Promise<void> {
   console.log('\n## the meter: calibration, k, the price of time pricing (median of %d runs)', RUNS);
   const cal = measure();
-  console.log(`calibration: measured ${cal.measured.toFixed(2)} units/ns, used ${cal.unitsPerNs.toFixed(2)} (clamped to [0.25, 2]); host-call floor ${cal.hostFloor} units; took ${cal.tookMs.toFixed(1)} ms`);
+  console.log(`calibration: measured ${cal.measured.toFixed(2)} units/ns, used ${cal.unitsPerNs.toFixed(2)} (clamped to [${UNITS_PER_NS_RANGE.join(", ")}]); host-call floor ${cal.hostFloor} units; took ${cal.tookMs.toFixed(1)} ms`);
 
   const engine = WasGoEngine.get().init({ fuelPerCall: 100_000_000, maxCallMs: 0 });
   const ks: number[] = [];

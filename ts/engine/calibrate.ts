@@ -102,6 +102,20 @@ export function measure(iterations = 100_000, runs = 3): Calibration {
 }
 
 /** A no-op host function called through the real linker adapter, metered: the untimed overhead per call, in units. */
+/**
+ * HOST_LOOP linked through the real linker to a no-op host function billed to `metering`:
+ * `run(n)` makes n host calls (the calibration's floor and the meter bench measure it).
+ */
+export function hostCallLoop(metering: Metering, moduleName: string): (n: number) => void {
+  const table = new FunctionTable();
+  table.register({ module: 'c', name: 'nop', params: [], result: 'void', level: 1, kind: 'core', implementation: () => undefined });
+  const { imports } = link({ imports: [{ module: 'c', name: 'nop', kind: 'function', type: { params: [], results: [] } }], exports: [], memories: [] }, {
+    table, level: 1, moduleName, instanceId: 0, memoryMb: 1, strictImports: false, binding: {},
+    fault: (e) => e, currentFault: () => undefined, fuel: new FuelPort(metering),
+  });
+  return new WebAssembly.Instance(new WebAssembly.Module(HOST_LOOP), imports).exports.run as (n: number) => void;
+}
+
 function measureHostCalls(unitsPerNs: number, calls: number, runs: number): { floor: number; ns: number } {
   let floor = HOST_CALL_FLOOR;
   let bestNs = NaN;
@@ -109,14 +123,7 @@ function measureHostCalls(unitsPerNs: number, calls: number, runs: number): { fl
     const metering = new Metering(() => 0);
     metering.unitsPerNs = unitsPerNs;
     metering.hostFloor = 0;
-    const port = new FuelPort(metering);
-    const table = new FunctionTable();
-    table.register({ module: 'c', name: 'nop', params: [], result: 'void', level: 1, kind: 'core', implementation: () => undefined });
-    const { imports } = link({ imports: [{ module: 'c', name: 'nop', kind: 'function', type: { params: [], results: [] } }], exports: [], memories: [] }, {
-      table, level: 1, moduleName: 'wasgo-calibration', instanceId: 0, memoryMb: 1, strictImports: false, binding: {},
-      fault: (e) => e, currentFault: () => undefined, fuel: port,
-    });
-    const run = new WebAssembly.Instance(new WebAssembly.Module(HOST_LOOP), imports).exports.run as (n: number) => void;
+    const run = hostCallLoop(metering, 'wasgo-calibration');
     const untimedPerRun: number[] = [];
     for (let k = 0; k <= runs; k++) {
       const meter = metering.create(0);
