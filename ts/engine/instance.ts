@@ -64,6 +64,9 @@ export interface InstanceParts {
   maxWorkers?: number;
 }
 
+/** Value types the JS API can pass to and from an export. */
+const JS_TYPES = new Set(['i32', 'i64', 'f32', 'f64', 'externref', 'funcref']);
+
 /** One instantiated mod. Inline calls run on the caller's thread under a fuel budget. */
 export class WasGoInstance {
   readonly id: number;
@@ -212,23 +215,25 @@ export class WasGoInstance {
    * for an i64, a BigInt or Symbol for an i32/f32/f64). V8's TypeError used to surface as
    * `HostError: unexpected host failure` and fail the instance.
    */
-  private exportTypes: Map<string, { params: string[]; results: string[] }> | undefined;
+  private exportTypes: Map<string, { params: string[]; nonJs: string | undefined }> | undefined;
 
   private checkCallable(name: string, args: readonly WasmValue[]): void {
     if (!this.exportTypes) {
+      // Once per instance: the calls are hot, the export types never change.
       this.exportTypes = new Map();
-      for (const e of this.info.exports) if (e.kind === 'function' && e.type) this.exportTypes.set(e.name, e.type);
+      for (const e of this.info.exports) {
+        if (e.kind !== 'function' || !e.type) continue;
+        this.exportTypes.set(e.name, { params: e.type.params, nonJs: [...e.type.params, ...e.type.results].find((t) => !JS_TYPES.has(t)) });
+      }
     }
     const type = this.exportTypes.get(name);
     if (!type) return;
-    const place = { module: this.name, export: name, instance: this.id };
-    const jsType = (t: string) => t === 'i32' || t === 'i64' || t === 'f32' || t === 'f64' || t === 'externref' || t === 'funcref';
-    const bad = [...type.params, ...type.results].find((t) => !jsType(t));
-    if (bad) throw new BadSignature(`export ${JSON.stringify(name)} has a ${bad} parameter or result, which cannot cross to JavaScript`, place);
+    const place = () => ({ module: this.name, export: name, instance: this.id });
+    if (type.nonJs) throw new BadSignature(`export ${JSON.stringify(name)} has a ${type.nonJs} parameter or result, which cannot cross to JavaScript`, place());
     for (let i = 0; i < type.params.length && i < args.length; i++) {
       const t = type.params[i]!, v = args[i] as unknown, k = typeof v;
       const ok = t === 'i64' ? k === 'bigint' : t === 'externref' ? true : t === 'funcref' ? v === null || k === 'function' : k !== 'bigint' && k !== 'symbol';
-      if (!ok) throw new BadSignature(`export ${JSON.stringify(name)}: argument ${i} (${t}) cannot be ${k === 'object' ? 'this object' : `a ${k}`}${t === 'i64' ? ' (pass a BigInt)' : ''}`, place);
+      if (!ok) throw new BadSignature(`export ${JSON.stringify(name)}: argument ${i} (${t}) cannot be ${k === 'object' ? 'this object' : `a ${k}`}${t === 'i64' ? ' (pass a BigInt)' : ''}`, place());
     }
   }
 
