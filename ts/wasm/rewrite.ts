@@ -111,9 +111,6 @@ export function localsCharge(body: Pick<FunctionBody, 'locals'>): number {
   return bytes > FREE_LOCAL_BYTES ? Math.min(MAX_CHARGE, Math.ceil((bytes - FREE_LOCAL_BYTES) / 4)) : 0;
 }
 
-/** What a loop header's charge itself costs each iteration (the ~7 instructions of the charge). */
-export const LOOP_HEADER_WEIGHT = 6;
-
 /** A branch-free `if` whose arms cost at most this is charged with the enclosing code (the dearer arm). */
 export const FOLD_MAX = 64;
 
@@ -864,9 +861,6 @@ class Meter {
             this.event(at - base, EV_LOOP_OPEN, bytes[at + 1]!, this.rN);
           }
           this.region(after, -1, false, wrap);
-          // The header's own charge runs ~7 instructions every iteration: nested, nearly empty loop
-          // headers ran 4.5-7.5x cheaper per unit than a plain loop when only their body was billed.
-          this.rCost[this.cur]! += LOOP_HEADER_WEIGHT;
           break;
         }
         case Ctl.If: {
