@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   MemoryLimit, ModuleTooLarge, OutOfFuel, SettingsError, StackOverflow, Timeout, UncaughtException, type WasGoError, type WasGoEngine,
 } from '../../ts/index';
+import { HOST_TIME_BILLED_MS } from '../../ts/engine/meter';
 import { DEFAULT_SETTINGS, resolveSettings, SETTING_RANGES, type NumericSetting } from '../../ts/engine/settings';
 import { sandboxSettings, UsageError } from '../../ts/cli/args';
 import { DEFAULT_GODOT_LIMITS, GODOT_LIMIT_SETTINGS, resolveGodotLimits } from '../../ts/godot/limits';
@@ -206,6 +207,31 @@ describe('host calls are priced by time, with a floor', () => {
     expect(ms(t0)).toBeGreaterThanOrEqual(100);
     expect(ms(t0)).toBeLessThan(100 + 1 + 60); // one more call, and slack for a loaded machine
     expect(err.message).toMatch(/maxCallMs \(100 ms\)/);
+  });
+
+  it('one slow host call (a cold engine path, a GC pause) cannot spend a default call\'s fuel on its own: time past HOST_TIME_BILLED_MS is left to maxCallMs', async () => {
+    // Seen in CI: a mod's first Godot call on a cold engine took > 33 ms, the whole default budget
+    // at the clamped rate, and the mod died with OutOfFuel though it had done nothing wrong.
+    const { engine } = freshEngine({ maxCallMs: 0 });
+    engine.register({ module: 'game', name: 'cold', params: [], result: 'void', level: 1, kind: 'core', cost: 0,
+      implementation: () => { const end = performance.now() + 60; while (performance.now() < end); } });
+    const i = await engine.loadMod(await wat('(module (import "game" "cold" (func $h)) (func (export "main") (call $h)))'));
+    i.runMain();
+    expect(i.lastCallFuel).toBeLessThan(DEFAULT_SETTINGS.fuelPerCall / 2);
+    expect(i.lastCallFuel).toBeGreaterThanOrEqual(HOST_TIME_BILLED_MS * 1e6 * engine.unitsPerNs);
+  });
+
+  it('a loop of slow host calls is still stopped: by fuel (each billed at least HOST_TIME_BILLED_MS) or by maxCallMs', async () => {
+    const { engine } = freshEngine({ maxCallMs: 250 });
+    let calls = 0;
+    engine.register({ module: 'game', name: 'slow', params: [], result: 'void', level: 1, kind: 'core', cost: 0,
+      implementation: () => { calls++; const end = performance.now() + 20; while (performance.now() < end); } });
+    const i = await engine.loadMod(await wat(HOSTLOOP('(import "game" "slow" (func $h))', '(call $h)')));
+    const t0 = performance.now();
+    const err = thrown(() => i.call('main', [1_000_000]));
+    expect([OutOfFuel, Timeout].some((c) => err instanceof c)).toBe(true);
+    expect(ms(t0)).toBeLessThan(250 + 20 + 100);
+    expect(calls).toBeLessThanOrEqual(Math.ceil(DEFAULT_SETTINGS.fuelPerCall / (HOST_TIME_BILLED_MS * 1e6 * engine.unitsPerNs)) + 1);
   });
 
   it('a host function that throws is still billed its time', async () => {

@@ -46,6 +46,15 @@ export const DEFAULT_UNITS_PER_NS = 1;
  */
 export const UNITS_PER_NS_RANGE: readonly [number, number] = [0.25, 3];
 
+/**
+ * The most of one host call's measured time that is billed in fuel. Past it, the call's wall-clock
+ * deadline (maxCallMs) is the limit: a single slow host call — a cold engine path (Godot's first
+ * ColorRect compiles shaders for 50-80 ms), a GC pause — cannot spend a whole default budget
+ * (~33 ms of host time) on its own, while a loop of slow calls still pays at least this much per
+ * call and meets the deadline. docs/limits.md.
+ */
+export const HOST_TIME_BILLED_MS = 5;
+
 /** Milliseconds, sub-microsecond where the platform allows (Node), coarsened in browsers. */
 export const clock: () => number = typeof performance !== 'undefined' ? () => performance.now() : () => Date.now();
 
@@ -109,9 +118,9 @@ export class Meter {
     if (this.used > this.budget) throw this.outOfFuel(what ? `${what} exceeds the fuel left for this call` : 'the call ran out of fuel');
   }
 
-  /** Bills `ns` nanoseconds of host time at the calibrated rate. */
+  /** Bills `ns` nanoseconds of host time at the calibrated rate, at most HOST_TIME_BILLED_MS of it. */
   chargeTime(ns: number, what?: string): void {
-    this.charge(Math.ceil(Math.max(0, ns) * this.unitsPerNs), what);
+    this.charge(Math.ceil(Math.min(Math.max(0, ns), HOST_TIME_BILLED_MS * 1e6) * this.unitsPerNs), what);
   }
 
   /** Throws Timeout (sticky) once the wall clock is past the deadline. */
