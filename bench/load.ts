@@ -107,7 +107,7 @@ export const SHAPES: [string, () => Uint8Array<ArrayBuffer>][] = [
 
 /** Limits raised so every shape is rewritten, not refused (the refusals are cheaper still). */
 export const BENCH_LIMITS = {
-  maxFunctions: 1e7, maxGlobals: 1e7, maxCustomBytes: 1e9, maxBodyBytes: 1e8,
+  maxFunctions: 1e7, maxGlobals: 1e7, maxCustomBytes: 1e9, maxBodyBytes: 1e8, maxLoopDepth: 1e7,
 };
 
 function median(xs: number[]): number {

@@ -6,12 +6,11 @@
  * the background: measured 42.6 s of CPU in 45 s of idle wall time, still going, RSS growing
  * 114 -> 150 MB (2-core VM, Node 20 / V8 11.3). Eager TurboFan (`--no-liftoff`) did not finish
  * compiling it in 60 s. Nothing in WasGo sees or bounds this: no call is slow, no fuel is used.
- * Not fixed: needs a nesting-depth shape limit (ModuleTooLarge; real code nests a few hundred deep)
- * or flattening in the rewriter; measure TurboFan time vs depth to pick the cap.
- * Guarded by WASGO_SLOW_ATTACKS=1: running it leaves a background compile burning a core for the
- * rest of the test process.
+ * Fixed by the shape limit maxLoopDepth (256, see loop-nesting.test.ts for the measured curve).
  */
 import { describe, expect, it } from 'vitest';
+import { ModuleTooLarge } from '../../ts/index';
+import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { freshEngine } from '../helpers/engine';
 
 function uleb(n: number): number[] {
@@ -32,9 +31,15 @@ export function nestedLoops(d: number): Uint8Array<ArrayBuffer> {
 }
 
 describe('a module cannot make V8 burn a core in the background', () => {
-  (process.env.WASGO_SLOW_ATTACKS ? it.fails : it.skip)('40 000 nested loops, called until hot: no background CPU afterwards (today ~1 core for minutes)', async () => {
+  it('40 000 nested loops are refused at load (ModuleTooLarge, maxLoopDepth): nothing is compiled', async () => {
     const { engine } = freshEngine();
-    const inst = await engine.loadMod(nestedLoops(40_000 + Math.floor(Math.random() * 100)));
+    await expect(engine.loadMod(nestedLoops(40_000))).rejects.toBeInstanceOf(ModuleTooLarge);
+  });
+
+  // Slow (~7 s): the deepest nesting allowed, called until hot, leaves no background compile behind.
+  (process.env.WASGO_SLOW_ATTACKS ? it : it.skip)(`${DEFAULT_LIMITS.maxLoopDepth} nested loops (the cap), called until hot: no background CPU afterwards`, async () => {
+    const { engine } = freshEngine();
+    const inst = await engine.loadMod(nestedLoops(DEFAULT_LIMITS.maxLoopDepth));
     const t0 = performance.now();
     while (performance.now() - t0 < 3000) {
       inst.call('f');
@@ -42,6 +47,6 @@ describe('a module cannot make V8 burn a core in the background', () => {
     }
     const c0 = process.cpuUsage();
     await new Promise((r) => setTimeout(r, 3000));
-    expect(process.cpuUsage(c0).user / 1e6).toBeLessThan(1); // measured ~2.9 s of CPU per 3 s idle
+    expect(process.cpuUsage(c0).user / 1e6).toBeLessThan(1); // at 40 000 (before the cap): ~2.9 s of CPU per 3 s idle
   }, 20_000);
 });

@@ -26,6 +26,12 @@ export interface ModuleLimits {
   maxTypes: number;
   /** Element and data segments, each. */
   maxSegments: number;
+  /**
+   * Loops nested inside one another in a function body. V8's optimizing tier is superlinear in
+   * loop nesting (40 000 nested loops kept a core busy for minutes in the background); up to 256
+   * its cost per byte stays within ~2x of real code (tests/attack/loop-nesting.test.ts).
+   */
+  maxLoopDepth: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ModuleLimits> = Object.freeze({
@@ -40,6 +46,7 @@ export const DEFAULT_LIMITS: Readonly<ModuleLimits> = Object.freeze({
   maxBodyBytes: 4 * 1024 * 1024,
   maxTypes: 10_000,
   maxSegments: 100_000,
+  maxLoopDepth: 256,
 });
 
 export function resolveLimits(l: Partial<ModuleLimits> = {}, maxTableEntries?: number): ModuleLimits {

@@ -240,9 +240,9 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
     voidType = findType([], []);
     if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
   }
-  const meter = o.meter ? new Meter(m, fImp, fuelGlobal, o.countFrames !== false) : undefined;
+  const meter = o.meter ? new Meter(m, fImp, fuelGlobal, o.countFrames !== false, L.maxLoopDepth) : undefined;
 
-  const codeSection = meter ? meter.code() : (scanAll(m), undefined);
+  const codeSection = meter ? meter.code() : (scanAll(m, L.maxLoopDepth), undefined);
   // The frame counter and the wasm-throw flag exist only in modules with a `try` (fuel + 1 and
   // + 2, not exported); the refused-grow record only where some body has a memory.grow (after them).
   const depthGlobal = !!meter?.depth;
@@ -480,8 +480,8 @@ function skipName(r: Reader): void {
 }
 
 /** Feature gate over every body when not metering (metering gates as it rewrites). */
-function scanAll(m: WasmModule): void {
-  const scanner = new Meter(m, 0, 0);
+function scanAll(m: WasmModule, maxLoopDepth: number): void {
+  const scanner = new Meter(m, 0, 0, false, maxLoopDepth);
   for (let i = 0; i < m.code.length; i++) scanner.scanBody(m.code[i]!);
 }
 
@@ -595,7 +595,10 @@ class Meter {
 
   private readonly body = new Writer();
 
-  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number, private readonly countFrames = false) {}
+  /** Loops open around the current instruction (checked against maxLoopDepth). */
+  private loopDepth = 0;
+  constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number, private readonly countFrames = false,
+    private readonly maxLoopDepth = Infinity) {}
 
   /** Index of the helper `() -> ()` doing `v = G; G = 0; G = refill(v)` (global mode's cold path). */
   private get refillGlobal(): number { return this.fImp + 1 + this.m.functions.length; }
@@ -745,7 +748,7 @@ class Meter {
   }
 
   private pop(): void {
-    this.fKind.pop(); this.fTargeted.pop(); this.fSimple.pop(); this.fIfRegion.pop();
+    if (this.fKind.pop() === Ctl.Loop) this.loopDepth--; this.fTargeted.pop(); this.fSimple.pop(); this.fIfRegion.pop();
     this.fThenBase.pop(); this.fThenCost.pop(); this.fElseRegion.pop(); this.fOpen.pop();
     this.fWrap.pop(); this.fHdr.pop();
   }
@@ -770,6 +773,7 @@ class Meter {
     this.rN = 0;
     this.cur = -1;
     this.evN = 0;
+    this.loopDepth = 0;
     this.hasLoop = false; this.hasCall = false; this.hasTry = false; this.needScratch = false;
     this.push(F_FUNC);
     this.region(0);
@@ -854,6 +858,10 @@ class Meter {
           // A loop without parameters may be wrapped (local mode): its header charge then
           // refills outside the loop, so the hot loop holds no call (see emitBody).
           const wrap = WRAPPABLE[bytes[at + 1]!]!;
+          if (++this.loopDepth > this.maxLoopDepth) {
+            throw new ModuleTooLarge(`loops nested in function ${m.imports.filter((i) => i.kind === 'function').length + m.code.indexOf(body)}: ${this.loopDepth} is over the limit maxLoopDepth = ${this.maxLoopDepth}`,
+              { module: m.name, offset: at });
+          }
           const d = this.push(Ctl.Loop, wrap);
           this.hasLoop = true;
           if (wrap) {
