@@ -240,9 +240,9 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
     voidType = findType([], []);
     if (voidType < 0) { voidType = m.types.length + addedTypes++; newTypes.byte(0x60).uleb(0).uleb(0); }
   }
-  const meter = o.meter ? new Meter(m, fImp, fuelGlobal, o.countFrames !== false, L.maxLoopDepth) : undefined;
+  const meter = o.meter ? new Meter(m, fImp, fuelGlobal, o.countFrames !== false, L) : undefined;
 
-  const codeSection = meter ? meter.code() : (scanAll(m, L.maxLoopDepth), undefined);
+  const codeSection = meter ? meter.code() : (scanAll(m, L), undefined);
   // The frame counter and the wasm-throw flag exist only in modules with a `try` (fuel + 1 and
   // + 2, not exported); the refused-grow record only where some body has a memory.grow (after them).
   const depthGlobal = !!meter?.depth;
@@ -480,8 +480,8 @@ function skipName(r: Reader): void {
 }
 
 /** Feature gate over every body when not metering (metering gates as it rewrites). */
-function scanAll(m: WasmModule, maxLoopDepth: number): void {
-  const scanner = new Meter(m, 0, 0, false, maxLoopDepth);
+function scanAll(m: WasmModule, limits: BodyLimits): void {
+  const scanner = new Meter(m, 0, 0, false, limits);
   for (let i = 0; i < m.code.length; i++) scanner.scanBody(m.code[i]!);
 }
 
@@ -520,6 +520,9 @@ const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
 const EV_DEPTH_RESTORE = 8, EV_DEPTH_TAIL = 9, EV_DEPTH_CATCH = 10, EV_THROW = 11;
 /** A static charge of its own right before the instruction (throw/rethrow: not paid by code that does not throw). */
 const EV_STATIC = 12;
+/** The limits the scanner checks per body. */
+type BodyLimits = Pick<ModuleLimits, 'maxLoopDepth' | 'maxBodyBytes'>;
+const NO_BODY_LIMITS: BodyLimits = { maxLoopDepth: Infinity, maxBodyBytes: Infinity };
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
@@ -598,7 +601,7 @@ class Meter {
   /** Loops open around the current instruction (checked against maxLoopDepth). */
   private loopDepth = 0;
   constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number, private readonly countFrames = false,
-    private readonly maxLoopDepth = Infinity) {}
+    private readonly limits: BodyLimits = NO_BODY_LIMITS) {}
 
   /** Index of the helper `() -> ()` doing `v = G; G = 0; G = refill(v)` (global mode's cold path). */
   private get refillGlobal(): number { return this.fImp + 1 + this.m.functions.length; }
@@ -635,6 +638,11 @@ class Meter {
         hints.reset();
         hintCount = 0;
         this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
+        // V8 compiles a body lazily, inside its first call, where no deadline can see it: the
+        // metered body is what it compiles, so the cap holds for it too (docs/limits.md).
+        if (this.body.length > this.limits.maxBodyBytes) {
+          checkLimit(this.limits, 'maxBodyBytes', this.body.length, `size of function ${this.fImp + i} as metered`, this.m.name, b.codeOffset);
+        }
         w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
         if (hintCount) {
           funcs.uleb(this.fImp + 1 + i).uleb(hintCount).copy(hints.buffer, 0, hints.length);
@@ -858,8 +866,8 @@ class Meter {
           // A loop without parameters may be wrapped (local mode): its header charge then
           // refills outside the loop, so the hot loop holds no call (see emitBody).
           const wrap = WRAPPABLE[bytes[at + 1]!]!;
-          if (++this.loopDepth > this.maxLoopDepth) {
-            throw new ModuleTooLarge(`loops nested in function ${m.imports.filter((i) => i.kind === 'function').length + m.code.indexOf(body)}: ${this.loopDepth} is over the limit maxLoopDepth = ${this.maxLoopDepth}`,
+          if (++this.loopDepth > this.limits.maxLoopDepth) {
+            throw new ModuleTooLarge(`loops nested in function ${m.imports.filter((i) => i.kind === 'function').length + m.code.indexOf(body)}: ${this.loopDepth} is over the limit maxLoopDepth = ${this.limits.maxLoopDepth}`,
               { module: m.name, offset: at });
           }
           const d = this.push(Ctl.Loop, wrap);
