@@ -4,7 +4,8 @@
 //   npm run demo                         build what is missing, serve on http://127.0.0.1:8080
 //   npm run demo -- --headless-check     boot it in headless Chromium, write docs/demo.png,
 //                                        exit 0 only if every mod did what it should
-//   options: --port=N --host=ADDR --timeout=SECONDS --chromium=PATH --no-screenshot --verbose
+//   options: --port=N --host=ADDR --timeout=SECONDS --chromium=PATH --verbose
+//            --screenshot=PATH (default docs/demo.png) | --no-screenshot (taken and judged, not written)
 //
 // The fastest look without a browser: npm run demo:cli (wasgo run at level 1, then level 2).
 import { dirname, join, resolve } from 'node:path';
@@ -13,11 +14,11 @@ import { buildExampleMods, ensureAddonBuilt, importTs } from '../tests/godot/lib
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-const known = ['headless-check', 'port', 'host', 'timeout', 'chromium', 'no-screenshot', 'verbose', 'help'];
+const known = ['headless-check', 'port', 'host', 'timeout', 'chromium', 'screenshot', 'no-screenshot', 'verbose', 'help'];
 const flag = (name) => argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
 const value = (name) => flag(name)?.split('=').slice(1).join('=') || null;
 const bad = argv.filter((a) => !known.some((k) => a === `--${k}` || a.startsWith(`--${k}=`)));
-const usage = 'usage: npm run demo [-- --headless-check] [--port=8080] [--host=127.0.0.1] [--timeout=30] [--chromium=/usr/bin/chromium] [--no-screenshot] [--verbose]';
+const usage = 'usage: npm run demo [-- --headless-check] [--port=8080] [--host=127.0.0.1] [--timeout=30] [--chromium=/usr/bin/chromium] [--screenshot=docs/demo.png | --no-screenshot] [--verbose]';
 if (bad.length || flag('help')) {
   if (bad.length) console.error(`demo: unknown argument ${bad.join(' ')}`);
   console.log(usage);
@@ -36,7 +37,7 @@ if (flag('headless-check')) {
       root,
       chromiumPath: value('chromium') ?? process.env.CHROMIUM ?? '/usr/bin/chromium',
       timeoutMs: Number(value('timeout') ?? 30) * 1000,
-      screenshot: flag('no-screenshot') ? null : join(root, 'docs/demo.png'),
+      screenshot: flag('no-screenshot') ? null : resolve(value('screenshot') ?? join(root, 'docs/demo.png')),
       verbose: Boolean(flag('verbose')),
       log,
     });

@@ -2,10 +2,11 @@
 // mods in mods/, the addon) and serves it with the Godot 4.6 web engine; with --headless-check it
 // boots it in headless Chromium instead, writes a screenshot and judges what the mods did.
 // Serving and booting are the e2e harness's (tests/godot/lib/web.ts).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { Page } from 'playwright-core';
 import { writePck, type PackFile } from '../../tests/godot/lib/pck';
 import { classCache, collectDir } from '../../tests/godot/lib/project';
 import { engineDir, launchBrowser, openPage, pageHtml, serveGame } from '../../tests/godot/lib/web';
@@ -50,7 +51,7 @@ export interface CheckOptions {
   root: string;
   chromiumPath: string;
   timeoutMs: number;
-  /** Where the screenshot goes (docs/demo.png); null = none. */
+  /** Where the screenshot is written (default docs/demo.png); null = not written (it is still taken and judged). */
   screenshot: string | null;
   /** Echo every engine line (default: demo markers, errors and the verdict only). */
   verbose: boolean;
@@ -61,6 +62,29 @@ export interface CheckReport {
   checks: Check[];
   events: DemoEvent[];
   ms: number;
+}
+
+/**
+ * What the screenshot shows, roughly: its size, how many distinct colours (each channel
+ * quantized to 16 levels) and the share of the most common one. A page where WebGL failed is
+ * one flat colour. Decoded by the page itself (createImageBitmap), so no PNG decoder is needed.
+ */
+async function imageStats(page: Page, png: Uint8Array): Promise<{ width: number; height: number; colors: number; dominant: number }> {
+  return page.evaluate(async (b64) => {
+    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < data.length; i += 4) {
+      const key = ((data[i]! >> 4) << 8) | ((data[i + 1]! >> 4) << 4) | (data[i + 2]! >> 4);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    const pixels = data.length / 4;
+    return { width: bitmap.width, height: bitmap.height, colors: counts.size, dominant: Math.max(...counts.values()) / pixels };
+  }, Buffer.from(png).toString('base64'));
 }
 
 /** Boots the demo in headless Chromium (rendering), waits for the mods, screenshots, judges. */
@@ -93,11 +117,16 @@ export async function headlessCheck(opts: CheckOptions): Promise<CheckReport> {
     ]);
     clearTimeout(timer);
     if (timedOut) log(`the scene did not report everything within ${opts.timeoutMs} ms`);
+    // Two more frames so the panel shows the last state the markers describe.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const png = await page.screenshot({ type: 'png' });
+    const stats = await imageStats(page, png);
+    events.push({ event: 'screenshot', ...stats });
+    log(`screenshot: ${stats.width}x${stats.height}, ${stats.colors} colours, the most common ${(stats.dominant * 100).toFixed(0)}% of pixels`);
     if (opts.screenshot) {
-      // Two more frames so the panel shows the last state the markers describe.
-      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-      writeFileSync(opts.screenshot, await page.screenshot({ type: 'png' }));
-      log(`screenshot: ${opts.screenshot}`);
+      mkdirSync(dirname(opts.screenshot), { recursive: true });
+      writeFileSync(opts.screenshot, png);
+      log(`screenshot written to ${opts.screenshot}`);
     }
   } finally {
     await browser.close();

@@ -70,7 +70,7 @@ export function judge(events: readonly DemoEvent[]): Check[] {
   // In a worker (cross-origin isolated page) the timeout stops main while the game runs on;
   // inline (no isolation) fuel stops it within one call.
   const expected = main?.mode === 'worker' ? 'Timeout' : 'OutOfFuel';
-  check(`runaway: main stopped (${String(main?.mode)}: ${expected})`, main !== undefined && main.code === expected && main.status === -1, main ?? 'no report');
+  check(`runaway: main stopped (${main ? `${String(main.mode)}: ${expected}` : 'no report'})`, main !== undefined && main.code === expected && main.status === -1, main ?? 'no report');
   if (main?.mode === 'worker') {
     // Inline, main would block every frame until it ends (0 frames meanwhile). Software
     // rendering in headless Chromium draws only 3-5 frames a second on a busy machine, hence
@@ -82,5 +82,9 @@ export function judge(events: readonly DemoEvent[]): Check[] {
   const errors = (done?.errors ?? {}) as Record<string, unknown>;
   check('others unaffected: bouncer and scoreboard never failed', done !== undefined && errors.bouncer === '' && errors.scoreboard === '', done ?? 'no done line');
   check('snoop: its node survived call("queue_free")', done?.snoop_node_intact === true, done ?? 'no done line');
+  const shot = find((e) => e.event === 'screenshot');
+  // The scene on a dark background: text, panels and the sprite give dozens of colours; a page
+  // where WebGL failed is one flat colour.
+  check('screenshot: the scene is drawn', num(shot?.colors) >= 16 && num(shot?.dominant) < 0.9, shot ?? 'no screenshot');
   return checks;
 }
