@@ -21,8 +21,8 @@ static func configured_paths() -> PackedStringArray:
 
 
 ## The mod files under `paths`: { "files": PackedStringArray (sorted, each once), "warnings":
-## PackedStringArray (one per entry that is not a res:// path, climbs out with "..", or does not
-## exist) }. Folders are walked recursively, except hidden ones and those holding a .gdignore
+## PackedStringArray (one per entry that is not a res:// path, climbs out with "..", does not
+## exist, or is a file that is not a mod) }. Folders are walked recursively, except hidden ones and those holding a .gdignore
 ## (Godot skips them too); an entry may also name one mod file.
 static func collect(paths: PackedStringArray) -> Dictionary:
 	var found := {}
@@ -36,8 +36,11 @@ static func collect(paths: PackedStringArray) -> Dictionary:
 			warnings.append("%s: %s climbs out with '..'" % [SETTING, raw])
 			continue
 		p = p.trim_suffix("/") if p != "res://" else p
-		if is_mod_file(p) and FileAccess.file_exists(p):
-			found[p] = true
+		if FileAccess.file_exists(p):
+			if is_mod_file(p):
+				found[p] = true
+			else:
+				warnings.append("%s: %s is neither a folder nor a %s file" % [SETTING, raw, " or ".join(EXTENSIONS)])
 		elif DirAccess.dir_exists_absolute(p):
 			_walk(p, found)
 		else:
