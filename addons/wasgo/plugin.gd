@@ -1,5 +1,4 @@
-## WasGo's editor plugin: registers the project settings and the WasGoEngine autoload, adds the
-## export plugin (export_plugin.gd) and tells the developer once how to try mods (editor_notice.gd).
+## WasGo's editor plugin: registers the project settings and the WasGoEngine autoload.
 ## Editor-only (@tool, EditorPlugin): it never runs in an exported game. The settings logic lives
 ## in settings.gd so runtime code and tests can use it without the editor.
 @tool
