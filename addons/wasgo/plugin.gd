@@ -36,11 +36,27 @@ func _disable_plugin() -> void:
 	remove_autoload_singleton(AUTOLOAD_NAME)
 
 
-## wasgo.js is not a Godot resource, so the default export filter would leave it out of the pack;
-## this adds it to every export.
-class WasGoExport extends EditorExportPlugin:
-	func _get_name() -> String:
-		return "WasGo"
+# On the desktop editor, once per project: mods run in web exports, and how to try them now.
+# (Deferred: the editor's base control is still being built while plugins load.)
+func _ready() -> void:
+	add_tool_menu_item(EditorNotice.MENU_ITEM, _show_notice)
+	_show_notice_once.call_deferred()
 
-	func _export_begin(_features: PackedStringArray, _is_debug: bool, _path: String, _flags: int) -> void:
-		add_file(WASGO_JS, FileAccess.get_file_as_bytes(WASGO_JS), false)
+
+func _notification(what: int) -> void:
+	if what == NOTIFICATION_EXIT_TREE:
+		remove_tool_menu_item(EditorNotice.MENU_ITEM)
+
+
+func _show_notice() -> void:
+	EditorNotice.popup()
+
+
+func _show_notice_once() -> void:
+	EditorNotice.show_once()
+
+
+## wasgo.js and the mods (wasgo/mods/paths) are not Godot resources, so the default export filter
+## would leave them out of the pack; this adds them to every export.
+const WasGoExport := preload("res://addons/wasgo/export_plugin.gd")
+const EditorNotice := preload("res://addons/wasgo/editor_notice.gd")

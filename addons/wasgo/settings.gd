@@ -71,12 +71,22 @@ static func definitions() -> Array[Dictionary]:
 	]
 
 
+## Settings of the editor side, not handed to the TypeScript engine (read_settings() leaves them
+## out): `wasgo/mods/paths`, the folders export_plugin.gd exports mods from (mod_files.gd). Each
+## element gets a folder picker.
+static func editor_definitions() -> Array[Dictionary]:
+	return [
+		_def("wasgo/mods/paths", "", TYPE_PACKED_STRING_ARRAY, PackedStringArray(["res://mods"]),
+			PROPERTY_HINT_TYPE_STRING, "%d/%d:" % [TYPE_STRING, PROPERTY_HINT_DIR], true),
+	]
+
+
 ## Adds every setting that is not set yet (values already in project.godot are kept), its
 ## default (what "revert" goes back to, and what is not written to project.godot), its property
 ## info and its basic/advanced visibility. Property info is not saved in project.godot, so the
 ## editor plugin calls this every time it loads. Idempotent.
 static func register_settings() -> void:
-	for d in definitions():
+	for d in definitions() + editor_definitions():
 		var name: String = d["name"]
 		if not ProjectSettings.has_setting(name):
 			ProjectSettings.set_setting(name, d["default"])

@@ -10,12 +10,11 @@
 // collects "WASGO_TEST PASS <name>" / "WASGO_TEST FAIL <name>: <reason>" markers. It ends with
 // the line "N passed, N failed" and exits non-zero if anything failed or nothing ran.
 // See docs/godot.md.
-import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { buildExampleMods, ensureAddonBuilt, importTs } from './lib/prepare.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const argv = process.argv.slice(2);
@@ -36,50 +35,18 @@ if (flag('list')) {
   process.exit(0);
 }
 
-// 1. addons/wasgo/wasgo.js must exist and be newer than everything in ts/.
-const wasgoJs = join(root, 'addons/wasgo/wasgo.js');
-function newestMtime(dir) {
-  let t = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return t;
-}
-if (!flag('no-build') && (!existsSync(wasgoJs) || statSync(wasgoJs).mtimeMs < newestMtime(join(root, 'ts')))) {
-  log('building addons/wasgo/wasgo.js (node build.mjs --only=ts --quiet)');
-  const r = spawnSync(process.execPath, ['build.mjs', '--only=ts', '--quiet'], { cwd: root, stdio: 'inherit' });
-  if (r.status !== 0) {
-    if (!existsSync(wasgoJs)) {
-      log('build failed and there is no addons/wasgo/wasgo.js');
-      log('0 passed, 1 failed');
-      process.exit(1);
-    }
-    log('warning: build failed; testing the existing (stale) addons/wasgo/wasgo.js');
-  }
-}
-
-// 1b. The example mods some projects pack (wasgo_test.json "files"); incremental.
+// 1. An up-to-date addons/wasgo/wasgo.js, and the example mods some projects pack
+//    (wasgo_test.json "files"); both incremental.
 if (!flag('no-build')) {
-  const { buildExamples } = await import(pathToFileURL(join(root, 'examples/build-examples.mjs')).href);
-  try {
-    await buildExamples({ quiet: true });
-  } catch (e) {
-    log(`warning: building the example mods failed: ${e?.message ?? e}`);
+  if (!ensureAddonBuilt({ root, log })) {
+    log('0 passed, 1 failed');
+    process.exit(1);
   }
+  await buildExampleMods({ root, log });
 }
 
-// 2. Bundle the TypeScript harness next to node_modules so playwright-core resolves.
-const cacheDir = join(root, 'node_modules/.cache/wasgo-e2e');
-mkdirSync(cacheDir, { recursive: true });
-const outfile = join(cacheDir, `harness-${process.pid}.mjs`);
-await build({
-  entryPoints: [join(root, 'tests/godot/lib/harness.ts')], outfile, bundle: true, platform: 'node',
-  format: 'esm', target: 'node20', external: ['playwright-core', 'esbuild'], logLevel: 'error',
-});
-const { runHarness } = await import(pathToFileURL(outfile).href);
-const { rmSync } = await import('node:fs');
-rmSync(outfile, { force: true });
+// 2. The TypeScript harness.
+const { runHarness } = await importTs(root, 'tests/godot/lib/harness.ts');
 
 // 3. Run.
 const keep = flag('keep');

