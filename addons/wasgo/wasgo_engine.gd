@@ -65,6 +65,13 @@ var _connections := {}
 var _plans: Array[Plan] = [null]
 ## The arguments of a call without any (read-only).
 const NO_ARGS: Array = []
+## The game's own functions (register_function): id -> [Callable, params, result, "module.name"];
+## "module.name" -> id.
+var _game_functions := {}
+var _game_function_ids := {}
+var _next_game_function := 1
+## Set by fail_call() while a game function runs ("" = it did not refuse).
+var _call_failure := ""
 
 
 ## What does not change between calls of one method by one mod (registered once by
@@ -258,6 +265,58 @@ func set_write_confirmation(confirm: Callable) -> void:
 	_write_confirmation = confirm
 
 
+## Offers a function of the game to mods: a mod imports `module`.`name` and its calls run
+## `callable` with Godot values. `params`: the kinds of its arguments, each "i32", "i64",
+## "f32", "f64" (int / float), "string" (String), "bytes" (PackedByteArray), "variant" (any
+## Godot value without objects, var_to_bytes in guest memory) or "node" (a handle the mod
+## holds; the Callable gets the Node, which must lie in the mod's subtree below level 3).
+## `result`: one of the same kinds but "node", or "" for none (string/bytes/variant results
+## go into a buffer the mod passes last; the call returns their full length). `level`: the
+## lowest safety level whose mods may import it (it holds at every level above). A name is
+## registered once: registering it again is ERR_ALREADY_EXISTS (unregister it first); bad
+## kinds or names are ERR_INVALID_PARAMETER. A wrong return type, an error inside the Callable
+## (it returns null) or a freed Callable object fail the mod's call with HostError naming the
+## function; the game goes on. See docs/godot.md ("Offer your game's API to mods").
+func register_function(module: String, fn_name: String, callable: Callable, params: PackedStringArray, result: String = "", level: int = 1) -> Error:
+	if not is_ready():
+		push_error("WasGo: register_function(%s.%s): WasGo is not ready: %s" % [module, fn_name, _load_error])
+		return ERR_UNCONFIGURED
+	if not callable.is_valid():
+		push_error("WasGo: register_function(%s.%s): the Callable is not valid" % [module, fn_name])
+		return ERR_INVALID_PARAMETER
+	var id := _next_game_function
+	var r = JSON.parse_string(str(_godot.registerFunction(id, module, fn_name, ",".join(params), result, level)))
+	if not (r is Dictionary) or not r.get("ok", false):
+		var message: String = str(r.get("message", "")) if r is Dictionary else "no answer from the WasGo engine"
+		push_error("WasGo: register_function(%s.%s): %s" % [module, fn_name, message])
+		return ERR_ALREADY_EXISTS if "already registered" in message else ERR_INVALID_PARAMETER
+	_next_game_function += 1
+	_game_functions[id] = [callable, params, result, module + "." + fn_name]
+	_game_function_ids[module + "." + fn_name] = id
+	return OK
+
+
+## Withdraws a function registered with register_function (a game reloading its API): mods
+## loaded afterwards cannot import it, mods already linked to it fail with HostError when they
+## call it. ERR_DOES_NOT_EXIST when the game did not register it.
+func unregister_function(module: String, fn_name: String) -> Error:
+	if not is_ready():
+		return ERR_UNCONFIGURED
+	var key := module + "." + fn_name
+	var r = JSON.parse_string(str(_godot.unregisterFunction(module, fn_name)))
+	if not (r is Dictionary) or not r.get("ok", false) or not r.get("removed", false):
+		return ERR_DOES_NOT_EXIST
+	_game_functions.erase(_game_function_ids.get(key, 0))
+	_game_function_ids.erase(key)
+	return OK
+
+
+## Called by a game function's Callable: refuses the mod's call (the mod fails with HostError
+## naming the function and `message`), e.g. for an argument the game does not accept.
+func fail_call(message: String) -> void:
+	_call_failure = message if message != "" else "refused by the game"
+
+
 ## Counters: { calls (guest -> Godot), denied, ops (bridge round trips) }.
 func stats() -> Dictionary:
 	if not is_ready():
@@ -370,6 +429,7 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 			var o := _live(args[2])
 			box["v"] = o.get_class() if o != null else ""
 			box["s"] = "ok"
+		"game_call": _op_game_call(box, args[2], args[3], args[4], args[5])
 		"connect": _op_connect(box, args[2], args[3], args[4], args[5], args[6])
 		"disconnect":
 			box["s"] = "ok"
@@ -904,6 +964,93 @@ func _expression(callee: String, argc: int, box: Dictionary) -> Expression:
 		_expressions.clear()  # bounded (level 3 may call any identifier)
 	_expressions[key] = e
 	return e
+
+
+## A mod's call of a game function (ts/godot/game-functions.ts): args are var_to_bytes of an
+## Array TypeScript built (a node as its ObjectID, a variant as a PackedByteArray of its
+## encoding); the answer is tagged in `c`: i (int as a String), f (float), b (base64), n (none).
+func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree: String) -> void:
+	var f = _game_functions.get(fn)
+	if f == null:
+		box["m"] = "the function is not registered any more"
+		box["s"] = "godot"
+		return
+	var callable: Callable = f[0]
+	if not callable.is_valid():
+		box["m"] = "its Callable's object was freed"
+		box["s"] = "gone"
+		return
+	var kinds: PackedStringArray = f[1]
+	var args = bytes_to_var(Marshalls.base64_to_raw(b64))
+	if typeof(args) != TYPE_ARRAY or args.size() != kinds.size():
+		box["m"] = "malformed arguments"
+		box["s"] = "godot"
+		return
+	for i in kinds.size():
+		if kinds[i] == "variant":
+			var v = bytes_to_var(args[i])
+			var why := _smuggled(v, false)
+			if why != "":
+				box["m"] = "argument %d: %s" % [i + 1, why]
+				box["s"] = "godot"
+				return
+			args[i] = v
+		elif kinds[i] == "node":
+			var oid: int = args[i]
+			if oid == 0 or not is_instance_id_valid(oid):
+				box["m"] = "argument %d: the node was freed" % (i + 1)
+				box["s"] = "freed"
+				return
+			var n := instance_from_id(oid)
+			if subtree != "" and _within(n, subtree.to_int(), instance) != "":
+				box["m"] = "argument %d (%s)" % [i + 1, n.name if n is Node else n.get_class()]
+				box["s"] = "outside"
+				return
+			args[i] = n
+	# Game functions may nest (a Callable calling a mod calling another game function).
+	var outer := _call_failure
+	_call_failure = ""
+	var r = callable.callv(args)
+	var failure := _call_failure
+	_call_failure = outer
+	if failure != "":
+		box["m"] = failure
+		box["s"] = "godot"
+		return
+	var t := typeof(r)
+	match str(f[2]):
+		"":
+			box["c"] = "n"
+		"i32", "i64":
+			if t == TYPE_INT:
+				box["v"] = str(r)
+				box["c"] = "i"
+		"f32", "f64":
+			if t == TYPE_INT or t == TYPE_FLOAT:
+				box["v"] = float(r)
+				box["c"] = "f"
+		"string":
+			if t == TYPE_STRING or t == TYPE_STRING_NAME:
+				box["v"] = Marshalls.raw_to_base64(str(r).to_utf8_buffer())
+				box["c"] = "b"
+		"bytes":
+			if t == TYPE_PACKED_BYTE_ARRAY:
+				box["v"] = Marshalls.raw_to_base64(r)
+				box["c"] = "b"
+		"variant":
+			var why := _smuggled(r, false)
+			if why != "":
+				box["m"] = "its result holds " + why.trim_prefix("an ").trim_prefix("a ")
+				box["s"] = "godot"
+				return
+			box["v"] = Marshalls.raw_to_base64(var_to_bytes(r))
+			box["c"] = "b"
+	if not box.has("c"):
+		# A runtime error inside the Callable ends it with null (release builds print nothing).
+		box["m"] = "null (an error inside it?)" if r == null else "a " + type_string(t)
+		box["s"] = "type"
+		return
+	box["s"] = "ok"
 
 
 func _op_notify(box: Dictionary, a: Array) -> void:

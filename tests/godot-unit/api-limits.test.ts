@@ -47,6 +47,7 @@ function fakeBridge() {
     objectStatus: () => 'ok',
     call: (_i, shape, r) => (calls.push({ method: shape.method, shape, args: r.args }), next),
     utility: () => next,
+    callGame: () => ({ ok: false, status: 'godot', message: 'no game functions here' }),
     connect: () => 'ok',
     disconnect: () => undefined,
     release: () => undefined,

@@ -19,6 +19,7 @@ import { HandleSpace } from './handles';
 import { asWasGoError, Reentry, SignalHub } from './signals';
 import { DEFAULT_GODOT_LIMITS, GODOT_LIMIT_KEYS, resolveGodotLimits, type GodotLimits } from './limits';
 import { godotPlatform, type WriteConfirmer } from './platform';
+import { GameApi } from './game-functions';
 
 export interface ModOptions {
   /** The mod's name (messages, its file folder). */
@@ -46,9 +47,19 @@ export class GodotHost implements GodotApiHost {
   /** Host → guest entries on the stack (signal deliveries, game calls into mods): one counter. */
   readonly reentry = new Reentry(DEFAULT_GODOT_LIMITS.maxReentryDepth);
   limits: GodotLimits = DEFAULT_GODOT_LIMITS;
+  /** The game's own functions (register_function, the WasGoApi resource). */
+  readonly gameApi: GameApi;
 
   constructor(readonly bridge: GodotBridge, readonly policy: GodotPolicy, private readonly confirmer?: WriteConfirmer) {
     this.classes = new ClassCache(bridge);
+    const self = this;
+    this.gameApi = new GameApi({
+      bridge,
+      get limits() { return self.limits; },
+      mod: (id) => this.mods.get(id),
+      register: (spec) => this.engine.register(spec),
+      unregister: (module, name) => this.engine.unregister(module, name),
+    });
     this.signals = new SignalHub(bridge, (id) => {
       const m = this.mods.get(id);
       return m && !m.run ? m.instanceRef : undefined;
@@ -71,6 +82,7 @@ export class GodotHost implements GodotApiHost {
     const confirmWrite = this.confirmer ? this.confirmer.confirmWrite : undefined;
     this.engine.init({ fileDir: 'user://wasgo', ...(engineSettings as Partial<WasGoSettings>), ...(confirmWrite ? { confirmWrite } : {}) });
     for (const spec of godotFunctions(this, this.stats)) this.engine.register(spec);
+    this.gameApi.clear(); // init cleared the table: the game registers its functions again
     this.unsubscribe = [
       this.engine.on('print', (e) => this.tell(e.instance, { kind: 'printed', text: e.text, error: false })),
       this.engine.on('guest-error', (e) => this.tell(e.instance, { kind: 'printed', text: e.text, error: true })),

@@ -13,6 +13,7 @@ import { VERSION } from '../version';
 import { createPolicy } from './policy';
 import { levelNeededOf } from './errors';
 import { GodotHost } from './host';
+import type { GameParam, GameResult } from './game-functions';
 import { WriteConfirmer } from './platform';
 import { arrayOf, boolValue, floatValue, fromBase64, intValue, nilValue, toBase64, vector2Value } from './variant';
 import { WebBridge, type GodotCallCallback, type GodotCallback } from './web-bridge';
@@ -102,6 +103,23 @@ export function loadMod(base64: string, name: string, nodeId: string, nodeClass:
     const inst = attached().instance(id);
     return { id, level: inst.level, exports: inst.functions.filter((f) => !f.startsWith('__wasgo')), metered: inst.metered };
   });
+}
+
+/**
+ * Registers a game function (WasGoEngine.register_function): `id` numbers its Callable on the
+ * Godot side, `params` is a comma-separated list of kinds; `{ ok }` or a RegistrationError.
+ */
+export function registerFunction(id: number, module: string, name: string, params: string, result: string, level: number): string {
+  return answer(() => {
+    const kinds = params === '' ? [] : params.split(',');
+    attached().gameApi.register(id, { module, name, params: kinds as GameParam[], result: result as GameResult, level: level as SafetyLevel });
+    return {};
+  });
+}
+
+/** Removes a game function; `{ ok, removed }` (false when the game had not registered it). */
+export function unregisterFunction(module: string, name: string): string {
+  return answer(() => ({ removed: attached().gameApi.unregister(module, name) }));
 }
 
 /** Calls an export inline: args JSON array of numbers (i64 as strings); `{ ok, value }`. */
