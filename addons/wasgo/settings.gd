@@ -64,6 +64,9 @@ static func definitions() -> Array[Dictionary]:
 			PROPERTY_HINT_RANGE, "1,64,1", false),
 		_def("wasgo/limits/max_z_index", "maxZIndex", TYPE_INT, 100,
 			PROPERTY_HINT_RANGE, "0,4096,1", false),
+		# Read by the Godot side only (wasgo_engine.gd); the engine ignores them.
+		_def("wasgo/debug/monitors", "debugMonitors", TYPE_BOOL, false,
+			PROPERTY_HINT_NONE, "", false),
 		_def("wasgo/ant/require_signature", "requireSignature", TYPE_BOOL, true,
 			PROPERTY_HINT_NONE, "", true),
 		_def("wasgo/ant/trusted_keys", "trustedKeys", TYPE_PACKED_STRING_ARRAY, PackedStringArray(),

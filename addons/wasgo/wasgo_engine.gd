@@ -218,6 +218,7 @@ func load_mod(source: Variant, node: Node, options: Dictionary = {}) -> WasGoMod
 	mod._id = int(r["id"])
 	mod._exports = PackedStringArray(r.get("exports", []))
 	_mods[mod._id] = weakref(mod)
+	_add_monitors(mod)
 	return mod
 
 
@@ -317,12 +318,72 @@ func fail_call(message: String) -> void:
 	_call_failure = message if message != "" else "refused by the game"
 
 
-## Counters: { calls (guest -> Godot), denied, ops (bridge round trips) }.
+## Counters: { calls (guest -> Godot), denied, ops (bridge round trips), mods, instances,
+## memoryReserved, reentryDepth, mods_total } — mods_total: WasGoMod.stats() summed over the
+## live mods (without last_error).
 func stats() -> Dictionary:
 	if not is_ready():
 		return {}
 	var r = JSON.parse_string(str(_godot.stats()))
-	return r if r is Dictionary else {}
+	if not (r is Dictionary):
+		return {}
+	var total := _snake_stats(r.get("modsTotal", {}))
+	var live := 0
+	for id in _mods.keys():
+		live += _live_objects(id)
+	total["live_objects"] = live
+	r.erase("modsTotal")
+	r["mods_total"] = total
+	return r
+
+
+## The counters of ts/godot/host.ts (modStats) under GDScript names.
+func _snake_stats(r: Dictionary) -> Dictionary:
+	return {
+		"fuel_used": int(r.get("fuelUsed", 0)), "calls": int(r.get("calls", 0)),
+		"godot_calls": int(r.get("godotCalls", 0)), "game_calls": int(r.get("gameCalls", 0)),
+		"denied": int(r.get("denied", 0)), "host_ms": float(r.get("hostMs", 0.0)),
+		"memory_bytes": int(r.get("memoryBytes", 0)), "handles": int(r.get("handles", 0)),
+	}
+
+
+## Objects mod `instance` constructed that are still alive (wasgo/limits/max_objects counts them).
+func _live_objects(instance: int) -> int:
+	var n := 0
+	for oid in _owned.get(instance, {}):
+		if is_instance_id_valid(oid):
+			n += 1
+	return n
+
+
+## The numeric counters of WasGoMod.stats() shown as Godot custom monitors (wasgo/debug/monitors).
+const MONITORED := ["fuel_used", "calls", "godot_calls", "game_calls", "denied", "host_ms", "memory_bytes", "live_objects"]
+
+
+## With wasgo/debug/monitors on: the mod's counters in the debugger's Monitors tab, as
+## "WasGo/<mod name>/<counter>" (the instance id is added when two live mods share a name).
+func _add_monitors(mod: WasGoMod) -> void:
+	if not ProjectSettings.get_setting("wasgo/debug/monitors", false):
+		return
+	var label := mod.name.replace("/", "_")
+	if Performance.has_custom_monitor("WasGo/%s/calls" % label):
+		label = "%s #%d" % [label, mod._id]
+	var ref := weakref(mod)
+	for key in MONITORED:
+		var monitor := "WasGo/%s/%s" % [label, key]
+		Performance.add_custom_monitor(monitor, _monitor_value.bind(ref, key))
+		mod._monitors.append(monitor)
+
+
+func _monitor_value(ref: WeakRef, key: String) -> Variant:
+	var mod = ref.get_ref()
+	return mod.stats().get(key, 0) if mod != null else 0
+
+
+func _remove_monitors(monitors: PackedStringArray) -> void:
+	for monitor in monitors:
+		if Performance.has_custom_monitor(monitor):
+			Performance.remove_custom_monitor(monitor)
 
 
 func _process(delta: float) -> void:

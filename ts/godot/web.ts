@@ -6,7 +6,7 @@
  * `{ ok: false, code, errno, message, levelNeeded }`.
  */
 import { calibration } from '../engine/calibrate';
-import { WasGoError } from '../engine/errors';
+import { HostError, WasGoError } from '../engine/errors';
 import type { WasmValue } from '../engine/instance';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
 import { VERSION } from '../version';
@@ -264,7 +264,18 @@ export function confirmed(request: number, ok: boolean): void {
 
 /** Counters: guest → Godot calls, denials, bridge operations; live mods and instances, guest memory reserved, re-entry depth now. */
 export function stats(): string {
-  return safely(() => JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0, ...(host?.counters() ?? {}) }), '{}');
+  return safely(() => JSON.stringify({
+    ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0, ...(host?.counters() ?? {}), modsTotal: host?.modTotals() ?? {},
+  }), '{}');
+}
+
+/** One mod's counters (WasGoMod.stats()): `{ ok, calls, godotCalls, gameCalls, denied, hostMs, fuelUsed, memoryBytes, handles }`. */
+export function modStats(id: number): string {
+  return answer(() => {
+    const s = attached().modStats(id);
+    if (!s) throw new HostError(`no mod instance ${id} (disposed?)`);
+    return { ...s };
+  });
 }
 
 /**

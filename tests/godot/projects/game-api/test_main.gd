@@ -103,6 +103,10 @@ func _run_main(t: T, path: String, kind: String) -> void:
 	t.eq(kind + ": main's status is the game's result", rec["finished"], [next_id])
 	t.eq(kind + ": the game's function ran on the main thread with Godot values", spawned, [[kind, 3.0 if kind == "worker" else 5.0, 4.0 if kind == "worker" else 6.0]])
 	t.eq(kind + ": no error", rec["errors"], [])
+	var st: Dictionary = mod.stats()
+	t.eq(kind + ": counted one call into the mod", st.get("calls"), 1)
+	t.eq(kind + ": counted one game call", st.get("game_calls"), 1)
+	t.check(kind + ": fuel of main counted", st.get("fuel_used", 0) > 0, str(st))
 
 
 func test_worker_main(t: T) -> void:
@@ -207,3 +211,39 @@ func test_unregister(t: T) -> void:
 	var again := Mods.load_mod(self, AS_MOD)
 	t.eq("a level-1 mod loaded after calls it", again["mod"].call_export("secret"), 8)
 	t.eq("no error", again["errors"], [])
+
+
+func test_counters(t: T) -> void:
+	var rec := Mods.load_mod(self, AS_MOD, {"name": "counted"})
+	var mod = rec["mod"]
+	var s0: Dictionary = mod.stats()
+	t.eq("fresh: no calls", [s0.get("calls"), s0.get("game_calls"), s0.get("godot_calls"), s0.get("denied")], [0, 0, 0, 0])
+	mod.call_export("spawn_at", [1.0, 2.0])
+	mod.call_export("spawn_at", [3.0, 4.0])
+	mod.call_export("damage_self", [1])
+	mod.call_export("name_length")
+	mod.call_export("keep_child")
+	var s: Dictionary = mod.stats()
+	t.eq("calls into the mod", s.get("calls"), 5)
+	t.eq("game calls (spawn x2, damage, player_name)", s.get("game_calls"), 4)
+	t.eq("godot calls (mod_node twice, object_call get_node)", s.get("godot_calls"), 3)
+	t.eq("nothing denied", s.get("denied"), 0)
+	t.eq("live handles: its node and Child", s.get("handles"), 2)
+	t.eq("no objects constructed", s.get("live_objects"), 0)
+	t.check("fuel used grows with the calls", s.get("fuel_used", 0) > s0.get("fuel_used", 0), str(s))
+	t.check("host time measured", s.get("host_ms", 0.0) > 0.0, str(s))
+	t.check("memory: its pages", s.get("memory_bytes", 0) >= 65536 and s.get("memory_bytes", 0) % 65536 == 0, str(s))
+	t.eq("no last error", s.get("last_error"), {})
+	t.eq("monitor: game calls", Performance.get_custom_monitor("WasGo/counted/game_calls"), 4)
+	t.eq("monitor: calls", Performance.get_custom_monitor("WasGo/counted/calls"), 5)
+	var total: Dictionary = WasGoEngine.stats().get("mods_total", {})
+	t.check("the engine sums the mods", total.get("game_calls", 0) >= 4 and total.get("calls", 0) >= 5, str(total))
+	# A denied call: the game moved the child away.
+	rec["node"].get_node("Child").reparent(self)
+	mod.call_export("damage_kept", [1])
+	s = mod.stats()
+	t.eq("denied counted", s.get("denied"), 1)
+	t.eq("last_error: PolicyDenied", s.get("last_error", {}).get("code"), "PolicyDenied")
+	mod.kill()
+	t.check("monitors removed with the mod", not Performance.has_custom_monitor("WasGo/counted/calls"), "")
+	t.eq("disposed: no stats", mod.stats(), {})
