@@ -65,6 +65,8 @@ static func definitions() -> Array[Dictionary]:
 		_def("wasgo/limits/max_z_index", "maxZIndex", TYPE_INT, 100,
 			PROPERTY_HINT_RANGE, "0,4096,1", false),
 		# Read by the Godot side only (wasgo_engine.gd); the engine ignores them.
+		_def("wasgo/api/resource", "apiResource", TYPE_STRING, "",
+			PROPERTY_HINT_FILE, "*.tres,*.res,*.json", true),
 		_def("wasgo/debug/monitors", "debugMonitors", TYPE_BOOL, false,
 			PROPERTY_HINT_NONE, "", false),
 		_def("wasgo/ant/require_signature", "requireSignature", TYPE_BOOL, true,

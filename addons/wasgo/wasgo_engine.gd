@@ -65,13 +65,18 @@ var _connections := {}
 var _plans: Array[Plan] = [null]
 ## The arguments of a call without any (read-only).
 const NO_ARGS: Array = []
-## The game's own functions (register_function): id -> [Callable, params, result, "module.name"];
+## The game's own functions (register_function, the WasGoApi resource): id -> [Callable,
+## params, result, "module.name", target node path, target method] (a resource's function has
+## no Callable: its target is resolved at each call);
 ## "module.name" -> id.
 var _game_functions := {}
 var _game_function_ids := {}
 var _next_game_function := 1
+var _last_register_error := ""
 ## Set by fail_call() while a game function runs ("" = it did not refuse).
 var _call_failure := ""
+## The Project Setting naming the game's declarative API (a WasGoApi .tres, or its JSON twin).
+const API_SETTING := "wasgo/api/resource"
 
 
 ## What does not change between calls of one method by one mod (registered once by
@@ -133,9 +138,19 @@ func _ready() -> void:
 	_godot = _wasgo.godot
 	_callback = JavaScriptBridge.create_callback(_op)
 	_call_callback = JavaScriptBridge.create_callback(_call)
-	var r = JSON.parse_string(str(_godot.attach(_callback, JSON.stringify(_settings), _call_callback)))
+	var api = _read_api()
+	if api == null:
+		_godot = null
+		return
+	var api_path := str(ProjectSettings.get_setting(API_SETTING, ""))
+	var r = JSON.parse_string(str(_godot.attach(_callback, JSON.stringify(_settings), _call_callback,
+		JSON.stringify(api) if not api.is_empty() else "", "%s (%s)" % [API_SETTING, api_path])))
 	if not (r is Dictionary) or not r.get("ok", false):
 		_fail("the WasGo engine refused the settings: %s" % (r.get("message", "") if r is Dictionary else "no answer"))
+		_godot = null
+		return
+	if not _register_api(api, api_path):
+		_godot.detach()
 		_godot = null
 		return
 	var limits: Dictionary = r.get("limits", {})
@@ -279,22 +294,100 @@ func set_write_confirmation(confirm: Callable) -> void:
 ## (it returns null) or a freed Callable object fail the mod's call with HostError naming the
 ## function; the game goes on. See docs/godot.md ("Offer your game's API to mods").
 func register_function(module: String, fn_name: String, callable: Callable, params: PackedStringArray, result: String = "", level: int = 1) -> Error:
-	if not is_ready():
-		push_error("WasGo: register_function(%s.%s): WasGo is not ready: %s" % [module, fn_name, _load_error])
-		return ERR_UNCONFIGURED
 	if not callable.is_valid():
 		push_error("WasGo: register_function(%s.%s): the Callable is not valid" % [module, fn_name])
 		return ERR_INVALID_PARAMETER
+	return _register(module, fn_name, callable, params, result, level, "", "")
+
+
+## register_function for a Callable, or (the WasGoApi resource) a target node path and method.
+func _register(module: String, fn_name: String, callable: Callable, params: PackedStringArray, result: String, level: int, node_path: String, method: String) -> Error:
+	if not is_ready():
+		push_error("WasGo: register_function(%s.%s): WasGo is not ready: %s" % [module, fn_name, _load_error])
+		return ERR_UNCONFIGURED
 	var id := _next_game_function
 	var r = JSON.parse_string(str(_godot.registerFunction(id, module, fn_name, ",".join(params), result, level)))
 	if not (r is Dictionary) or not r.get("ok", false):
 		var message: String = str(r.get("message", "")) if r is Dictionary else "no answer from the WasGo engine"
+		_last_register_error = message
 		push_error("WasGo: register_function(%s.%s): %s" % [module, fn_name, message])
 		return ERR_ALREADY_EXISTS if "already registered" in message else ERR_INVALID_PARAMETER
 	_next_game_function += 1
-	_game_functions[id] = [callable, params, result, module + "." + fn_name]
+	_game_functions[id] = [callable, params, result, module + "." + fn_name, node_path, method]
 	_game_function_ids[module + "." + fn_name] = id
 	return OK
+
+
+## The declarative API (wasgo/api/resource) as plain data: {} when the setting is empty, null
+## (and the engine does not start) when it cannot be read or names a missing script class.
+func _read_api() -> Variant:
+	var path := str(ProjectSettings.get_setting(API_SETTING, ""))
+	if path == "":
+		return {}
+	var data = null
+	if path.get_extension() == "json":
+		data = JSON.parse_string(FileAccess.get_file_as_string(path))
+	else:
+		var res = load(path) if ResourceLoader.exists(path) else null
+		if res != null and res.has_method("to_data"):
+			data = res.to_data()
+	if not (data is Dictionary):
+		_fail("%s: %s is not a WasGoApi resource or its JSON twin (missing or unreadable?)" % [API_SETTING, path])
+		return null
+	# Script classes named by additions must exist (TypeScript only sees their names).
+	var known := {}
+	for c in ProjectSettings.get_global_class_list():
+		known[str(c["class"])] = true
+	for a in data.get("additions", []):
+		if a is Dictionary:
+			for entry in a.get("scripts", []):
+				var cls := str(entry).get_slice(".", 0)
+				if not known.has(cls):
+					_fail("%s (%s): additions: scripts %s: no script with class_name %s" % [API_SETTING, path, entry, cls])
+					return null
+	return data
+
+
+## Registers the resource's functions (each through its target); false (engine stopped) on the first error.
+func _register_api(api: Dictionary, path: String) -> bool:
+	var targets := []
+	for f in api.get("functions", []):
+		var key := "%s.%s" % [f.get("module", ""), f.get("name", "")]
+		var t = f.get("target")
+		if not (t is Dictionary) or str(t.get("node", "")) == "" or str(t.get("method", "")) == "":
+			_fail("%s (%s): function %s has no target { node, method }" % [API_SETTING, path, key])
+			return false
+		var err := _register(str(f.get("module", "")), str(f.get("name", "")), Callable(), PackedStringArray(f.get("params", [])),
+			str(f.get("result", "")), int(f.get("level", 1)), str(t["node"]), str(t["method"]))
+		if err != OK:
+			_fail("%s (%s): function %s: %s" % [API_SETTING, path, key, _last_register_error])
+			return false
+		targets.append([key, str(t["node"]), str(t["method"])])
+	if not targets.is_empty():
+		# Autoloads after this one and the main scene exist once the first frame starts.
+		_check_api_targets.call_deferred(targets, path)
+	return true
+
+
+## A missing target is a startup error: the engine stops (load_error() says which).
+func _check_api_targets(targets: Array, path: String) -> void:
+	for t in targets:
+		var why := _target_missing(t[1], t[2])
+		if why != "":
+			_fail("%s (%s): function %s: %s" % [API_SETTING, path, t[0], why])
+			if _godot != null:
+				_godot.detach()
+			_godot = null
+			return
+
+
+func _target_missing(node_path: String, method: String) -> String:
+	var n := get_node_or_null(NodePath(node_path))
+	if n == null:
+		return "its target node %s does not exist" % node_path
+	if not n.has_method(method):
+		return "its target %s (%s) has no method %s" % [node_path, n.get_class(), method]
+	return ""
 
 
 ## Withdraws a function registered with register_function (a game reloading its API): mods
@@ -486,6 +579,9 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 		"can_instantiate":
 			box["v"] = ClassDB.can_instantiate(args[2])
 			box["s"] = "ok"
+		"script_classes":
+			box["v"] = _script_classes(args[2])
+			box["s"] = "ok"
 		"class":
 			var o := _live(args[2])
 			box["v"] = o.get_class() if o != null else ""
@@ -511,6 +607,19 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 		_:
 			box["m"] = "unknown bridge operation " + op
 			box["s"] = "godot"
+
+
+## The class_names of an object's script and of the scripts it extends, most-derived first, as CSV.
+func _script_classes(oid: String) -> String:
+	var o := _live(oid)
+	var names := PackedStringArray()
+	var script = o.get_script() if o != null else null
+	while script is Script:
+		var n := str(script.get_global_name())
+		if n != "":
+			names.append(n)
+		script = script.get_base_script()
+	return ",".join(names)
 
 
 func _live(oid: String) -> Object:
@@ -1037,6 +1146,13 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 		box["s"] = "godot"
 		return
 	var callable: Callable = f[0]
+	if f[4] != "":
+		var why := _target_missing(f[4], f[5])
+		if why != "":
+			box["m"] = why
+			box["s"] = "gone"
+			return
+		callable = Callable(get_node(NodePath(f[4])), f[5])
 	if not callable.is_valid():
 		box["m"] = "its Callable's object was freed"
 		box["s"] = "gone"

@@ -2,7 +2,7 @@
 // game registered these from GDScript with WasGoEngine.register_function; a `string` parameter
 // is (pointer, UTF-8 length), a `node` a handle, a string result goes into a buffer we pass.
 // Used by tests/godot/projects/game-api.
-import { utf8, begin, argString, call, modNode, retObject } from "../../sdk/assemblyscript/godot";
+import { utf8, begin, argString, argInt, call, modNode, retObject, retInt } from "../../sdk/assemblyscript/godot";
 
 @external("game", "spawn") declare function _spawn(kind: usize, kindLen: i32, x: f32, y: f32): i32;
 @external("game", "damage") declare function _damage(node: i32, amount: i32): i32;
@@ -73,4 +73,33 @@ export function secret(): i32 {
 
 export function broken(): i32 {
   return _broken();
+}
+
+/** AnimatedSprite2D.play on the child "Sprite" (allowed below level 3 only by a policy addition). */
+export function play_sprite(): i32 {
+  begin();
+  argString("Sprite");
+  call(modNode(), "get_node");
+  const sprite = retObject();
+  begin();
+  call(sprite, "play");
+  return 1;
+}
+
+/** The game script method Crate.open() on the child "Crate" (a class_name script; allowed by a policy addition). */
+export function open_crate(): i64 {
+  begin();
+  argString("Crate");
+  call(modNode(), "get_node");
+  const crate = retObject();
+  begin();
+  argInt(5);
+  call(crate, "open");
+  return retInt();
+}
+
+@external("game", "hp") declare function _hp(): i32;
+
+export function hp(): i32 {
+  return _hp();
 }

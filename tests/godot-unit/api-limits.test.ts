@@ -44,6 +44,7 @@ function fakeBridge() {
     getSingleton: () => null,
     construct: () => constructResult,
     objectClass: () => 'Node2D',
+    scriptClasses: () => [],
     objectStatus: () => 'ok',
     call: (_i, shape, r) => (calls.push({ method: shape.method, shape, args: r.args }), next),
     utility: () => next,

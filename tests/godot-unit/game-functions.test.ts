@@ -27,6 +27,7 @@ function fakeBridge() {
     getSingleton: () => null,
     construct: () => null,
     objectClass: () => 'Node2D',
+    scriptClasses: () => [],
     objectStatus: () => 'ok',
     call: () => ({ ok: false, status: 'godot', message: 'no calls here' }),
     utility: () => ({ ok: false, status: 'godot', message: 'no calls here' }),

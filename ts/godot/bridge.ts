@@ -127,6 +127,8 @@ export interface GodotBridge {
   construct(instance: number, className: string, maxObjects?: number): { id: ObjectId; className: string } | null | 'limit';
   /** The native class of a live object; null when freed. */
   objectClass(id: ObjectId): string | null;
+  /** The `class_name`s of the object's script and of the scripts it extends, most-derived first ([] when none, or freed). */
+  scriptClasses(id: ObjectId): string[];
   /** Whether the object exists and meets `access`; the status says why not. */
   objectStatus(id: ObjectId, access: Access): 'ok' | 'freed' | 'outside';
 

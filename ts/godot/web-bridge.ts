@@ -173,6 +173,11 @@ export class WebBridge implements GodotBridge {
     return v || null;
   }
 
+  scriptClasses(id: ObjectId): string[] {
+    const v = this.str(this.op('script_classes', id));
+    return v ? v.split(',') : [];
+  }
+
   objectStatus(id: ObjectId, access: Access): 'ok' | 'freed' | 'outside' {
     const v = this.str(this.op('status', id, access.subtreeOf));
     return v === 'ok' || v === 'outside' ? v : 'freed';

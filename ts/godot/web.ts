@@ -6,7 +6,7 @@
  * `{ ok: false, code, errno, message, levelNeeded }`.
  */
 import { calibration } from '../engine/calibrate';
-import { HostError, WasGoError } from '../engine/errors';
+import { HostError, SettingsError, WasGoError } from '../engine/errors';
 import type { WasmValue } from '../engine/instance';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
 import { VERSION } from '../version';
@@ -14,6 +14,7 @@ import { createPolicy } from './policy';
 import { levelNeededOf } from './errors';
 import { GodotHost } from './host';
 import type { GameParam, GameResult } from './game-functions';
+import { additionsOf, parseGameApi } from './game-api-data';
 import { WriteConfirmer } from './platform';
 import { arrayOf, boolValue, floatValue, fromBase64, intValue, nilValue, toBase64, vector2Value } from './variant';
 import { WebBridge, type GodotCallCallback, type GodotCallback } from './web-bridge';
@@ -64,18 +65,34 @@ function wasmValue(v: WasmValue | undefined): string | null {
  * Attaches Godot: `callback` executes bridge operations, `callCallback` method calls (see
  * web-bridge.ts); settings are read_settings() as JSON.
  */
-export function attach(callback: GodotCallback, settingsJson: string, callCallback: GodotCallCallback): string {
+export function attach(callback: GodotCallback, settingsJson: string, callCallback: GodotCallCallback, apiJson = '', apiSource = 'wasgo/api/resource'): string {
   return answer(() => {
     detach();
     if (typeof callCallback !== 'function') throw new Error('WasGo.godot.attach needs the call callback (an older wasgo_engine.gd?)');
+    // The game's declarative API (the WasGoApi resource as plain data): its policy additions
+    // are part of the policy from the start; an invalid one (e.g. opening a denied method below
+    // level 3) stops the engine from starting, with the rule's name. Its functions are
+    // registered by GDScript next (it holds their targets).
+    const api = apiJson ? parseGameApi(JSON.parse(apiJson), apiSource) : undefined;
+    const policy = api ? policyOf(api.additions, apiSource) : createPolicy();
     bridge = new WebBridge(callback, callCallback);
     const b = bridge;
     confirmer = new WriteConfirmer((request, mod, path, bytes) => b.confirm(request, mod, path, bytes));
-    host = new GodotHost(bridge, createPolicy(), confirmer);
+    host = new GodotHost(bridge, policy, confirmer);
     const settings = JSON.parse(settingsJson || '{}') as Partial<WasGoSettings> & Record<string, unknown>;
     host.attach(settings);
     return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined }, limits: host.limits };
   });
+}
+
+/** The policy with the game's additions; a refused addition names where it came from. */
+function policyOf(additions: Parameters<typeof additionsOf>[0], source: string): ReturnType<typeof createPolicy> {
+  try {
+    return createPolicy(additionsOf(additions));
+  } catch (e) {
+    if (e instanceof SettingsError) throw new SettingsError(`${source}: ${e.message}`);
+    throw e;
+  }
 }
 
 /**

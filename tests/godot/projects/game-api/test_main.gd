@@ -247,3 +247,16 @@ func test_counters(t: T) -> void:
 	mod.kill()
 	t.check("monitors removed with the mod", not Performance.has_custom_monitor("WasGo/counted/calls"), "")
 	t.eq("disposed: no stats", mod.stats(), {})
+
+
+func test_no_addition_no_play(t: T) -> void:
+	# This project declares no WasGoApi: AnimatedSprite2D.play stays a level-3 method (the
+	# game-api-resource project opens it at level 1).
+	var rec := Mods.load_mod(self, AS_MOD)
+	var sprite := AnimatedSprite2D.new()
+	sprite.name = "Sprite"
+	rec["node"].add_child(sprite)
+	t.eq("refused", rec["mod"].call_export("play_sprite"), null)
+	if t.eq("one error", rec["errors"].size(), 1):
+		t.eq("PolicyDenied", rec["errors"][0][0], POLICY_DENIED)
+		t.check("names AnimatedSprite2D.play and level 3", "AnimatedSprite2D.play" in rec["errors"][0][1] and "needs level 3" in rec["errors"][0][1], rec["errors"][0][1])
