@@ -1,7 +1,8 @@
 // The game's own functions (ts/godot/game-functions.ts) through GodotHost with a fake bridge:
 // what reaches Godot for each kind, what comes back, and every way a call is refused.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { GameCallOutcome, GodotBridge } from '../../ts/godot/bridge';
+import type { GameCallOutcome, GameEvent, GodotBridge } from '../../ts/godot/bridge';
+import { makePackage } from '../ant/runtime-helpers';
 import { GodotHost } from '../../ts/godot/host';
 import { createPolicy } from '../../ts/godot/policy';
 import { gameAbi } from '../../ts/godot/game-functions';
@@ -18,6 +19,7 @@ interface GameCall { fn: number; instance: number; args: Uint8Array; subtreeOf: 
 
 function fakeBridge() {
   const calls: GameCall[] = [];
+  const games: GameEvent[] = [];
   let next: GameCallOutcome = { ok: true, value: '0' };
   const bridge: GodotBridge = {
     classChain: (c) => CHAINS[c] ?? [],
@@ -37,13 +39,13 @@ function fakeBridge() {
     release: () => undefined,
     dispose: () => undefined,
     notify: () => undefined,
-    notifyGame: () => undefined,
+    notifyGame: (_game, e) => void games.push(e),
     print: () => undefined,
     printError: () => undefined,
     readFile: () => undefined,
     writeFile: () => undefined,
   };
-  return { bridge, calls, respond: (o: GameCallOutcome) => (next = o) };
+  return { bridge, calls, games, respond: (o: GameCallOutcome) => (next = o) };
 }
 
 /** var_to_bytes of a 64-bit int (as Godot writes ObjectIDs above 2^31). */
@@ -225,6 +227,21 @@ describe('game functions registered from Godot', () => {
     const f = failure(() => host.callExport(id, 'run', [5000]));
     expect(f.code).toBe('ValueTooLarge');
     expect(fake.calls).toHaveLength(1);
+  });
+
+  it('an ANT package module bound to a node calls the game\'s function with the node (subtree checked)', async () => {
+    host.attach({ level: 1, requireSignature: false });
+    host.gameApi.register(3, { module: 'game', name: 'hit', params: ['node', 'i32'], result: 'i32', level: 1 });
+    const pkg = await makePackage({
+      'core.wasm': { imports: ['(import "game" "hit" (func $hit (param i32 i32) (result i32)))'], main: '(drop (call $hit (i32.const 1) (i32.const 9)))' },
+    });
+    fake.respond({ ok: true, value: '18' });
+    host.loadPackage(pkg, { name: 'g', node: { id: '777', className: 'Node2D' } });
+    for (let i = 0; i < 100 && fake.games.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(fake.games[0]?.kind, JSON.stringify(fake.games)).toBe('loaded');
+    expect(fake.calls).toHaveLength(1);
+    expect(fake.calls[0]).toMatchObject({ fn: 3, subtreeOf: '777' });
+    expect([...fake.calls[0]!.args]).toEqual([...arrayOf(intValue(777), intValue(9))]);
   });
 
   it('attach (engine restart) forgets the game functions: they are registered again', () => {
