@@ -1165,7 +1165,14 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 		return
 	for i in kinds.size():
 		if kinds[i] == "variant":
-			var v = bytes_to_var(args[i])
+			var raw: PackedByteArray = args[i]
+			var v = bytes_to_var(raw)
+			# bytes_to_var answers null for what it refuses (a full object) or cannot decode: only
+			# NIL's own encoding may decode to null.
+			if v == null and (raw.size() < 4 or raw.decode_u32(0) != 0):
+				box["m"] = "argument %d: not a var_to_bytes() encoding WasGo accepts (no objects)" % (i + 1)
+				box["s"] = "godot"
+				return
 			var why := _smuggled(v, false)
 			if why != "":
 				box["m"] = "argument %d: %s" % [i + 1, why]

@@ -103,3 +103,25 @@ export function open_crate(): i64 {
 export function hp(): i32 {
   return _hp();
 }
+
+@external("game", "echo") declare function _echo(v: usize, n: i32, out: usize, cap: i32): i32;
+
+const VALUE: usize = memory.data(64);
+
+/** game.echo(variant) -> variant with var_to_bytes(x) (an int); returns the int in the answer, or -1. */
+export function echo_int(x: i32): i64 {
+  store<u32>(VALUE, 2); // Variant.Type INT, 32-bit
+  store<i32>(VALUE + 4, x);
+  const n = _echo(VALUE, 8, TEXT, 256);
+  if (n < 8) return -1;
+  const header = load<u32>(TEXT);
+  if ((header & 0xff) != 2) return -1;
+  return (header & (1 << 16)) ? load<i64>(TEXT + 4) : <i64>load<i32>(TEXT + 4);
+}
+
+/** game.echo with an Object smuggled in the variant (type 24, an ObjectID; `asId`: with Godot's object-as-ID flag): refused. */
+export function echo_object(asId: i32): i32 {
+  store<u32>(VALUE, asId ? 24 | (1 << 16) : 24);
+  store<u64>(VALUE + 4, 1);
+  return _echo(VALUE, 12, TEXT, 256);
+}

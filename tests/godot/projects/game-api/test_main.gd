@@ -33,6 +33,7 @@ func _ready() -> void:
 	registered["damage"] = WasGoEngine.register_function("game", "damage", _damage, ["node", "i32"], "i32")
 	registered["player_name"] = WasGoEngine.register_function("game", "player_name", func() -> String: return "Ünа", [], "string")
 	registered["secret"] = WasGoEngine.register_function("game", "secret", func() -> int: return 7, [], "i32", 2)
+	registered["echo"] = WasGoEngine.register_function("game", "echo", _echo, ["variant"], "variant")
 	T.run(self)
 
 
@@ -40,6 +41,14 @@ func _spawn(kind: String, x: float, y: float) -> int:
 	spawned.append([kind, x, y])
 	next_id += 1
 	return next_id
+
+
+var echoed := []
+
+
+func _echo(v: Variant) -> Variant:
+	echoed.append(v)
+	return v * 3000000000 if v is int else v
 
 
 func _damage(node: Node, amount: int) -> int:
@@ -260,3 +269,19 @@ func test_no_addition_no_play(t: T) -> void:
 	if t.eq("one error", rec["errors"].size(), 1):
 		t.eq("PolicyDenied", rec["errors"][0][0], POLICY_DENIED)
 		t.check("names AnimatedSprite2D.play and level 3", "AnimatedSprite2D.play" in rec["errors"][0][1] and "needs level 3" in rec["errors"][0][1], rec["errors"][0][1])
+
+
+func test_variant(t: T) -> void:
+	var rec := Mods.load_mod(self, AS_MOD)
+	echoed.clear()
+	t.eq("an int through a variant, a 64-bit int back", rec["mod"].call_export("echo_int", [7]), 21000000000)
+	t.eq("the Callable got an int", echoed, [7])
+	t.eq("no error", rec["errors"], [])
+	for as_id in [0, 1]:
+		var what := "an object%s in a variant" % (" (as ID)" if as_id else "")
+		var r2 := Mods.load_mod(self, AS_MOD)
+		t.eq(what + ": refused", r2["mod"].call_export("echo_object", [as_id]), null)
+		t.eq(what + ": the Callable never saw it", echoed, [7])
+		if t.eq(what + ": one error", r2["errors"].size(), 1):
+			t.eq(what + ": HostError", r2["errors"][0][0], HOST_ERROR)
+			t.check(what + ": names game.echo and the object", "game.echo" in r2["errors"][0][1] and "object" in r2["errors"][0][1], r2["errors"][0][1])
