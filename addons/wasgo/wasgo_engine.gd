@@ -12,6 +12,9 @@
 ##   mod.start()                         # main(), in a worker when possible
 ##   mod.process_each_frame = true       # calls the mod's _process(delta) export every frame
 ##   WasGoEngine.set_write_confirmation(func(mod, path, size): return true)   # level 2 writes
+##   WasGoEngine.register_function("game", "spawn", spawn, ["string", "f32", "f32"], "i32")   # the game's API
+##   mod.stats()                         # per-mod counters (wasgo/debug/monitors: custom monitors)
+## The game's API can also be declared in a WasGoApi resource (wasgo/api/resource, wasgo_api.gd).
 ##
 ## The bridge (ts/godot/web-bridge.ts): TypeScript calls one callback, _op(op, 0, ...), for
 ## everything it needs from Godot, and this script answers with WasGo.godot.reply(status,

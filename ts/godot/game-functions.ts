@@ -80,11 +80,10 @@ export interface GameApiHost {
   unregister(module: string, name: string): boolean;
 }
 
-/** Per-function counters (stats). */
+/** One registered function: the number of its Callable on the Godot side, and its declaration. */
 export interface GameFunctionEntry {
   readonly id: number;
   readonly decl: GameFunctionDecl;
-  calls: number;
 }
 
 /** The functions the game registered; each call goes through the bridge to its Callable (by id). */
@@ -97,7 +96,7 @@ export class GameApi {
   register(id: number, d: GameFunctionDecl): void {
     checkDecl(d);
     const key = `${d.module}.${d.name}`;
-    const entry: GameFunctionEntry = { id, decl: { ...d, params: [...d.params] }, calls: 0 };
+    const entry: GameFunctionEntry = { id, decl: { ...d, params: [...d.params] } };
     const abi = gameAbi(d);
     this.host.register({
       module: d.module, name: d.name, params: abi.params, result: abi.result, level: d.level, kind: 'core', cost: GAME_CALL_COST,
@@ -126,7 +125,6 @@ export class GameApi {
   private call(key: string, entry: GameFunctionEntry, ctx: HostCallContext, args: unknown[]): number | bigint | undefined {
     // Unregistered since the mod was linked: the table no longer has it, neither may the call.
     if (this.entries.get(key) !== entry) throw new HostError(`${key}: the game unregistered this function`);
-    entry.calls++;
     const { decl } = entry;
     const m = this.host.mod(ctx.instanceId);
     const encoded: Uint8Array[] = [];
