@@ -8,6 +8,8 @@ const Settings := preload("res://addons/wasgo/settings.gd")
 const AUTOLOAD_NAME := "WasGoEngine"
 const AUTOLOAD_PATH := "res://addons/wasgo/wasgo_engine.gd"
 const WASGO_JS := "res://addons/wasgo/wasgo.js"
+## The game's declarative modding API (wasgo/api/resource): "New Resource" offers it.
+const API_TYPE := "WasGoApi"
 
 var _export_plugin: EditorExportPlugin = null
 
@@ -16,11 +18,13 @@ func _enter_tree() -> void:
 	# Property info (hints, defaults, basic visibility) is not stored in project.godot, so it is
 	# registered every time the editor loads the plugin, not only when it is enabled.
 	Settings.register_settings()
+	add_custom_type(API_TYPE, "Resource", preload("res://addons/wasgo/wasgo_api.gd"), null)
 	_export_plugin = WasGoExport.new()
 	add_export_plugin(_export_plugin)
 
 
 func _exit_tree() -> void:
+	remove_custom_type(API_TYPE)
 	if _export_plugin != null:
 		remove_export_plugin(_export_plugin)
 		_export_plugin = null

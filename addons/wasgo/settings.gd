@@ -64,6 +64,11 @@ static func definitions() -> Array[Dictionary]:
 			PROPERTY_HINT_RANGE, "1,64,1", false),
 		_def("wasgo/limits/max_z_index", "maxZIndex", TYPE_INT, 100,
 			PROPERTY_HINT_RANGE, "0,4096,1", false),
+		# Read by the Godot side only (wasgo_engine.gd), so no engine key: read_settings() leaves them out.
+		_def("wasgo/api/resource", "", TYPE_STRING, "",
+			PROPERTY_HINT_FILE, "*.tres,*.res,*.json", true),
+		_def("wasgo/debug/monitors", "", TYPE_BOOL, false,
+			PROPERTY_HINT_NONE, "", false),
 		_def("wasgo/ant/require_signature", "requireSignature", TYPE_BOOL, true,
 			PROPERTY_HINT_NONE, "", true),
 		_def("wasgo/ant/trusted_keys", "trustedKeys", TYPE_PACKED_STRING_ARRAY, PackedStringArray(),
@@ -107,6 +112,8 @@ static func register_settings() -> void:
 static func read_settings() -> Dictionary:
 	var out := {}
 	for d in definitions():
+		if d["key"] == "":
+			continue
 		var v: Variant = ProjectSettings.get_setting(d["name"], d["default"])
 		if typeof(v) != d["type"]:
 			v = type_convert(v, d["type"])

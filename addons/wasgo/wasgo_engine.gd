@@ -12,6 +12,9 @@
 ##   mod.start()                         # main(), in a worker when possible
 ##   mod.process_each_frame = true       # calls the mod's _process(delta) export every frame
 ##   WasGoEngine.set_write_confirmation(func(mod, path, size): return true)   # level 2 writes
+##   WasGoEngine.register_function("game", "spawn", spawn, ["string", "f32", "f32"], "i32")   # the game's API
+##   mod.stats()                         # per-mod counters (wasgo/debug/monitors: custom monitors)
+## The game's API can also be declared in a WasGoApi resource (wasgo/api/resource, wasgo_api.gd).
 ##
 ## The bridge (ts/godot/web-bridge.ts): TypeScript calls one callback, _op(op, 0, ...), for
 ## everything it needs from Godot, and this script answers with WasGo.godot.reply(status,
@@ -65,6 +68,18 @@ var _connections := {}
 var _plans: Array[Plan] = [null]
 ## The arguments of a call without any (read-only).
 const NO_ARGS: Array = []
+## The game's own functions (register_function, the WasGoApi resource): id -> [Callable,
+## params, result, "module.name", target node path, target method] (a resource's function has
+## no Callable: its target is resolved at each call);
+## "module.name" -> id.
+var _game_functions := {}
+var _game_function_ids := {}
+var _next_game_function := 1
+var _last_register_error := ""
+## Set by fail_call() while a game function runs ("" = it did not refuse).
+var _call_failure := ""
+## The Project Setting naming the game's declarative API (a WasGoApi .tres, or its JSON twin).
+const API_SETTING := "wasgo/api/resource"
 
 
 ## What does not change between calls of one method by one mod (registered once by
@@ -126,9 +141,19 @@ func _ready() -> void:
 	_godot = _wasgo.godot
 	_callback = JavaScriptBridge.create_callback(_op)
 	_call_callback = JavaScriptBridge.create_callback(_call)
-	var r = JSON.parse_string(str(_godot.attach(_callback, JSON.stringify(_settings), _call_callback)))
+	var api = _read_api()
+	if api == null:
+		_godot = null
+		return
+	var api_path := str(ProjectSettings.get_setting(API_SETTING, ""))
+	var r = JSON.parse_string(str(_godot.attach(_callback, JSON.stringify(_settings), _call_callback,
+		JSON.stringify(api) if not api.is_empty() else "", "%s (%s)" % [API_SETTING, api_path])))
 	if not (r is Dictionary) or not r.get("ok", false):
 		_fail("the WasGo engine refused the settings: %s" % (r.get("message", "") if r is Dictionary else "no answer"))
+		_godot = null
+		return
+	if not _register_api(api, api_path):
+		_godot.detach()
 		_godot = null
 		return
 	var limits: Dictionary = r.get("limits", {})
@@ -211,6 +236,7 @@ func load_mod(source: Variant, node: Node, options: Dictionary = {}) -> WasGoMod
 	mod._id = int(r["id"])
 	mod._exports = PackedStringArray(r.get("exports", []))
 	_mods[mod._id] = weakref(mod)
+	_add_monitors(mod)
 	return mod
 
 
@@ -258,12 +284,202 @@ func set_write_confirmation(confirm: Callable) -> void:
 	_write_confirmation = confirm
 
 
-## Counters: { calls (guest -> Godot), denied, ops (bridge round trips) }.
+## Offers a function of the game to mods: a mod imports `module`.`name` and its calls run
+## `callable` with Godot values. `params`: the kinds of its arguments, each "i32", "i64",
+## "f32", "f64" (int / float), "string" (String), "bytes" (PackedByteArray), "variant" (any
+## Godot value without objects, var_to_bytes in guest memory) or "node" (a handle the mod
+## holds; the Callable gets the Node, which must lie in the mod's subtree below level 3).
+## `result`: one of the same kinds but "node", or "" for none (string/bytes/variant results
+## go into a buffer the mod passes last; the call returns their full length). `level`: the
+## lowest safety level whose mods may import it (it holds at every level above). A name is
+## registered once: registering it again is ERR_ALREADY_EXISTS (unregister it first); bad
+## kinds or names are ERR_INVALID_PARAMETER. A wrong return type, an error inside the Callable
+## (it returns null) or a freed Callable object fail the mod's call with HostError naming the
+## function; the game goes on. See docs/godot.md ("Offer your game's API to mods").
+func register_function(module: String, fn_name: String, callable: Callable, params: PackedStringArray, result: String = "", level: int = 1) -> Error:
+	if not callable.is_valid():
+		push_error("WasGo: register_function(%s.%s): the Callable is not valid" % [module, fn_name])
+		return ERR_INVALID_PARAMETER
+	return _register(module, fn_name, callable, params, result, level, "", "")
+
+
+## register_function for a Callable, or (the WasGoApi resource) a target node path and method.
+func _register(module: String, fn_name: String, callable: Callable, params: PackedStringArray, result: String, level: int, node_path: String, method: String) -> Error:
+	if not is_ready():
+		push_error("WasGo: register_function(%s.%s): WasGo is not ready: %s" % [module, fn_name, _load_error])
+		return ERR_UNCONFIGURED
+	var id := _next_game_function
+	var r = JSON.parse_string(str(_godot.registerFunction(id, module, fn_name, ",".join(params), result, level)))
+	if not (r is Dictionary) or not r.get("ok", false):
+		var message: String = str(r.get("message", "")) if r is Dictionary else "no answer from the WasGo engine"
+		_last_register_error = message
+		push_error("WasGo: register_function(%s.%s): %s" % [module, fn_name, message])
+		return ERR_ALREADY_EXISTS if "already registered" in message else ERR_INVALID_PARAMETER
+	_next_game_function += 1
+	_game_functions[id] = [callable, params, result, module + "." + fn_name, node_path, method]
+	_game_function_ids[module + "." + fn_name] = id
+	return OK
+
+
+## The declarative API (wasgo/api/resource) as plain data: {} when the setting is empty, null
+## (and the engine does not start) when it cannot be read or names a missing script class.
+func _read_api() -> Variant:
+	var path := str(ProjectSettings.get_setting(API_SETTING, ""))
+	if path == "":
+		return {}
+	var data = null
+	if path.get_extension() == "json":
+		data = JSON.parse_string(FileAccess.get_file_as_string(path))
+	else:
+		var res = load(path) if ResourceLoader.exists(path) else null
+		if res != null and res.has_method("to_data"):
+			data = res.to_data()
+	if not (data is Dictionary):
+		_fail("%s: %s is not a WasGoApi resource or its JSON twin (missing or unreadable?)" % [API_SETTING, path])
+		return null
+	# Script classes named by additions must exist (TypeScript only sees their names).
+	var known := {}
+	for c in ProjectSettings.get_global_class_list():
+		known[str(c["class"])] = true
+	for a in data.get("additions", []):
+		if a is Dictionary:
+			for entry in a.get("scripts", []):
+				var cls := str(entry).get_slice(".", 0)
+				if not known.has(cls):
+					_fail("%s (%s): additions: scripts %s: no script with class_name %s" % [API_SETTING, path, entry, cls])
+					return null
+	return data
+
+
+## Registers the resource's functions (each through its target); false (engine stopped) on the first error.
+func _register_api(api: Dictionary, path: String) -> bool:
+	var targets := []
+	for f in api.get("functions", []):
+		var key := "%s.%s" % [f.get("module", ""), f.get("name", "")]
+		var t = f.get("target")
+		if not (t is Dictionary) or str(t.get("node", "")) == "" or str(t.get("method", "")) == "":
+			_fail("%s (%s): function %s has no target { node, method }" % [API_SETTING, path, key])
+			return false
+		var err := _register(str(f.get("module", "")), str(f.get("name", "")), Callable(), PackedStringArray(f.get("params", [])),
+			str(f.get("result", "")), int(f.get("level", 1)), str(t["node"]), str(t["method"]))
+		if err != OK:
+			_fail("%s (%s): function %s: %s" % [API_SETTING, path, key, _last_register_error])
+			return false
+		targets.append([key, str(t["node"]), str(t["method"])])
+	if not targets.is_empty():
+		# Autoloads after this one and the main scene exist once the first frame starts.
+		_check_api_targets.call_deferred(targets, path)
+	return true
+
+
+## A missing target is a startup error: the engine stops (load_error() says which).
+func _check_api_targets(targets: Array, path: String) -> void:
+	for t in targets:
+		var why := _target_missing(t[1], t[2])
+		if why != "":
+			_fail("%s (%s): function %s: %s" % [API_SETTING, path, t[0], why])
+			if _godot != null:
+				_godot.detach()
+			_godot = null
+			return
+
+
+func _target_missing(node_path: String, method: String) -> String:
+	var n := get_node_or_null(NodePath(node_path))
+	if n == null:
+		return "its target node %s does not exist" % node_path
+	if not n.has_method(method):
+		return "its target %s (%s) has no method %s" % [node_path, n.get_class(), method]
+	return ""
+
+
+## Withdraws a function registered with register_function (a game reloading its API): mods
+## loaded afterwards cannot import it, mods already linked to it fail with HostError when they
+## call it. ERR_DOES_NOT_EXIST when the game did not register it.
+func unregister_function(module: String, fn_name: String) -> Error:
+	if not is_ready():
+		return ERR_UNCONFIGURED
+	var key := module + "." + fn_name
+	var r = JSON.parse_string(str(_godot.unregisterFunction(module, fn_name)))
+	if not (r is Dictionary) or not r.get("ok", false) or not r.get("removed", false):
+		return ERR_DOES_NOT_EXIST
+	_game_functions.erase(_game_function_ids.get(key, 0))
+	_game_function_ids.erase(key)
+	return OK
+
+
+## Called by a game function's Callable: refuses the mod's call (the mod fails with HostError
+## naming the function and `message`), e.g. for an argument the game does not accept.
+func fail_call(message: String) -> void:
+	_call_failure = message if message != "" else "refused by the game"
+
+
+## Counters: { calls (guest -> Godot), denied, ops (bridge round trips), mods, instances,
+## memoryReserved, reentryDepth, mods_total } — mods_total: WasGoMod.stats() summed over the
+## live mods (without last_error).
 func stats() -> Dictionary:
 	if not is_ready():
 		return {}
 	var r = JSON.parse_string(str(_godot.stats()))
-	return r if r is Dictionary else {}
+	if not (r is Dictionary):
+		return {}
+	var total := _snake_stats(r.get("modsTotal", {}))
+	var live := 0
+	for id in _mods.keys():
+		live += _live_objects(id)
+	total["live_objects"] = live
+	r.erase("modsTotal")
+	r["mods_total"] = total
+	return r
+
+
+## The counters of ts/godot/host.ts (modStats) under GDScript names.
+func _snake_stats(r: Dictionary) -> Dictionary:
+	return {
+		"fuel_used": int(r.get("fuelUsed", 0)), "calls": int(r.get("calls", 0)),
+		"godot_calls": int(r.get("godotCalls", 0)), "game_calls": int(r.get("gameCalls", 0)),
+		"denied": int(r.get("denied", 0)), "host_ms": float(r.get("hostMs", 0.0)),
+		"memory_bytes": int(r.get("memoryBytes", 0)), "handles": int(r.get("handles", 0)),
+	}
+
+
+## Objects mod `instance` constructed that are still alive (wasgo/limits/max_objects counts them).
+func _live_objects(instance: int) -> int:
+	var n := 0
+	for oid in _owned.get(instance, {}):
+		if is_instance_id_valid(oid):
+			n += 1
+	return n
+
+
+## The numeric counters of WasGoMod.stats() shown as Godot custom monitors (wasgo/debug/monitors).
+const MONITORED := ["fuel_used", "calls", "godot_calls", "game_calls", "denied", "host_ms", "memory_bytes", "live_objects"]
+
+
+## With wasgo/debug/monitors on: the mod's counters in the debugger's Monitors tab, as
+## "WasGo/<mod name>/<counter>" (the instance id is added when two live mods share a name).
+func _add_monitors(mod: WasGoMod) -> void:
+	if not ProjectSettings.get_setting("wasgo/debug/monitors", false):
+		return
+	var label := mod.name.replace("/", "_")
+	if Performance.has_custom_monitor("WasGo/%s/calls" % label):
+		label = "%s #%d" % [label, mod._id]
+	var ref := weakref(mod)
+	for key in MONITORED:
+		var monitor := "WasGo/%s/%s" % [label, key]
+		Performance.add_custom_monitor(monitor, _monitor_value.bind(ref, key))
+		mod._monitors.append(monitor)
+
+
+func _monitor_value(ref: WeakRef, key: String) -> Variant:
+	var mod = ref.get_ref()
+	return mod.stats().get(key, 0) if mod != null else 0
+
+
+func _remove_monitors(monitors: PackedStringArray) -> void:
+	for monitor in monitors:
+		if Performance.has_custom_monitor(monitor):
+			Performance.remove_custom_monitor(monitor)
 
 
 func _process(delta: float) -> void:
@@ -366,10 +582,14 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 		"can_instantiate":
 			box["v"] = ClassDB.can_instantiate(args[2])
 			box["s"] = "ok"
+		"script_classes":
+			box["v"] = _script_classes(args[2])
+			box["s"] = "ok"
 		"class":
 			var o := _live(args[2])
 			box["v"] = o.get_class() if o != null else ""
 			box["s"] = "ok"
+		"game_call": _op_game_call(box, args[2], args[3], args[4], args[5])
 		"connect": _op_connect(box, args[2], args[3], args[4], args[5], args[6])
 		"disconnect":
 			box["s"] = "ok"
@@ -390,6 +610,19 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 		_:
 			box["m"] = "unknown bridge operation " + op
 			box["s"] = "godot"
+
+
+## The class_names of an object's script and of the scripts it extends, most-derived first, as CSV.
+func _script_classes(oid: String) -> String:
+	var o := _live(oid)
+	var names := PackedStringArray()
+	var script = o.get_script() if o != null else null
+	while script is Script:
+		var n := str(script.get_global_name())
+		if n != "":
+			names.append(n)
+		script = script.get_base_script()
+	return ",".join(names)
 
 
 func _live(oid: String) -> Object:
@@ -904,6 +1137,107 @@ func _expression(callee: String, argc: int, box: Dictionary) -> Expression:
 		_expressions.clear()  # bounded (level 3 may call any identifier)
 	_expressions[key] = e
 	return e
+
+
+## A mod's call of a game function (ts/godot/game-functions.ts): args are var_to_bytes of an
+## Array TypeScript built (a node as its ObjectID, a variant as a PackedByteArray of its
+## encoding); the answer is tagged in `c`: i (int as a String), f (float), b (base64), n (none).
+func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree: String) -> void:
+	var f = _game_functions.get(fn)
+	if f == null:
+		box["m"] = "the function is not registered any more"
+		box["s"] = "godot"
+		return
+	var callable: Callable = f[0]
+	if f[4] != "":
+		var why := _target_missing(f[4], f[5])
+		if why != "":
+			box["m"] = why
+			box["s"] = "gone"
+			return
+		callable = Callable(get_node(NodePath(f[4])), f[5])
+	if not callable.is_valid():
+		box["m"] = "its Callable's object was freed"
+		box["s"] = "gone"
+		return
+	var kinds: PackedStringArray = f[1]
+	var args = bytes_to_var(Marshalls.base64_to_raw(b64))
+	if typeof(args) != TYPE_ARRAY or args.size() != kinds.size():
+		box["m"] = "malformed arguments"
+		box["s"] = "godot"
+		return
+	for i in kinds.size():
+		if kinds[i] == "variant":
+			var raw: PackedByteArray = args[i]
+			var v = bytes_to_var(raw)
+			# bytes_to_var answers null for what it refuses (a full object) or cannot decode: only
+			# NIL's own encoding may decode to null.
+			if v == null and (raw.size() < 4 or raw.decode_u32(0) != 0):
+				box["m"] = "argument %d: not a var_to_bytes() encoding WasGo accepts (no objects)" % (i + 1)
+				box["s"] = "godot"
+				return
+			var why := _smuggled(v, false)
+			if why != "":
+				box["m"] = "argument %d: %s" % [i + 1, why]
+				box["s"] = "godot"
+				return
+			args[i] = v
+		elif kinds[i] == "node":
+			var oid: int = args[i]
+			if oid == 0 or not is_instance_id_valid(oid):
+				box["m"] = "argument %d: the node was freed" % (i + 1)
+				box["s"] = "freed"
+				return
+			var n := instance_from_id(oid)
+			if subtree != "" and _within(n, subtree.to_int(), instance) != "":
+				box["m"] = "argument %d (%s)" % [i + 1, n.name if n is Node else n.get_class()]
+				box["s"] = "outside"
+				return
+			args[i] = n
+	# Game functions may nest (a Callable calling a mod calling another game function).
+	var outer := _call_failure
+	_call_failure = ""
+	var r = callable.callv(args)
+	var failure := _call_failure
+	_call_failure = outer
+	if failure != "":
+		box["m"] = failure
+		box["s"] = "godot"
+		return
+	var t := typeof(r)
+	match str(f[2]):
+		"":
+			box["c"] = "n"
+		"i32", "i64":
+			if t == TYPE_INT:
+				box["v"] = str(r)
+				box["c"] = "i"
+		"f32", "f64":
+			if t == TYPE_INT or t == TYPE_FLOAT:
+				box["v"] = float(r)
+				box["c"] = "f"
+		"string":
+			if t == TYPE_STRING or t == TYPE_STRING_NAME:
+				box["v"] = Marshalls.raw_to_base64(str(r).to_utf8_buffer())
+				box["c"] = "b"
+		"bytes":
+			if t == TYPE_PACKED_BYTE_ARRAY:
+				box["v"] = Marshalls.raw_to_base64(r)
+				box["c"] = "b"
+		"variant":
+			var why := _smuggled(r, false)
+			if why != "":
+				box["m"] = "its result holds " + why.trim_prefix("an ").trim_prefix("a ")
+				box["s"] = "godot"
+				return
+			box["v"] = Marshalls.raw_to_base64(var_to_bytes(r))
+			box["c"] = "b"
+	if not box.has("c"):
+		# A runtime error inside the Callable ends it with null (release builds print nothing).
+		box["m"] = "null (an error inside it?)" if r == null else "a " + type_string(t)
+		box["s"] = "type"
+		return
+	box["s"] = "ok"
 
 
 func _op_notify(box: Dictionary, a: Array) -> void:

@@ -27,6 +27,8 @@ var _id := 0
 var _exports := PackedStringArray()
 var _last_error := {}
 var _last_fuel := 0
+## Custom monitors added for this mod (wasgo/debug/monitors).
+var _monitors := PackedStringArray()
 
 
 ## True until the mod failed, was killed or disposed.
@@ -83,6 +85,7 @@ func start(args: PackedStringArray = PackedStringArray(), prefer_worker: bool = 
 ## constructed but never added to the tree are freed.
 func kill() -> void:
 	if _id != 0 and _engine != null:
+		_engine._remove_monitors(_monitors)
 		_engine._forget(_id)
 		_engine._godot.kill(_id)
 	_id = 0
@@ -98,6 +101,23 @@ func fuel_used_last_call() -> int:
 	return _last_fuel
 
 
+## This mod's counters: { fuel_used (all its calls and mains), calls (into the mod: call_export,
+## _process, start), godot_calls, game_calls (its calls of godot.* and of the game's own
+## functions), denied (calls the policy refused), host_ms (time spent in those calls),
+## memory_bytes (its linear memory), handles (live handles it holds), live_objects (objects it
+## constructed that are still alive), last_error (as last_error()) }. {} once disposed.
+func stats() -> Dictionary:
+	if _id == 0 or _engine == null:
+		return {}
+	var r = JSON.parse_string(str(_engine._godot.modStats(_id)))
+	if not (r is Dictionary) or not r.get("ok", false):
+		return {}
+	var s: Dictionary = _engine._snake_stats(r)
+	s["live_objects"] = _engine._live_objects(_id)
+	s["last_error"] = _last_error.duplicate()
+	return s
+
+
 ## The instance id in the TypeScript engine (0 once disposed).
 func id() -> int:
 	return _id
@@ -105,6 +125,7 @@ func id() -> int:
 
 func _notification(what: int) -> void:
 	if what == NOTIFICATION_PREDELETE and _id != 0 and _engine != null and is_instance_valid(_engine):
+		_engine._remove_monitors(_monitors)
 		_engine._forget(_id)
 		_engine._godot.dispose(_id)
 		_id = 0

@@ -48,8 +48,11 @@ let argLen: i32 = 8;
 let argCount: i32 = 0;
 let retLen: i32 = 0;
 
-/** UTF-8 of `s` into a static buffer (capacity NAME_CAP); returns the length. */
-function utf8(s: string, to: usize, cap: i32): i32 {
+/**
+ * UTF-8 of `s` into `to` (at most `cap` bytes; no allocation); returns the length. Also for a
+ * game's own functions that take a `string` (pointer, length): see docs/godot.md.
+ */
+export function utf8(s: string, to: usize, cap: i32): i32 {
   let n: i32 = 0;
   for (let i = 0; i < s.length; i++) {
     let c = <u32>s.charCodeAt(i);

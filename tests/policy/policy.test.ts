@@ -269,12 +269,13 @@ describe('escapes are denied below level 3 and allowed at 3', () => {
     expect(utilityDecision('randomize', 1).allowed).toBe(false);
   });
 
-  it("a game's additions cannot lift a denial", () => {
-    const p = createPolicy({ methods: { 'Object.call': 1, 'Node.get_tree': 1 }, singletons: { OS: 1 }, construct: { HTTPRequest: 1 } });
-    expect(p.methodDecision(chainOf('Node2D'), 'call', 2).allowed).toBe(false);
-    expect(p.methodDecision(chainOf('Node2D'), 'get_tree', 2).allowed).toBe(false);
-    expect(p.singletonDecision('OS', 2).allowed).toBe(false);
-    expect(p.constructDecision('HTTPRequest', 2).allowed).toBe(false);
+  it("a game's additions cannot lift a denial: the policy refuses them, naming the rule (issue 10)", () => {
+    expect(() => createPolicy({ methods: { 'Object.call': 1 } })).toThrow(/Object\.call: .*rule 'reflection'/);
+    expect(() => createPolicy({ methods: { 'Node.get_tree': 1 } })).toThrow(/Node\.get_tree: .*rule 'tree-escape'/);
+    expect(() => createPolicy({ singletons: { OS: 1 } })).toThrow(/singleton OS: .*rule 'system'/);
+    expect(() => createPolicy({ construct: { HTTPRequest: 2 } })).toThrow(/constructing HTTPRequest: .*rule 'network'/);
+    // All refusals at once, so a game sees every mistake in one message.
+    expect(() => createPolicy({ methods: { 'Object.call': 1 }, singletons: { OS: 1 } })).toThrow(/Object\.call.*; singleton OS/);
   });
 });
 

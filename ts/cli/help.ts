@@ -36,6 +36,8 @@ ${SANDBOX}
   --worker             run main in a worker thread: killable, and asynchronous host functions
                        (http_request) work there
   --timeout-ms N       with --worker: wall-clock limit for main (default 10000; 0 = none)
+  --api FILE.json      the game's modding API (the JSON twin of its WasGoApi resource): its
+                       functions are linked as stubs that log their calls to stderr and return 0
 
 options for a .ant.zip (docs/antwasm.md):
   --frames N           call every module's update(frame) N times after the game starts (default 3)

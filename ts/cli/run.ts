@@ -3,12 +3,14 @@ import { WasGoEngine } from '../engine/engine';
 import { isAntPackageArg, runAntCommand } from './ant';
 import { parse, settingOption, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
 import { checkInput } from './files';
+import { registerApiStubs } from './api';
 
 export const RUN_OPTIONS = {
   ...SANDBOX_OPTIONS,
   entry: { type: 'string' },
   worker: { type: 'boolean' },
   'timeout-ms': { type: 'string' },
+  api: { type: 'string' },
 } as const;
 
 /** `wasgo run <file> [options] [-- args]`: prints the mod's output, exits with main's result. */
@@ -25,6 +27,8 @@ export async function runCommand(argv: string[]): Promise<number> {
   const engine = WasGoEngine.get().init({ ...settings, mainTimeoutMs: timeoutMs });
   engine.on('print', (e) => process.stdout.write(`${e.text}\n`));
   engine.on('guest-error', (e) => process.stderr.write(`${basename(e.mod)}: error: ${e.text}\n`));
+  // The game's API (the JSON twin of its WasGoApi resource): stubs that log their calls.
+  if (values.api) registerApiStubs(engine, values.api, (line) => process.stderr.write(`${line}\n`));
   const entry = values.entry ? { entry: values.entry } : {};
   if (!values.worker) return engine.run(file, { args: passthrough, ...entry });
   // --worker: main runs in a worker thread (killable, async host functions such as http_request work).

@@ -150,6 +150,12 @@ export class WasGoEngine {
     this.tableValue.register(spec);
   }
 
+  /** Removes a game-registered host function (see FunctionTable.unregister); false when there is none. */
+  unregister(module: string, name: string): boolean {
+    this.ensureUp();
+    return this.tableValue.unregister(module, name);
+  }
+
   on<K extends keyof EngineEvents>(name: K, fn: (e: EngineEvents[K]) => void): () => void {
     return this.events.on(name, fn);
   }

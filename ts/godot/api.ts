@@ -42,6 +42,9 @@ export interface GodotPolicy {
   utilityDecision(name: string, level: SafetyLevel): Decision;
   signalDecision(classChain: readonly string[], signal: string, level: SafetyLevel): Decision;
   nodePathAllowed(path: string, level: SafetyLevel): boolean;
+  /** Methods of game script classes (PolicyAdditions.scripts); absent = none allowed. */
+  scriptMethodDecision?(scriptChain: readonly string[], nativeChain: readonly string[], method: string, level: SafetyLevel): Decision;
+  readonly scriptMethods?: ReadonlySet<string>;
 }
 
 /** One mod's view: its level, its handles, its node. */
@@ -367,6 +370,7 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
       throw new GodotError(`method bind ${bindClass}.${method} called on a ${chain[0]} (handle ${handle})`);
     }
     const site = siteFor(chain, method, m.level, !target);
+    if (!site.info && target && policy.scriptMethods?.has(method)) return callScriptMethod(ctx, m, target, method, args, out);
     if (!site.decision.allowed) deny(site.what, site.decision, m.level);
     if (!site.info) throw new GodotError(`${site.what}: no such method`);
     if (!site.shape) throw new GodotError(`${site.what} is not a static method; call it on an object`);
@@ -383,6 +387,28 @@ export function godotFunctions(host: GodotApiHost, stats: GodotApiStats = { call
       object: target ? target.id : '', args, subtreeOf: target ? accessFor(m, target.chain).subtreeOf : '',
     }, checks);
     return settle(ctx, m, target, outcome, checks, out, site.what);
+  };
+
+  /**
+   * A method of a game script class the game's policy additions name (not in ClassDB): its
+   * script classes come from Godot, the decision from the policy; arguments go as for a vararg
+   * method (plain values; objects stay handle ints), with the same subtree, size and result checks.
+   */
+  const scriptShapes = new Map<string, CallShape>();
+  const callScriptMethod = (ctx: HostCallContext, m: ModState, target: HandleEntry, method: string, args: Uint8Array, out: OutBuffer): number => {
+    const scripts = bridge.scriptClasses(target.id);
+    const what = `${scripts[0] ?? target.chain[0]}.${method}`;
+    const d = policy.scriptMethodDecision!(scripts, target.chain, method, m.level);
+    if (!d.allowed) deny(what, d, m.level);
+    capArgs(args, what, m.level);
+    let shape = scriptShapes.get(method);
+    if (!shape) {
+      shape = Object.freeze({ staticClass: '', method, objectArgs: [], pathArgs: [], allowRid: false, types: [], minArgs: 0, maxArgs: -1, owned: '', growth: '', zcheck: '' });
+      scriptShapes.set(method, shape); // bounded: only names in the game's additions get here
+    }
+    const checks = checksFor(m);
+    const outcome = bridge.call(m.instance, shape, { object: target.id, args, subtreeOf: accessFor(m, target.chain).subtreeOf }, checks);
+    return settle(ctx, m, target, outcome, checks, out, what);
   };
 
   const property = (ctx: HostCallContext, handle: number, prop: string, set: boolean, value: Uint8Array | null, out: OutBuffer | null): number => {

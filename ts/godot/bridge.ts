@@ -127,6 +127,8 @@ export interface GodotBridge {
   construct(instance: number, className: string, maxObjects?: number): { id: ObjectId; className: string } | null | 'limit';
   /** The native class of a live object; null when freed. */
   objectClass(id: ObjectId): string | null;
+  /** The `class_name`s of the object's script and of the scripts it extends, most-derived first ([] when none, or freed). */
+  scriptClasses(id: ObjectId): string[];
   /** Whether the object exists and meets `access`; the status says why not. */
   objectStatus(id: ObjectId, access: Access): 'ok' | 'freed' | 'outside';
 
@@ -140,6 +142,12 @@ export interface GodotBridge {
    * 'godot' when the object has no such signal.
    */
   connect(instance: number, id: ObjectId, signal: string, connection: number, access: Access): 'ok' | BridgeStatus;
+  /**
+   * Runs the game function registered as `fn` (game-functions.ts) for `instance`: `args` is
+   * var_to_bytes of an Array of its arguments (a `node` argument as its ObjectID, which must lie
+   * in `subtreeOf` unless that is ''). Godot checks and encodes the result by the declared kind.
+   */
+  callGame(fn: number, instance: number, args: Uint8Array, subtreeOf: ObjectId | ''): GameCallOutcome;
   /** Disconnects one connection (nothing when the object is gone). */
   disconnect(instance: number, connection: number): void;
 
@@ -172,3 +180,17 @@ export type GameEvent =
   | { kind: 'loaded'; coreResult: number; /** JSON: phase and modules */ detail: string }
   | { kind: 'printed'; text: string; error: boolean }
   | { kind: 'errored'; code: number; message: string; levelNeeded: number | null };
+
+/**
+ * What a game function's Callable (GameApi, game-functions.ts) gave back: an int as a decimal
+ * string (64 bits), a float as a number, string / bytes / variant results as bytes (UTF-8,
+ * the bytes, var_to_bytes), null for none. Or why not:
+ * - `gone`: the Callable's object was freed (or it is not valid);
+ * - `freed`: a `node` argument names a node that was freed;
+ * - `outside`: a `node` argument is outside the subtree required;
+ * - `type`: the Callable returned a value of another type (message: its type name);
+ * - `godot`: any other failure (the game refused the call with fail_call, a variant result holds an object, ...).
+ */
+export type GameCallOutcome =
+  | { ok: true; value: string | number | Uint8Array | null }
+  | { ok: false; status: 'gone' | 'freed' | 'outside' | 'type' | 'godot'; message: string };

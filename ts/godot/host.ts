@@ -3,12 +3,12 @@
  * together. The game-script API (addons/wasgo/wasgo_engine.gd, wasgo_mod.gd) calls these
  * methods through the web entry (web.ts); they decide everything and use the bridge to act.
  */
-import { HostError, ReentrancyLimit, WasGoError } from '../engine/errors';
+import { HostError, PolicyDenied, ReentrancyLimit, WasGoError } from '../engine/errors';
 import { WasGoEngine } from '../engine/engine';
 import type { WasGoInstance, WasmValue } from '../engine/instance';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
 import { setPlatform } from '../platform/platform';
-import type { HostCallContext } from '../table/host-function';
+import type { HostCallContext, HostFunctionSpec, HostValue } from '../table/host-function';
 import type { MainRun } from '../isolate/run';
 import { workerUnavailableReason } from '../isolate/worker';
 import { ClassCache, godotFunctions, type GodotApiHost, type GodotApiStats, type GodotPolicy, type ModState } from './api';
@@ -19,6 +19,7 @@ import { HandleSpace } from './handles';
 import { asWasGoError, Reentry, SignalHub } from './signals';
 import { DEFAULT_GODOT_LIMITS, GODOT_LIMIT_KEYS, resolveGodotLimits, type GodotLimits } from './limits';
 import { godotPlatform, type WriteConfirmer } from './platform';
+import { GameApi } from './game-functions';
 
 export interface ModOptions {
   /** The mod's name (messages, its file folder). */
@@ -31,12 +32,29 @@ export interface ModOptions {
 
 export type StartMode = 'worker' | 'inline';
 
+/** One instance's counters (WasGoMod.stats()); see docs/godot.md "Per-mod counters". */
+export interface ModCounters {
+  /** Calls into the mod: call_export (and _process), main runs. */
+  calls: number;
+  /** Its calls of godot.* functions, and of the game's own functions. */
+  godotCalls: number;
+  gameCalls: number;
+  /** Calls the policy refused (PolicyDenied). */
+  denied: number;
+  /** Time spent in those godot.* and game functions (the host side of the mod's calls), ms. */
+  hostMs: number;
+}
+
+const newCounters = (): ModCounters => ({ calls: 0, godotCalls: 0, gameCalls: 0, denied: 0, hostMs: 0 });
+
 export class GodotHost implements GodotApiHost {
   readonly engine = WasGoEngine.get();
   readonly stats: GodotApiStats = { calls: 0, denied: 0 };
   private readonly handles = new HandleSpace();
   private readonly mods = new Map<number, ModState & { instanceRef: WasGoInstance; run?: MainRun | undefined }>();
   private readonly classes: ClassCache;
+  /** Per-instance counters (mods and ANT modules alike), dropped with the instance. */
+  private readonly perInstance = new Map<number, ModCounters>();
   /** ANT.zip games: game id → the game once loaded; module instances → their game. */
   private readonly games = new Map<number, { game?: AntGame | undefined; disposed: boolean }>();
   private readonly gameOf = new Map<number, number>();
@@ -46,9 +64,19 @@ export class GodotHost implements GodotApiHost {
   /** Host → guest entries on the stack (signal deliveries, game calls into mods): one counter. */
   readonly reentry = new Reentry(DEFAULT_GODOT_LIMITS.maxReentryDepth);
   limits: GodotLimits = DEFAULT_GODOT_LIMITS;
+  /** The game's own functions (register_function, the WasGoApi resource). */
+  readonly gameApi: GameApi;
 
   constructor(readonly bridge: GodotBridge, readonly policy: GodotPolicy, private readonly confirmer?: WriteConfirmer) {
     this.classes = new ClassCache(bridge);
+    const self = this;
+    this.gameApi = new GameApi({
+      bridge,
+      get limits() { return self.limits; },
+      mod: (id) => this.mods.get(id),
+      register: (spec) => this.engine.register(this.counted(spec, 'gameCalls')),
+      unregister: (module, name) => this.engine.unregister(module, name),
+    });
     this.signals = new SignalHub(bridge, (id) => {
       const m = this.mods.get(id);
       return m && !m.run ? m.instanceRef : undefined;
@@ -70,7 +98,8 @@ export class GodotHost implements GodotApiHost {
     setPlatform(godotPlatform(this.bridge));
     const confirmWrite = this.confirmer ? this.confirmer.confirmWrite : undefined;
     this.engine.init({ fileDir: 'user://wasgo', ...(engineSettings as Partial<WasGoSettings>), ...(confirmWrite ? { confirmWrite } : {}) });
-    for (const spec of godotFunctions(this, this.stats)) this.engine.register(spec);
+    for (const spec of godotFunctions(this, this.stats)) this.engine.register(this.counted(spec, 'godotCalls'));
+    this.gameApi.clear(); // init cleared the table: the game registers its functions again
     this.unsubscribe = [
       this.engine.on('print', (e) => this.tell(e.instance, { kind: 'printed', text: e.text, error: false })),
       this.engine.on('guest-error', (e) => this.tell(e.instance, { kind: 'printed', text: e.text, error: true })),
@@ -94,6 +123,55 @@ export class GodotHost implements GodotApiHost {
 
   mod(instance: number): ModState | undefined {
     return this.mods.get(instance);
+  }
+
+  /** The counters of an instance (created on first use). */
+  countersOf(instance: number): ModCounters {
+    let c = this.perInstance.get(instance);
+    if (!c) this.perInstance.set(instance, (c = newCounters()));
+    return c;
+  }
+
+  /**
+   * A mod's counters with what the engine knows of it: fuel used (all its calls), guest memory
+   * (bytes), live handles. Undefined when there is no such mod.
+   */
+  modStats(id: number): (ModCounters & { fuelUsed: number; memoryBytes: number; handles: number }) | undefined {
+    const m = this.mods.get(id);
+    if (!m) return undefined;
+    const inst = m.instanceRef;
+    return { ...this.countersOf(id), fuelUsed: inst.fuelUsed, memoryBytes: inst.memory?.size ?? 0, handles: m.handles.size };
+  }
+
+  /** modStats summed over the live mods (WasGoEngine.stats()["mods_total"]). */
+  modTotals(): Record<string, number> {
+    const sum: Record<string, number> = { calls: 0, godotCalls: 0, gameCalls: 0, denied: 0, hostMs: 0, fuelUsed: 0, memoryBytes: 0, handles: 0 };
+    for (const id of this.mods.keys()) {
+      const one = this.modStats(id) as unknown as Record<string, number>;
+      for (const k of Object.keys(sum)) sum[k]! += one[k] ?? 0;
+    }
+    return sum;
+  }
+
+  /** A host function that counts its calls, denials and time for the calling instance. */
+  private counted(spec: HostFunctionSpec, kind: 'godotCalls' | 'gameCalls'): HostFunctionSpec {
+    const impl = spec.implementation as (ctx: HostCallContext, ...args: unknown[]) => HostValue;
+    return {
+      ...spec,
+      implementation: (ctx: HostCallContext, ...args: unknown[]) => {
+        const c = this.countersOf(ctx.instanceId);
+        c[kind]++;
+        const t0 = performance.now();
+        try {
+          return impl(ctx, ...args);
+        } catch (e) {
+          if (e instanceof PolicyDenied) c.denied++;
+          throw e;
+        } finally {
+          c.hostMs += performance.now() - t0;
+        }
+      },
+    };
   }
 
   printed(ctx: HostCallContext, text: string): void {
@@ -138,6 +216,7 @@ export class GodotHost implements GodotApiHost {
    */
   callExport(id: number, name: string, args: readonly WasmValue[], fuel?: number): WasmValue | undefined {
     const inst = this.instance(id);
+    this.countersOf(id).calls++;
     try {
       return this.reentry.enter(`calling ${name}`, () => inst.call(name, args, fuel !== undefined ? { fuel } : {}));
     } catch (e) {
@@ -167,6 +246,7 @@ export class GodotHost implements GodotApiHost {
     const m = this.mods.get(id);
     if (!m) throw new HostError(`no mod instance ${id} (disposed?)`);
     const inst = m.instanceRef;
+    this.countersOf(id).calls++;
     if (preferWorker && typeof inst.start === 'function' && workerUnavailableReason() === undefined) {
       const run = inst.start(args);
       m.run = run;
@@ -251,6 +331,7 @@ export class GodotHost implements GodotApiHost {
 
   private forgetInstance(id: number): void {
     this.gameOf.delete(id);
+    this.perInstance.delete(id);
     if (this.mods.delete(id)) {
       this.signals.dropInstance(id);
       this.handles.close(id);
@@ -262,6 +343,7 @@ export class GodotHost implements GodotApiHost {
     const m = this.mods.get(id);
     if (!m) return;
     this.mods.delete(id);
+    this.perInstance.delete(id);
     this.signals.dropInstance(id);
     this.handles.close(id);
     try {

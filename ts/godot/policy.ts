@@ -6,6 +6,7 @@
 // Every decision reports the LOWEST level that allows the thing, so an error can say "needs
 // level 3". Levels are monotonic: whatever level N allows, level N+1 allows too.
 
+import { SettingsError } from '../engine/errors';
 import { CLASSES, ENGINE_VERSION, SINGLETONS } from './policy/classdb';
 import {
   DENIED_CLASSES, DENIED_METHODS, DENIED_UTILITIES, LEVEL1_CONSTRUCT, LEVEL1_METHODS, LEVEL1_SINGLETONS,
@@ -31,6 +32,12 @@ export interface PolicyAdditions {
   readonly singletons?: Readonly<Record<string, 1 | 2>>;
   /** Utility function name → level. */
   readonly utilities?: Readonly<Record<string, 1 | 2>>;
+  /**
+   * `'ScriptClass.method'` → level: a method of a game script with that `class_name` (or a
+   * script extending it), called on an object the mod holds a handle to. Not in ClassDB, so
+   * only the name is checked here; the Godot side checks the class exists at startup.
+   */
+  readonly scripts?: Readonly<Record<string, 1 | 2>>;
 }
 
 export interface Policy {
@@ -42,6 +49,14 @@ export interface Policy {
   utilityDecision(name: string, level: Level): Decision;
   nodePathDecision(path: string, level: Level): Decision;
   nodePathAllowed(path: string, level: Level): boolean;
+  /**
+   * A method of a game script class (PolicyAdditions.scripts): `scriptChain` is the object's
+   * script classes (its class_name, then those of the scripts it extends), `nativeChain` its
+   * ClassDB chain.
+   */
+  scriptMethodDecision(scriptChain: readonly string[], nativeChain: readonly string[], method: string, level: Level): Decision;
+  /** Method names some script addition names (a quick test before asking Godot for an object's script). */
+  readonly scriptMethods: ReadonlySet<string>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -293,11 +308,38 @@ export function createPolicy(additions: PolicyAdditions = {}): Policy {
     return decide(what, 3, `${name} is not on the level-1 allowlist (${LEVEL2_NOTE})`, level);
   }
 
+  const scriptMethods = new Set(Object.keys(additions.scripts ?? {}).map((k) => k.split('.')[1]!));
+
+  function scriptMethodDecision(scriptChain: readonly string[], nativeChain: readonly string[], method: string, level: Level): Decision {
+    const what = `${scriptChain[0] ?? nativeChain[0] ?? '?'}.${method}`;
+    if (typeof method !== 'string' || !NAME.test(method)) return decide(what, null, `malformed method name ${JSON.stringify(method)}`, level);
+    const r = resolveChain(nativeChain);
+    if ('bad' in r) return decide(what, r.never ? null : 3, r.bad, level);
+    const denied = deniedInChain(r.chain);
+    if (denied) return decide(what, 3, denied, level);
+    const rule = own(DENIED_METHODS, method);
+    if (rule) return decide(what, 3, `${method} is denied below level 3 on every class (${ruleText(rule)})`, level);
+    let best: Level | null = null;
+    let where = '';
+    for (const c of scriptChain) {
+      const add = own(additions.scripts, `${c}.${method}`);
+      if (add !== undefined && (best === null || add < best)) {
+        best = add;
+        where = `${c}.${method}`;
+      }
+    }
+    if (best !== null) return decide(what, best, `${where} is allowed at level ${best} by the game's policy additions`, level);
+    return decide(what, 3, `${what} is not in the game's policy additions (script classes: ${scriptChain.join(', ') || 'none'})`, level);
+  }
+
   return {
     methodDecision, propertyDecision, signalDecision, singletonDecision, constructDecision, utilityDecision,
     nodePathDecision, nodePathAllowed: (path, level) => nodePathDecision(path, level).allowed,
+    scriptMethodDecision, scriptMethods,
   };
 }
+
+const NEEDS_3 = '; a game may not open it below level 3 (level 3 allows it already)';
 
 /** Longest node path accepted below level 3. */
 export const MAX_NODE_PATH = 4096;
@@ -348,7 +390,12 @@ export function nodePathAllowed(path: string, level: Level): boolean {
   return nodePathDecision(path, level).allowed;
 }
 
-/** Throws if the additions name something unknown or give a level other than 1 or 2. */
+/**
+ * Throws SettingsError if the additions name something unknown, give a level other than 1 or
+ * 2, or open something a hand-written safety rule denies below level 3 (reflection, tree
+ * escape, code loading, the system, the network, ...): such an addition is refused with the
+ * rule's name — a game cannot open OS.execute at level 1 by accident (level 3 allows it already).
+ */
 function validateAdditions(a: PolicyAdditions): void {
   const db = classDb();
   const bad: string[] = [];
@@ -361,18 +408,42 @@ function validateAdditions(a: PolicyAdditions): void {
     const chain = cls ? ancestry(cls) : null;
     if (!chain || !method || extra !== undefined) bad.push(`${k}: expected 'Class.method' with a ClassDB class`);
     else if (!chain.some((c) => db.get(c)!.methods.has(method))) bad.push(`${k}: ${cls} has no method ${method}`);
+    else {
+      const rule = own(DENIED_METHODS, method);
+      const denied = deniedInChain(chain) ?? (rule ? `${method} is denied below level 3 on every class (${ruleText(rule)})` : null);
+      if (denied) bad.push(`${k}: ${denied}${NEEDS_3}`);
+    }
   }
   for (const [k, v] of Object.entries(a.construct ?? {})) {
     lvl(k, v);
     if (!db.get(k)?.instantiable) bad.push(`${k}: not an instantiable ClassDB class`);
+    else {
+      const denied = deniedInChain(ancestry(k) ?? [k]);
+      if (denied) bad.push(`constructing ${k}: ${denied}${NEEDS_3}`);
+    }
   }
   for (const [k, v] of Object.entries(a.singletons ?? {})) {
     lvl(k, v);
-    if (!Object.hasOwn(SINGLETONS, k)) bad.push(`${k}: not an engine singleton`);
+    const cls = own(SINGLETONS, k);
+    if (cls === undefined) bad.push(`${k}: not an engine singleton`);
+    else {
+      const denied = deniedInChain([k, ...(ancestry(cls) ?? [cls])]);
+      if (denied) bad.push(`singleton ${k}: ${denied}${NEEDS_3}`);
+    }
   }
   for (const [k, v] of Object.entries(a.utilities ?? {})) {
     lvl(k, v);
+    const rule = own(DENIED_UTILITIES, k);
     if (!NAME.test(k)) bad.push(`${k}: malformed utility function name`);
+    else if (rule) bad.push(`utility function ${k}: denied below level 3 (${ruleText(rule)})${NEEDS_3}`);
   }
-  if (bad.length) throw new Error(`invalid policy additions: ${bad.join('; ')}`);
+  for (const [k, v] of Object.entries(a.scripts ?? {})) {
+    lvl(k, v);
+    const [cls, method, extra] = k.split('.');
+    const rule = method ? own(DENIED_METHODS, method) : undefined;
+    if (!cls || !NAME.test(cls) || !method || !NAME.test(method) || extra !== undefined) bad.push(`${k}: expected 'ScriptClass.method' (a class_name and one of its methods)`);
+    else if (ancestry(cls)) bad.push(`${k}: ${cls} is a ClassDB class; add its methods under methods, not scripts`);
+    else if (rule) bad.push(`${k}: ${method} is denied below level 3 on every class (${ruleText(rule)})${NEEDS_3}`);
+  }
+  if (bad.length) throw new SettingsError(`invalid policy additions: ${bad.join('; ')}`);
 }

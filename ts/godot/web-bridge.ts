@@ -17,7 +17,7 @@
  * `pathArg` and `handleFor`, which land in `checks` below.
  */
 import { GodotError } from '../engine/errors';
-import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, CallRequest, CallShape, GameEvent, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
+import type { Access, ArgumentChecks, BridgeStatus, CallOutcome, GameCallOutcome, CallRequest, CallShape, GameEvent, GodotBridge, MethodInfo, ModEvent, ObjectId } from './bridge';
 import { fromBase64, plainArgs, SCALAR_TYPES, scalarArgs, toBase64 } from './variant';
 
 /** The GDScript callable as JS sees it. */
@@ -173,6 +173,11 @@ export class WebBridge implements GodotBridge {
     return v || null;
   }
 
+  scriptClasses(id: ObjectId): string[] {
+    const v = this.str(this.op('script_classes', id));
+    return v ? v.split(',') : [];
+  }
+
   objectStatus(id: ObjectId, access: Access): 'ok' | 'freed' | 'outside' {
     const v = this.str(this.op('status', id, access.subtreeOf));
     return v === 'ok' || v === 'outside' ? v : 'freed';
@@ -252,6 +257,21 @@ export class WebBridge implements GodotBridge {
 
   utility(instance: number, name: string, args: Uint8Array, checks: ArgumentChecks, capped = true): CallOutcome {
     return this.withChecks(checks, () => this.outcome(this.op('utility', instance, name, toBase64(args), capped ? 1 : 0)));
+  }
+
+  callGame(fn: number, instance: number, args: Uint8Array, subtreeOf: ObjectId | ''): GameCallOutcome {
+    // The class slot `c` tags the value: i = int (decimal string), f = float, b = base64 bytes, n = none.
+    const b = this.op('game_call', fn, instance, toBase64(args), subtreeOf);
+    if (b.s === 'ok') {
+      switch (b.c) {
+        case 'i': return { ok: true, value: this.str(b) };
+        case 'f': return { ok: true, value: Number(b.v) };
+        case 'b': return { ok: true, value: fromBase64(this.str(b)) };
+        default: return { ok: true, value: null };
+      }
+    }
+    const status = (['gone', 'freed', 'outside', 'type'] as const).find((s) => s === b.s) ?? 'godot';
+    return { ok: false, status, message: b.m ?? String(b.s) };
   }
 
   connect(instance: number, id: ObjectId, signal: string, connection: number, access: Access): 'ok' | BridgeStatus {

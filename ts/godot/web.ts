@@ -6,13 +6,15 @@
  * `{ ok: false, code, errno, message, levelNeeded }`.
  */
 import { calibration } from '../engine/calibrate';
-import { WasGoError } from '../engine/errors';
+import { HostError, SettingsError, WasGoError } from '../engine/errors';
 import type { WasmValue } from '../engine/instance';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
 import { VERSION } from '../version';
 import { createPolicy } from './policy';
 import { levelNeededOf } from './errors';
 import { GodotHost } from './host';
+import type { GameParam, GameResult } from './game-functions';
+import { additionsOf, parseGameApi } from './game-api-data';
 import { WriteConfirmer } from './platform';
 import { arrayOf, boolValue, floatValue, fromBase64, intValue, nilValue, toBase64, vector2Value } from './variant';
 import { WebBridge, type GodotCallCallback, type GodotCallback } from './web-bridge';
@@ -63,18 +65,34 @@ function wasmValue(v: WasmValue | undefined): string | null {
  * Attaches Godot: `callback` executes bridge operations, `callCallback` method calls (see
  * web-bridge.ts); settings are read_settings() as JSON.
  */
-export function attach(callback: GodotCallback, settingsJson: string, callCallback: GodotCallCallback): string {
+export function attach(callback: GodotCallback, settingsJson: string, callCallback: GodotCallCallback, apiJson = '', apiSource = 'wasgo/api/resource'): string {
   return answer(() => {
     detach();
     if (typeof callCallback !== 'function') throw new Error('WasGo.godot.attach needs the call callback (an older wasgo_engine.gd?)');
+    // The game's declarative API (the WasGoApi resource as plain data): its policy additions
+    // are part of the policy from the start; an invalid one (e.g. opening a denied method below
+    // level 3) stops the engine from starting, with the rule's name. Its functions are
+    // registered by GDScript next (it holds their targets).
+    const api = apiJson ? parseGameApi(JSON.parse(apiJson), apiSource) : undefined;
+    const policy = api ? policyOf(api.additions, apiSource) : createPolicy();
     bridge = new WebBridge(callback, callCallback);
     const b = bridge;
     confirmer = new WriteConfirmer((request, mod, path, bytes) => b.confirm(request, mod, path, bytes));
-    host = new GodotHost(bridge, createPolicy(), confirmer);
+    host = new GodotHost(bridge, policy, confirmer);
     const settings = JSON.parse(settingsJson || '{}') as Partial<WasGoSettings> & Record<string, unknown>;
     host.attach(settings);
     return { version: VERSION, settings: { ...host.engine.settings, confirmWrite: undefined }, limits: host.limits };
   });
+}
+
+/** The policy with the game's additions; a refused addition names where it came from. */
+function policyOf(additions: Parameters<typeof additionsOf>[0], source: string): ReturnType<typeof createPolicy> {
+  try {
+    return createPolicy(additionsOf(additions));
+  } catch (e) {
+    if (e instanceof SettingsError) throw new SettingsError(`${source}: ${e.message}`);
+    throw e;
+  }
 }
 
 /**
@@ -102,6 +120,23 @@ export function loadMod(base64: string, name: string, nodeId: string, nodeClass:
     const inst = attached().instance(id);
     return { id, level: inst.level, exports: inst.functions.filter((f) => !f.startsWith('__wasgo')), metered: inst.metered };
   });
+}
+
+/**
+ * Registers a game function (WasGoEngine.register_function): `id` numbers its Callable on the
+ * Godot side, `params` is a comma-separated list of kinds; `{ ok }` or a RegistrationError.
+ */
+export function registerFunction(id: number, module: string, name: string, params: string, result: string, level: number): string {
+  return answer(() => {
+    const kinds = params === '' ? [] : params.split(',');
+    attached().gameApi.register(id, { module, name, params: kinds as GameParam[], result: result as GameResult, level: level as SafetyLevel });
+    return {};
+  });
+}
+
+/** Removes a game function; `{ ok, removed }` (false when the game had not registered it). */
+export function unregisterFunction(module: string, name: string): string {
+  return answer(() => ({ removed: attached().gameApi.unregister(module, name) }));
 }
 
 /** Calls an export inline: args JSON array of numbers (i64 as strings); `{ ok, value }`. */
@@ -246,7 +281,18 @@ export function confirmed(request: number, ok: boolean): void {
 
 /** Counters: guest → Godot calls, denials, bridge operations; live mods and instances, guest memory reserved, re-entry depth now. */
 export function stats(): string {
-  return safely(() => JSON.stringify({ ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0, ...(host?.counters() ?? {}) }), '{}');
+  return safely(() => JSON.stringify({
+    ...(host?.stats ?? { calls: 0, denied: 0 }), ops: bridge?.ops ?? 0, ...(host?.counters() ?? {}), modsTotal: host?.modTotals() ?? {},
+  }), '{}');
+}
+
+/** One mod's counters (WasGoMod.stats()): `{ ok, calls, godotCalls, gameCalls, denied, hostMs, fuelUsed, memoryBytes, handles }`. */
+export function modStats(id: number): string {
+  return answer(() => {
+    const s = attached().modStats(id);
+    if (!s) throw new HostError(`no mod instance ${id} (disposed?)`);
+    return { ...s };
+  });
 }
 
 /**

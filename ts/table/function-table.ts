@@ -37,6 +37,15 @@ export class FunctionTable {
     this.entries.set(key, Object.freeze({ ...spec, params: Object.freeze([...spec.params]) }));
   }
 
+  /**
+   * Removes an entry (a game hot-reloading its API); false when there is none. Instances
+   * already linked keep the function they were linked to: its implementation decides what a
+   * call does afterwards (the Godot game API refuses it).
+   */
+  unregister(module: string, name: string): boolean {
+    return this.entries.delete(keyOf(module, name));
+  }
+
   /** The entry exposed at `level`, or undefined. Resolves module aliases. */
   lookup(module: string, name: string, level: SafetyLevel): Readonly<HostFunctionSpec> | undefined {
     const e = this.find(module, name);

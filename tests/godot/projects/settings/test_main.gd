@@ -34,6 +34,9 @@ const DOCUMENTED := {
 	"wasgo/ant/trusted_keys": [TYPE_PACKED_STRING_ARRAY, [], PROPERTY_HINT_NONE, "", true, "trustedKeys"],
 	# Editor side only (the export plugin's mod folders): no key, read_settings() leaves it out.
 	"wasgo/mods/paths": [TYPE_PACKED_STRING_ARRAY, ["res://mods"], PROPERTY_HINT_TYPE_STRING, "4/14:", true, ""],  # TYPE_STRING / PROPERTY_HINT_DIR
+	# Godot-side only (no engine key: read_settings() leaves them out).
+	"wasgo/api/resource": [TYPE_STRING, "", PROPERTY_HINT_FILE, "*.tres,*.res,*.json", true, ""],
+	"wasgo/debug/monitors": [TYPE_BOOL, false, PROPERTY_HINT_NONE, "", false, ""],
 }
 
 
