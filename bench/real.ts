@@ -1,0 +1,81 @@
+/**
+ * `npm run bench -- real`: fuel on real programs (issue 8 item 2). Lua 5.4 (wasmoon) and QuickJS
+ * (quickjs-emscripten), both emscripten builds from npm, run scripts as written, as WasGo meters
+ * them and with an exact instruction counter; plus the clang -O2 and WAT kernels of
+ * `bench -- fuel`. Per workload: executed wasm instructions, units billed, units per instruction
+ * (plain, and against the fuel pass's own weights), ns of unmetered time per unit, and metered /
+ * unmetered time (medians, measured alternately in this run).
+ */
+import { C_KERNELS, clangToWasm, KERNELS, watToWasm } from './fuel';
+import { luaWasm, makeBuilds, measure, quickjsWasm, startKernel, startLua, startQuickJS, topFunctions, type Builds, type Interpreter, type Mode } from './real-programs';
+import { JS_WORKLOADS, LUA_WORKLOADS } from './real-workloads';
+
+const WARMUP = 4;
+const RUNS = 7;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1]!;
+}
+
+function time(it: Interpreter, source: string): number {
+  const t = performance.now();
+  it.run(source);
+  return performance.now() - t;
+}
+
+const HEADER = `${'workload'.padEnd(20)}${'instructions'.padStart(14)}${'units'.padStart(14)}${'u/instr'.padStart(9)}${'u/weighted'.padStart(11)}${'blocks'.padStart(8)}${'ns/unit'.padStart(9)}${'plain ms'.padStart(10)}${'metered ms'.padStart(11)}${'overhead'.padStart(9)}`;
+
+interface Row { name: string; ratio: number }
+
+async function group(label: string, builds: Builds, start: (mode: Mode) => Promise<Interpreter>, cases: { name: string; source: string }[], rows: Row[], profile = false): Promise<void> {
+  const plain = await start('plain');
+  const metered = await start('metered');
+  const counted = await start('counted');
+  for (const c of cases) {
+    const m = measure(counted, metered, c.source);
+    const again = plain.run(c.source);
+    if (again !== m.result) throw new Error(`${label} ${c.name}: unmetered result ${again} differs from ${m.result}`);
+    for (let i = 0; i < WARMUP; i++) { time(plain, c.source); time(metered, c.source); }
+    const a: number[] = [];
+    const b: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      if (i % 2) { b.push(time(metered, c.source)); a.push(time(plain, c.source)); }
+      else { a.push(time(plain, c.source)); b.push(time(metered, c.source)); }
+    }
+    const ua = median(a);
+    const mb = median(b);
+    const ratio = m.units / m.instructions;
+    rows.push({ name: `${label} ${c.name}`, ratio });
+    console.log(`${`${label} ${c.name}`.padEnd(20)}${m.instructions.toExponential(3).padStart(14)}${m.units.toExponential(3).padStart(14)}${ratio.toFixed(3).padStart(9)}${(m.units / m.weighted).toFixed(3).padStart(11)}${`${(100 * m.blocks / m.units).toFixed(0)}%`.padStart(8)}${((ua * 1e6) / m.units).toFixed(3).padStart(9)}${ua.toFixed(1).padStart(10)}${mb.toFixed(1).padStart(11)}${(mb / ua).toFixed(2).padStart(9)}`);
+    if (profile || ratio < 0.5 || ratio > 2) {
+      const top = topFunctions(builds.counted, m.runs).map((f) => `#${f.func} ${(100 * f.instructions / m.instructions).toFixed(0)}% (${(100 * f.blocks / f.instructions).toFixed(0)}% blocks${f.brTable ? `, br_table of ${f.brTable}` : ''})`).join(', ');
+      console.log(`  ${ratio < 0.5 || ratio > 2 ? 'OUTSIDE 0.5-2; ' : ''}hottest functions (share of instructions): ${top}`);
+    }
+  }
+}
+
+export async function run(): Promise<void> {
+  console.log(`\nfuel on real programs: units billed per executed wasm instruction (target 0.5-2); times are medians of ${RUNS} runs, alternating`);
+  console.log('u/weighted: units ÷ the same instructions at the fuel pass\'s own weights (1.0 = no error from charging regions at entry)');
+  console.log('blocks: executed `block` instructions as a share of the units (each weighs 1; V8 emits no code for them)');
+  console.log(HEADER);
+  const rows: Row[] = [];
+  const lua = makeBuilds(luaWasm(), 'lua');
+  await group('lua', lua, (mode) => startLua(lua, mode), LUA_WORKLOADS.map((w) => ({ name: w.name, source: w.source(w.bench) })), rows, true);
+  const qjs = makeBuilds(quickjsWasm(), 'quickjs');
+  await group('js', qjs, (mode) => startQuickJS(qjs, mode), JS_WORKLOADS.map((w) => ({ name: w.name, source: w.source(w.bench) })), rows, true);
+  let c: Uint8Array<ArrayBuffer> | undefined;
+  try { c = clangToWasm(C_KERNELS); } catch (e) { console.log(`C kernels skipped: clang unavailable (${(e as Error).message.split('\n')[0]})`); }
+  if (c) {
+    const builds = makeBuilds(c, 'c-kernels');
+    for (const k of KERNELS) await group('c', builds, (mode) => startKernel(builds, mode, k.entry, k.args), [{ name: k.name, source: '' }], rows);
+  }
+  for (const k of KERNELS) {
+    const builds = makeBuilds(await watToWasm(k.name, k.wat), k.name);
+    await group('wat', builds, (mode) => startKernel(builds, mode, k.entry, k.args), [{ name: k.name, source: '' }], rows);
+  }
+  const lo = rows.reduce((x, r) => (r.ratio < x.ratio ? r : x));
+  const hi = rows.reduce((x, r) => (r.ratio > x.ratio ? r : x));
+  console.log(`units per instruction: ${lo.ratio.toFixed(3)} (${lo.name}) to ${hi.ratio.toFixed(3)} (${hi.name}); ${rows.filter((r) => r.ratio < 0.5 || r.ratio > 2).length} of ${rows.length} outside 0.5-2`);
+}
