@@ -37,6 +37,8 @@ export interface CountedModule {
   segBlocks: Float64Array;
   /** Per defined function: targets of its largest br_table (a `switch` dispatch shows up here), 0 if none. */
   funcBrTable: Int32Array;
+  /** Per defined function: the segment holding that br_table (its runs = dispatches), -1 if none. */
+  funcBrTableSegment: Int32Array;
 }
 
 export interface Counts {
@@ -70,6 +72,7 @@ export function countInstructions(input: Uint8Array, name = 'module'): CountedMo
   const segWeight: number[] = [];
   const segBlocks: number[] = [];
   const funcBrTable = new Int32Array(m.code.length);
+  const funcBrTableSegment = new Int32Array(m.code.length).fill(-1);
   const dynGlobal = () => firstCounter; // the dynamic-charge sum is the first added global; segments follow
   const code = new Writer().uleb(m.code.length);
   const body = new Writer();
@@ -112,7 +115,10 @@ export function countInstructions(input: Uint8Array, name = 'module'): CountedMo
       segInstructions[seg]! += 1;
       segWeight[seg]! += weightOf(input, at, ctl);
       if (ctl === Ctl.Block || input[at] === 0x01) segBlocks[seg]! += 1;
-      if (ctl === Ctl.BrTable) funcBrTable[f] = Math.max(funcBrTable[f]!, new Reader(input, name, at + 1).uleb() + 1);
+      if (ctl === Ctl.BrTable) {
+        const targets = new Reader(input, name, at + 1).uleb() + 1;
+        if (targets > funcBrTable[f]!) { funcBrTable[f] = targets; funcBrTableSegment[f] = seg; }
+      }
       if (ctl === Ctl.Block || ctl === Ctl.Loop || ctl === Ctl.If || ctl === Ctl.Try) depth++;
       else if (ctl === Ctl.End || ctl === Ctl.Delegate) depth--;
       if (depth >= 0 && ENDS_SEGMENT.has(ctl)) open();
@@ -141,6 +147,7 @@ export function countInstructions(input: Uint8Array, name = 'module'): CountedMo
     segWeight: Float64Array.from(segWeight),
     segBlocks: Float64Array.from(segBlocks),
     funcBrTable,
+    funcBrTableSegment,
   };
 }
 

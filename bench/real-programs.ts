@@ -208,6 +208,8 @@ export interface FunctionProfile {
   blocks: number;
   /** Targets of its largest br_table. */
   brTable: number;
+  /** Runs of that br_table (an interpreter's dispatches). */
+  dispatches: number;
 }
 
 /** Executed instructions per defined function, largest first. */
@@ -217,7 +219,8 @@ export function topFunctions(c: CountedModule, runs: Float64Array, n = 3): Funct
     if (!runs[i]) continue;
     const func = c.segFunc[i]!;
     let p = per.get(func);
-    if (!p) per.set(func, p = { func, instructions: 0, blocks: 0, brTable: c.funcBrTable[func]! });
+    const d = c.funcBrTableSegment[func]!;
+    if (!p) per.set(func, p = { func, instructions: 0, blocks: 0, brTable: c.funcBrTable[func]!, dispatches: d >= 0 ? runs[d]! : 0 });
     p.instructions += runs[i]! * c.segInstructions[i]!;
     p.blocks += runs[i]! * c.segBlocks[i]!;
   }
