@@ -39,7 +39,9 @@ async function checkInterpreter(label: string, builds: Builds, start: (b: Builds
 /** The bench kernels' arguments, scaled down (~1e6-1e7 instructions each). */
 const SMALL: Record<string, number[]> = { sieve: [1_600_000], fibonacci: [20], mandelbrot: [100, 75, 200], matmul: [60] };
 
-describe('fuel on real programs: units per executed wasm instruction in [0.5, 2]', () => {
+// Each interpreter takes 3-7 s alone (decode + meter + count 0.3-0.5 MB of wasm, V8 compiles it
+// three ways); more when the whole suite shares the machine.
+describe('fuel on real programs: units per executed wasm instruction in [0.5, 2]', { timeout: 90_000 }, () => {
   it('Lua 5.4 (wasmoon, emscripten)', async () => {
     await checkInterpreter('lua', makeBuilds(luaWasm(), 'lua'), startLua, LUA_WORKLOADS);
   });
