@@ -7,6 +7,8 @@
  * segment ran exactly as many times as the segment was entered (a trap mid-segment aside).
  * Executed instructions = sum over segments of runs x instructions; the counts are computed in JS
  * from the static segment table, so the counting code is 4 instructions per segment.
+ * "Executed" follows control: an `else` counts when the then arm runs into it, a block's `end`
+ * when control falls through it (not when a branch lands after it), every `block` entered counts.
  *
  * Two totals: `instructions` (every instruction, block/loop/end included) and `weighted`, each
  * instruction at the weight the fuel pass gives it (ts/wasm/rewrite.ts: WEIGHTS, OP_WEIGHTS,
