@@ -24,7 +24,7 @@ function time(it: Interpreter, source: string): number {
   return performance.now() - t;
 }
 
-const HEADER = `${'workload'.padEnd(20)}${'instructions'.padStart(14)}${'units'.padStart(14)}${'u/instr'.padStart(9)}${'u/weighted'.padStart(11)}${'blocks'.padStart(8)}${'ns/unit'.padStart(9)}${'(b=0)'.padStart(7)}${'plain ms'.padStart(10)}${'metered ms'.padStart(11)}${'overhead'.padStart(9)}`;
+const HEADER = `${'workload'.padEnd(20)}${'instructions'.padStart(14)}${'units'.padStart(14)}${'u/instr'.padStart(9)}${'u/weighted'.padStart(11)}${'blocks'.padStart(8)}${'(b=0)'.padStart(7)}${'ns/unit'.padStart(9)}${'(b=0)'.padStart(7)}${'plain ms'.padStart(10)}${'metered ms'.padStart(11)}${'overhead'.padStart(9)}`;
 
 interface Row { name: string; ratio: number }
 
@@ -47,7 +47,7 @@ async function group(label: string, builds: Builds, start: (mode: Mode) => Promi
     const mb = median(b);
     const ratio = m.units / m.instructions;
     rows.push({ name: `${label} ${c.name}`, ratio });
-    console.log(`${`${label} ${c.name}`.padEnd(20)}${m.instructions.toExponential(3).padStart(14)}${m.units.toExponential(3).padStart(14)}${ratio.toFixed(3).padStart(9)}${(m.units / m.weighted).toFixed(3).padStart(11)}${`${(100 * m.blocks / m.units).toFixed(0)}%`.padStart(8)}${((ua * 1e6) / m.units).toFixed(3).padStart(9)}${((ua * 1e6) / (m.units - m.blocks)).toFixed(3).padStart(7)}${ua.toFixed(1).padStart(10)}${mb.toFixed(1).padStart(11)}${(mb / ua).toFixed(2).padStart(9)}`);
+    console.log(`${`${label} ${c.name}`.padEnd(20)}${m.instructions.toExponential(3).padStart(14)}${m.units.toExponential(3).padStart(14)}${ratio.toFixed(3).padStart(9)}${(m.units / m.weighted).toFixed(3).padStart(11)}${`${(100 * m.blocks / m.units).toFixed(0)}%`.padStart(8)}${((m.units - m.blocks) / (m.instructions - m.blocks)).toFixed(3).padStart(7)}${((ua * 1e6) / m.units).toFixed(3).padStart(9)}${((ua * 1e6) / (m.units - m.blocks)).toFixed(3).padStart(7)}${ua.toFixed(1).padStart(10)}${mb.toFixed(1).padStart(11)}${(mb / ua).toFixed(2).padStart(9)}`);
     if (profile || ratio < 0.5 || ratio > 2) {
       const fs = topFunctions(builds.counted, m.runs);
       const top = fs.map((f) => `#${f.func} ${(100 * f.instructions / m.instructions).toFixed(0)}% (${(100 * f.blocks / f.instructions).toFixed(0)}% blocks${f.brTable ? `, br_table of ${f.brTable}` : ''})`).join(', ');
@@ -61,7 +61,7 @@ async function group(label: string, builds: Builds, start: (mode: Mode) => Promi
 export async function run(): Promise<void> {
   console.log(`\nfuel on real programs: units billed per executed wasm instruction (target 0.5-2); times are medians of ${RUNS} runs, alternating`);
   console.log('u/weighted: units ÷ the same instructions at the fuel pass\'s own weights (1.0 = no error from charging regions at entry)');
-  console.log('blocks: executed `block` instructions as a share of the units (each weighs 1; V8 emits no code for them); (b=0): ns/unit if they weighed 0 (units - blocks)');
+  console.log('blocks: executed `block` instructions as a share of the units (each weighs 1; V8 emits no code for them); (b=0): if they weighed 0 and were not counted: units per instruction, ns per unit');
   console.log(HEADER);
   const rows: Row[] = [];
   const lua = makeBuilds(luaWasm(), 'lua');
