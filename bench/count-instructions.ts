@@ -65,7 +65,10 @@ function weightOf(bytes: Uint8Array, at: number, ctl: Ctl): number {
   return OP_WEIGHTS[b] ?? 1;
 }
 
-export function countInstructions(input: Uint8Array, name = 'module'): CountedModule {
+/** Called for every instruction as the counter walks the code: defined function, segment, offset of the opcode. */
+export type InstructionVisitor = (func: number, segment: number, at: number, ctl: Ctl) => void;
+
+export function countInstructions(input: Uint8Array, name = 'module', visit?: InstructionVisitor): CountedModule {
   const m = readModule(input, name);
   const importedGlobals = m.imports.filter((i) => i.kind === 'global').length;
   const firstCounter = importedGlobals + m.globals.length;
@@ -114,6 +117,7 @@ export function countInstructions(input: Uint8Array, name = 'module'): CountedMo
         out.byte(0x7c).byte(0x24).uleb(dynGlobal());
       }
       out.copy(input, at, r.pos);
+      visit?.(f, seg, at, ctl);
       segInstructions[seg]! += 1;
       segWeight[seg]! += weightOf(input, at, ctl);
       if (ctl === Ctl.Block || input[at] === 0x01) segBlocks[seg]! += 1;

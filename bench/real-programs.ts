@@ -65,7 +65,8 @@ const realInstantiate = WebAssembly.instantiate.bind(WebAssembly) as (b: BufferS
 /** Instantiation as the mode wants it: imports completed with the refill (metered), the instance remembered. */
 async function instantiate(builds: Builds, mode: Mode, imports: WebAssembly.Imports, meter: UnitMeter, got: (i: WebAssembly.Instance) => void): Promise<WebAssembly.Instance> {
   const bytes = mode === 'plain' ? builds.plain : mode === 'metered' ? builds.metered : builds.counted.bytes;
-  const all = mode === 'metered' ? { ...imports, [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: meter.refill } } : imports;
+  // The refill is offered to every mode: a counted build of a metered module (profiles) imports it too.
+  const all = { ...imports, [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: meter.refill } };
   const { instance } = await realInstantiate(bytes, all);
   meter.fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global | undefined;
   got(instance);

@@ -7,7 +7,8 @@
  * unmetered time (medians, measured alternately in this run).
  */
 import { C_KERNELS, clangToWasm, KERNELS, watToWasm } from './fuel';
-import { luaWasm, makeBuilds, measure, quickjsWasm, startKernel, startLua, startQuickJS, topFunctions, type Builds, type Interpreter, type Mode } from './real-programs';
+import { diffCounts, luaWasm, makeBuilds, measure, quickjsWasm, startKernel, startLua, startQuickJS, topFunctions, type Builds, type Interpreter, type Mode } from './real-programs';
+import { chargedModule, unitsByFunction } from './real-profile';
 import { JS_WORKLOADS, LUA_WORKLOADS } from './real-workloads';
 
 const WARMUP = 4;
@@ -28,10 +29,13 @@ const HEADER = `${'workload'.padEnd(20)}${'instructions'.padStart(14)}${'units'.
 
 interface Row { name: string; ratio: number }
 
-async function group(label: string, builds: Builds, start: (mode: Mode) => Promise<Interpreter>, cases: { name: string; source: string }[], rows: Row[], profile = false): Promise<void> {
-  const plain = await start('plain');
-  const metered = await start('metered');
-  const counted = await start('counted');
+async function group(label: string, builds: Builds, start: (b: Builds, mode: Mode) => Promise<Interpreter>, cases: { name: string; source: string }[], rows: Row[], profile = false): Promise<void> {
+  const plain = await start(builds, 'plain');
+  const metered = await start(builds, 'metered');
+  const counted = await start(builds, 'counted');
+  // Profiles: the metered module under the counter, its segments priced by their charges.
+  const charged = profile ? chargedModule(builds.metered, builds.plain) : undefined;
+  const meteredCounted = charged ? await start({ ...builds, counted: charged.counted }, 'counted') : undefined;
   for (const c of cases) {
     const m = measure(counted, metered, c.source);
     const again = plain.run(c.source);
@@ -55,6 +59,15 @@ async function group(label: string, builds: Builds, start: (mode: Mode) => Promi
       const d = fs[0]?.dispatches ? `; ${(m.units / fs[0].dispatches).toFixed(0)} units and ${(m.instructions / fs[0].dispatches).toFixed(0)} instructions per dispatch of #${fs[0].func}` : '';
       console.log(`  ${ratio < 0.5 || ratio > 2 ? 'OUTSIDE 0.5-2; ' : ''}hottest functions (share of instructions): ${top}${d}`);
     }
+    if (charged && meteredCounted) {
+      const c0 = meteredCounted.counts();
+      meteredCounted.run(c.source);
+      const mr = diffCounts(c0, meteredCounted.counts()).runs;
+      const p = unitsByFunction(builds.counted, m.runs, charged, mr);
+      const fs = p.functions.slice(0, 4).map((f) => `#${f.func} ${(100 * f.units / p.total).toFixed(0)}% of units, ${(f.units / f.weighted).toFixed(2)}x its weights (${((f.units - f.blocks) / (f.weighted - f.blocks)).toFixed(2)}x without blocks)`).join('; ');
+      const off = Math.abs(p.total - m.units) / m.units > 0.05 ? ` [static charges found ${p.total.toExponential(2)} of ${m.units.toExponential(2)} units: the charge shape changed?]` : '';
+      console.log(`  units by function: ${fs}${off}`);
+    }
   }
 }
 
@@ -65,18 +78,18 @@ export async function run(): Promise<void> {
   console.log(HEADER);
   const rows: Row[] = [];
   const lua = makeBuilds(luaWasm(), 'lua');
-  await group('lua', lua, (mode) => startLua(lua, mode), LUA_WORKLOADS.map((w) => ({ name: w.name, source: w.source(w.bench) })), rows, true);
+  await group('lua', lua, startLua, LUA_WORKLOADS.map((w) => ({ name: w.name, source: w.source(w.bench) })), rows, true);
   const qjs = makeBuilds(quickjsWasm(), 'quickjs');
-  await group('js', qjs, (mode) => startQuickJS(qjs, mode), JS_WORKLOADS.map((w) => ({ name: w.name, source: w.source(w.bench) })), rows, true);
+  await group('js', qjs, startQuickJS, JS_WORKLOADS.map((w) => ({ name: w.name, source: w.source(w.bench) })), rows, true);
   let c: Uint8Array<ArrayBuffer> | undefined;
   try { c = clangToWasm(C_KERNELS); } catch (e) { console.log(`C kernels skipped: clang unavailable (${(e as Error).message.split('\n')[0]})`); }
   if (c) {
     const builds = makeBuilds(c, 'c-kernels');
-    for (const k of KERNELS) await group('c', builds, (mode) => startKernel(builds, mode, k.entry, k.args), [{ name: k.name, source: '' }], rows);
+    for (const k of KERNELS) await group('c', builds, (b, mode) => startKernel(b, mode, k.entry, k.args), [{ name: k.name, source: '' }], rows);
   }
   for (const k of KERNELS) {
     const builds = makeBuilds(await watToWasm(k.name, k.wat), k.name);
-    await group('wat', builds, (mode) => startKernel(builds, mode, k.entry, k.args), [{ name: k.name, source: '' }], rows);
+    await group('wat', builds, (b, mode) => startKernel(b, mode, k.entry, k.args), [{ name: k.name, source: '' }], rows);
   }
   // The WAT kernels are hand-written references (a 10-instruction recursive fib is mostly its
   // call, weighed 20), not compiler output: the target is for real programs.
