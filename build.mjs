@@ -55,7 +55,7 @@ async function buildTs() {
     banner: { js: '// Built by build.mjs from ts/ — do not edit by hand.' },
   });
   if (existsSync('bench/run.ts')) {
-    await esbuild.build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'esm', external: ['wabt'], define,
+    await esbuild.build({ ...common, entryPoints: ['bench/run.ts'], outfile: 'dist/bench.js', platform: 'node', format: 'esm', external: ['wabt', 'wasmoon', '@jitl/*'], define,
       banner: { js: "import { createRequire as __wasgoCreateRequire } from 'node:module'; const require = __wasgoCreateRequire(import.meta.url);" } });
   }
 }

@@ -267,7 +267,7 @@ __attribute__((export_name("matmul"))) int matmul(int n) {
 }
 `;
 
-function clangToWasm(source: string): Uint8Array<ArrayBuffer> {
+export function clangToWasm(source: string): Uint8Array<ArrayBuffer> {
   const dir = mkdtempSync(join(tmpdir(), 'wasgo-bench-'));
   try {
     writeFileSync(join(dir, 'k.c'), source);
