@@ -22,8 +22,8 @@ export interface ModuleLimits {
   maxCustomBytes: number;
   /**
    * Bytes of one function body, as written and as metered. V8 compiles a body lazily inside its
-   * first call, out of reach of fuel and deadline: ~11-24 MB/s for loop-dense code here, so one
-   * first call pays at most ~100-200 ms of compile.
+   * first call, out of reach of fuel and deadline: at 1 MiB that first call compiled the worst
+   * shape in 45-55 ms here (docs/limits.md).
    */
   maxBodyBytes: number;
   /** Function types in the type section. */
@@ -47,7 +47,7 @@ export const DEFAULT_LIMITS: Readonly<ModuleLimits> = Object.freeze({
   maxExports: 10_000,
   maxImports: 10_000,
   maxCustomBytes: 4 * 1024 * 1024,
-  maxBodyBytes: 2 * 1024 * 1024,
+  maxBodyBytes: 1024 * 1024,
   maxTypes: 10_000,
   maxSegments: 100_000,
   maxLoopDepth: 256,
