@@ -15,6 +15,8 @@ import { writeSections } from '../../ts/wasm/sections';
 export const FUEL_EXPORT = '__wasgo_fuel';
 export const REFILL_MODULE = '__wasgo';
 export const REFILL_NAME = 'fuel_refill';
+/** The start function, deferred past instantiation by the rewriter. */
+export const START_EXPORT = '__wasgo_start';
 /** Slice the fake refill hands out (v2). */
 export const SLICE = 2 ** 30;
 /** Budget written into a v1 counter: large enough never to run out in a test. */
@@ -58,8 +60,14 @@ export class FuelMeter {
     }
   }
 
-  /** After instantiation: find the counter. */
+  /**
+   * After instantiation: run the start function the rewriter deferred (exported as
+   * `__wasgo_start`, docs/limits.md "Host access"; it throws as instantiation would), then find
+   * the counter. The start function's fuel is not counted, as when it ran inside instantiation.
+   */
   attach(instance: WebAssembly.Instance): void {
+    const start = instance.exports[START_EXPORT];
+    if (typeof start === 'function') (start as () => void)();
     const g = instance.exports[FUEL_EXPORT];
     this.global = g instanceof WebAssembly.Global ? g : undefined;
     if (this.global && typeof this.global.value === 'bigint') this.global.value = BigInt(V1_BUDGET);

@@ -312,20 +312,24 @@ export class WasGoEngine {
         },
       });
       this.live.set(id, instance);
-      // WASI reactors: `_initialize` runs once, before anything else is called, on the start function's budget.
-      if (compiled.info.exports.some((e) => e.name === '_initialize' && e.kind === 'function' && !e.type?.params.length)) {
+      // The wasm start function (deferred by the rewriter, so host functions it calls see the
+      // instance), then a WASI reactor's `_initialize`: once each, before anything else, on the start meter.
+      const initialize = compiled.info.exports.some((e) => e.name === '_initialize' && e.kind === 'function' && !e.type?.params.length);
+      const step = (what: string, run: () => unknown) => {
         const prev = this.metering.swap(startMeter);
         try {
-          instance.call('_initialize');
+          run();
         } catch (e) {
           instance.dispose();
           const c = classify(e, { module: compiled.name, instance: id });
           if (c instanceof OutOfFuel || c instanceof Timeout) throw c;
-          throw new InstantiateError(`cannot instantiate ${compiled.name}: _initialize failed: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
+          throw new InstantiateError(`cannot instantiate ${compiled.name}: ${what}${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
         } finally {
           this.metering.restore(prev);
         }
-      }
+      };
+      step('', () => instance.runStartFunction());
+      if (initialize) step('_initialize failed: ', () => instance.call('_initialize'));
       return instance;
     };
     /** Instantiation is over: the instance's code runs under the engine's current meter from now on. */

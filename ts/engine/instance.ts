@@ -9,7 +9,8 @@ import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
-import { FUEL_EXPORT, GROW_REFUSED_EXPORT } from '../wasm/fuel-names';
+import { FUEL_EXPORT, GROW_REFUSED_EXPORT, START_EXPORT } from '../wasm/fuel-names';
+import { RESERVED_PREFIX } from '../wasm/reserved';
 
 /** `exited`: a WASI guest called proc_exit; like `failed`, nothing more can be called, but it is no error. */
 export type InstanceState = 'ready' | 'running' | 'failed' | 'exited' | 'disposed';
@@ -145,7 +146,7 @@ export class WasGoInstance {
 
   /** Names of exported functions. */
   get functions(): string[] {
-    return Object.entries(this.exportsObj).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+    return Object.entries(this.exportsObj).filter(([k, v]) => typeof v === 'function' && !k.startsWith(RESERVED_PREFIX)).map(([k]) => k);
   }
 
   get memory(): GuestMemory | undefined {
@@ -154,6 +155,23 @@ export class WasGoInstance {
 
   /** Calls an exported function inline. Any abnormal end fails the instance and throws a classified WasGoError. */
   call(name: string, args: readonly WasmValue[] = [], options: CallOptions = {}): WasmValue | undefined {
+    // WasGo's own exports (the deferred start function, the memory) are not the guest's API.
+    if (name.startsWith(RESERVED_PREFIX)) throw new EntryNotFound(`no exported function ${JSON.stringify(name)}`, { module: this.name, instance: this.id });
+    return this.invoke(name, args, options);
+  }
+
+  /**
+   * The module's wasm start function, deferred by the rewriter (START_EXPORT): the engine runs it
+   * once, right after instantiation, on the start meter. Host functions it calls see the
+   * instance's memory and fuel counter, like any call's. Returns false when there is none.
+   */
+  runStartFunction(): boolean {
+    if (typeof this.exportsObj[START_EXPORT] !== 'function') return false;
+    this.invoke(START_EXPORT, [], {});
+    return true;
+  }
+
+  private invoke(name: string, args: readonly WasmValue[], options: CallOptions): WasmValue | undefined {
     this.assertUsable();
     if (this.worker) throw new InstanceFailed(`instance ${this.id} (${this.name}) is running main in a worker`, { module: this.name, instance: this.id });
     const fn = this.exportsObj[name];

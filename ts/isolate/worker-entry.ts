@@ -11,7 +11,7 @@ import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext } from '../table/host-function';
 import { bindInstance, link, type Binding } from '../table/linker';
-import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel-names';
+import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME, START_EXPORT } from '../wasm/fuel-names';
 import { GuestEnd } from './channel';
 import {
   F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
@@ -96,7 +96,10 @@ function run(init: InitMessage, port: WorkerPort): void {
     const main = exports[init.entry.name] as (...a: number[]) => unknown;
     let result: unknown;
     try {
-      // WASI reactors: `_initialize` first, as the engine does for inline instances.
+      // The deferred wasm start function (this is a fresh instance), then a WASI reactor's
+      // `_initialize`, as the engine does for inline instances.
+      const start = exports[START_EXPORT];
+      if (typeof start === 'function') (start as () => void)();
       const initialize = exports._initialize;
       if (typeof initialize === 'function' && initialize.length === 0) (initialize as () => void)();
       const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number((exports[f] as (n: number) => unknown)(n)), init.name) : [];

@@ -1,7 +1,7 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
 import { clock, type FuelPort, type Meter } from '../engine/meter';
 import { isStackOverflow, registerFrames, type FrameMap } from '../engine/traps';
-import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel-names';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, MEMORY_EXPORT } from '../wasm/fuel-names';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
 import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
@@ -77,7 +77,10 @@ export interface Binding {
 
 /** Completes a binding once the instance exists: its memory (exported, else imported) and fuel counter. */
 export function bindInstance(binding: Binding, exports: WebAssembly.Exports, importedMemory: WebAssembly.Memory | undefined, moduleName: string): void {
-  const memory = (Object.values(exports).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? importedMemory;
+  // The rewriter exports a defined memory as MEMORY_EXPORT whether or not the guest does.
+  const own = exports[MEMORY_EXPORT];
+  const memory = own instanceof WebAssembly.Memory ? own
+    : (Object.values(exports).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? importedMemory;
   binding.guest = memory ? { memory: new GuestMemory(memory, moduleName), exports } : undefined;
   const fuel = exports[FUEL_EXPORT];
   binding.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;

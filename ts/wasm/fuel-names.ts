@@ -16,3 +16,16 @@ export const FUEL_REFILL_NAME = 'fuel_refill';
  * resets it to 0) to report MemoryLimit with the cap and the size asked.
  */
 export const GROW_REFUSED_EXPORT = '__wasgo_grow_refused';
+
+/**
+ * Host access (docs/limits.md "Host access"), added to every module the engine prepares, metered
+ * or not: the module's own memory 0 is exported under this name, so the host reaches it whether
+ * or not the guest exports it (guests cannot import or export `__wasgo…` names).
+ */
+export const MEMORY_EXPORT = '__wasgo_memory';
+/**
+ * The module's wasm start function, exported under this name with the start section removed: the
+ * engine calls it right after instantiation, once host functions can see the instance's memory
+ * and fuel counter (a start function calling the host sees what any call sees).
+ */
+export const START_EXPORT = '__wasgo_start';

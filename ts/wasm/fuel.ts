@@ -32,6 +32,6 @@ export interface FuelOptions {
 export function instrumentFuel(bytes: Uint8Array, opts: FuelOptions = {}): Uint8Array<ArrayBuffer> {
   return rewriteModule(bytes, {
     moduleName: opts.moduleName ?? 'module', meter: true, maxPages: MAX_PAGES,
-    limits: { ...DEFAULT_LIMITS, maxTableEntries: 10_000_000, ...opts.limits }, countFrames: opts.countFrames,
+    limits: { ...DEFAULT_LIMITS, maxTableEntries: 10_000_000, ...opts.limits }, countFrames: opts.countFrames, hostAccess: false,
   }).bytes;
 }

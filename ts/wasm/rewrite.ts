@@ -2,10 +2,11 @@ import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT } from './fuel';
+import { MEMORY_EXPORT, START_EXPORT } from './fuel-names';
 import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
 import { checkLimit, type ModuleLimits } from './limits';
-import { readModule, type FunctionBody, type WasmModule } from './module';
+import { readModule, type Export, type FunctionBody, type WasmModule } from './module';
 import { Ctl, FEATURE, Imm, OPS } from './opcodes';
 import { checkReservedNames } from './reserved';
 import { makeSection, SectionId, writeSections, type Section } from './sections';
@@ -131,6 +132,8 @@ export interface RewriteOptions {
   capTables?: boolean;
   /** Count frames and charge catch handlers for unwinding in modules with a `try` (default true; false only to measure its overhead). */
   countFrames?: boolean;
+  /** Export memory 0 and defer the start function for the host (hostAccessExports; default true). */
+  hostAccess?: boolean;
 }
 
 export interface ImportedMemory {
@@ -250,19 +253,21 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
   const addedGlobalCount = 1 + (depthGlobal ? 2 : 0) + (growGlobal ? 1 : 0);
   const growIndex = fuelGlobal + (depthGlobal ? 3 : 1);
 
-  if (!meter && !memoriesChanged && !tablesChanged) {
+  const shift = (f: number) => (meter && f >= fImp ? f + 1 : f);
+  const hostExports = o.hostAccess === false ? [] : hostAccessExports(m, mImp, shift);
+  if (!meter && !memoriesChanged && !tablesChanged && !hostExports.length) {
     return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
   }
 
   // ---- emit ----
   const out: Section[] = [];
   const present = new Set(m.sections.map((s) => s.id));
-  const shift = (f: number) => (f >= fImp ? f + 1 : f);
   const helperTypes = new Writer().uleb(voidType).uleb(refillType).finish();
   const emitMissingBefore = (id: number) => {
     // Sections the metered module needs that the original lacks, in the format's order.
-    if (!meter) return;
-    for (const need of [SectionId.type, SectionId.import, SectionId.function, SectionId.global, SectionId.export, SectionId.code]) {
+    const needs = meter ? [SectionId.type, SectionId.import, SectionId.function, SectionId.global, SectionId.export, SectionId.code]
+      : hostExports.length ? [SectionId.export] : [];
+    for (const need of needs) {
       if (present.has(need) || ORDER_OF(need) >= ORDER_OF(id)) continue;
       present.add(need);
       out.push(addedSection(need));
@@ -275,7 +280,7 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
       case SectionId.global: return appendToVector(id, undefined, 0, addedGlobals(addedGlobalCount), addedGlobalCount);
       case SectionId.code: return codeSection!;
-      default: return appendToVector(id, undefined, 0, addedExports(fuelGlobal, growGlobal ? growIndex : -1), growGlobal ? 2 : 1);
+      default: return encodeSection.exports([...(meter ? fuelExports(fuelGlobal, growGlobal ? growIndex : -1) : []), ...hostExports]);
     }
   };
   for (const s of m.sections) {
@@ -298,13 +303,12 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
           : s);
         break;
       case SectionId.export:
-        out.push(meter
+        out.push(meter || hostExports.length
           ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
-            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal },
-            ...(growGlobal ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: growIndex }] : [])])
+            ...(meter ? fuelExports(fuelGlobal, growGlobal ? growIndex : -1) : []), ...hostExports])
           : s);
         break;
-      case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
+      case SectionId.start: if (o.hostAccess === false) out.push(meter ? encodeSection.start(shift(m.start!)) : s); break; // else deferred: START_EXPORT
       case SectionId.element:
         out.push(meter
           ? encodeSection.elements(m.elements.map((e) => ({
@@ -378,10 +382,22 @@ function addedGlobals(n: number): Uint8Array {
 }
 
 /** Exports of the added globals (`fuel`, and the refused-grow record at `grow` unless -1; the frame counter is not exported). */
-function addedExports(fuel: number, grow: number): Uint8Array {
-  const w = new Writer().name(FUEL_EXPORT).byte(3).uleb(fuel);
-  if (grow >= 0) w.name(GROW_REFUSED_EXPORT).byte(3).uleb(grow);
-  return w.finish();
+function fuelExports(fuel: number, grow: number): Export[] {
+  return [{ name: FUEL_EXPORT, kind: 'global', index: fuel }, ...(grow >= 0 ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: grow }] : [])];
+}
+
+/**
+ * Host access, for every module (metered or not; docs/limits.md "Host access"): the module's own
+ * memory 0 exported as MEMORY_EXPORT, so the host reaches it whether or not the guest exports it;
+ * the start function exported as START_EXPORT (its section is dropped), so the engine runs it
+ * after instantiation, once host functions can see the instance. Guests cannot name either
+ * (checkReservedNames refuses `__wasgo` imports and exports).
+ */
+function hostAccessExports(m: WasmModule, importedMemories: number, shift: (f: number) => number): Export[] {
+  const out: Export[] = [];
+  if (importedMemories === 0 && m.memories.length > 0) out.push({ name: MEMORY_EXPORT, kind: 'memory', index: 0 });
+  if (m.start !== undefined) out.push({ name: START_EXPORT, kind: 'function', index: shift(m.start) });
+  return out;
 }
 
 /** The module's globals (ref.func in initializers remapped) followed by the two added ones; without the count. */
