@@ -132,9 +132,9 @@ describe('hostile packages: resource exhaustion', () => {
 
   it('the engine memory budget (totalMemoryMb) refusing a module → NO_MORE_MEMORY_ERROR (-6); the game goes on', async () => {
     const { recordedBy, game } = await bounded(15_000, () => play({
-      ...LOAD_FOREVER,
+      ...LOAD_FOREVER, 'core/a.wasm': { memory: '(memory (export "memory") 128)' },
     }, {}, { memoryMb: 8, totalMemoryMb: 40 }));
-    // the Core holds 8 MiB, so four /core/ modules fit and the fifth is refused
+    // the Core holds 64 KiB and each /core/ module its initial 8 MiB, so four fit and the fifth is refused
     expect(recordedBy('/core.wasm')).toEqual([5, NO_MORE_MEMORY_ERROR]);
     expect(game.modules).toHaveLength(5);
   });

@@ -9,7 +9,8 @@ import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
-import { FUEL_EXPORT, GROW_REFUSED_EXPORT, START_EXPORT } from '../wasm/fuel-names';
+import type { WorkerMemory } from './grow-gate';
+import { FUEL_EXPORT, START_EXPORT } from '../wasm/fuel-names';
 import { RESERVED_PREFIX } from '../wasm/reserved';
 
 /** `exited`: a WASI guest called proc_exit; like `failed`, nothing more can be called, but it is no error. */
@@ -50,8 +51,8 @@ export interface InstanceParts {
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
   onDispose(): void;
-  /** Reserves the engine's memory budget for a worker main's own copy of the memories; returns the release. */
-  reserveMemory?: () => () => void;
+  /** Opens the engine's memory budget account for a worker main's own copy of the memories (and its grow gate). */
+  workerMemory?: () => WorkerMemory;
   /** main is about to run with this argv (WASI args_get). */
   mainStarting?(argv: readonly string[]): void;
   /** main ended: emit text still buffered for the WASI console. */
@@ -92,7 +93,6 @@ export class WasGoInstance {
   private depth = 0;
   private readonly exportsObj: WebAssembly.Exports;
   private readonly port: FuelPort;
-  private readonly refusedGlobal: WebAssembly.Global | undefined;
 
   constructor(private readonly parts: InstanceParts) {
     this.id = parts.id;
@@ -105,22 +105,7 @@ export class WasGoInstance {
     const fuel = this.exportsObj[FUEL_EXPORT];
     this.port = parts.port;
     this.port.attach(fuel instanceof WebAssembly.Global ? fuel : undefined, parts.startMeter);
-    const refused = this.exportsObj[GROW_REFUSED_EXPORT];
-    this.refusedGlobal = refused instanceof WebAssembly.Global ? refused : undefined;
     bindInstance(parts.binding, this.exportsObj, parts.importedMemory, parts.name);
-    this.noteRefusedGrows(); // by the start function
-  }
-
-  /**
-   * The fuel pass stores the pages a refused `memory.grow` asked for in `__wasgo_grow_refused`
-   * (only metered modules that grow memory have it); read and cleared after every call.
-   */
-  private noteRefusedGrows(): void {
-    const g = this.refusedGlobal;
-    const asked = g ? (g.value as number) >>> 0 : 0;
-    if (!asked) return;
-    g!.value = 0;
-    this.parts.growRefused(0, asked);
   }
 
   get state(): InstanceState {
@@ -201,7 +186,6 @@ export class WasGoInstance {
         result = (fn as (...a: WasmValue[]) => unknown)(...args);
       } finally {
         this.port.leave(meter);
-        this.noteRefusedGrows();
       }
       // The guest caught a host error or the fuel/time exception (exception handling) and carried on.
       const sticky = this.parts.fault.error ?? meter.exhausted;
@@ -309,7 +293,10 @@ export class WasGoInstance {
       const spec = i.kind === 'function' ? table?.find(i.module, i.name) : undefined;
       if (spec) functions.add(spec);
     }
-    const releaseMemory = this.parts.reserveMemory?.() ?? (() => undefined);
+    const copy = this.parts.workerMemory?.();
+    const releaseMemory = copy ? copy.release : () => undefined;
+    if (copy) functions.add(copy.gate); // last: the worker finds it by its reserved name
+    const refusedBefore = this.parts.memoryRefusals.count;
     this.parts.mainStarting?.([this.name, ...args]);
     let run: MainRun;
     try {
@@ -320,6 +307,11 @@ export class WasGoInstance {
         fuel: options.fuel ?? this.parts.fuelPerMain ?? 0, fuelGlobal: FUEL_EXPORT,
         unitsPerNs: this.port.metering.unitsPerNs, hostFloor: this.port.metering.hostFloor,
         timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0, maxWorkers: this.parts.maxWorkers ?? 16,
+        explain: (error) => {
+          const r = this.parts.memoryRefusals;
+          return r.count > refusedBefore && r.last && !(error instanceof ProcExit || error instanceof OutOfFuel || error instanceof Timeout || error instanceof MemoryLimit)
+            ? memoryLimit(r.last, error) : error;
+        },
         end: (error, fuelUsed) => {
           releaseMemory();
           this.parts.flushOutput?.();
@@ -379,12 +371,14 @@ export class WasGoInstance {
 
 }
 
-/** A call that failed after the memory cap refused a grow: MemoryLimit, the original as its cause. */
+/** A call that failed after a refused grow: MemoryLimit naming the cap or the budget, the original as its cause. */
 function memoryLimit(r: RefusedGrow, after: WasGoError): MemoryLimit {
   const mib = (pages: number) => `${+(pages * 65536 / 2 ** 20).toFixed(2)} MiB`;
-  return new MemoryLimit(
-    `memory ${r.memory} is capped at ${r.maxPages} pages (${mib(r.maxPages)}); memory.grow asked for ${r.askedPages} more pages ` +
-      `(${mib(r.sizePages + r.askedPages)} in all) and was refused; the call then failed: ${after.describe()}`,
-    after.place, { cause: after },
-  );
+  const asked = `memory.grow asked for ${r.askedPages} more pages (${mib(r.sizePages + r.askedPages)} in all)`;
+  const by = r.refusedBy;
+  const why = by && by !== 'cap'
+    ? `memory ${r.memory} holds ${r.sizePages} pages; ${asked} and the engine's memory budget refused it ` +
+      `(totalMemoryMb: ${mib(by.heldBytes / 65536)} of ${mib(by.budgetBytes / 65536)} held by all instances)`
+    : `memory ${r.memory} is capped at ${r.maxPages} pages (${mib(r.maxPages)}); ${asked} and was refused`;
+  return new MemoryLimit(`${why}; the call then failed: ${after.describe()}`, after.place, { cause: after });
 }

@@ -9,13 +9,11 @@ export const FUEL_EXPORT = '__wasgo_fuel';
 /** The refill import, `(i32) -> (i32)`, appended after the last function import. */
 export const FUEL_REFILL_MODULE = '__wasgo';
 export const FUEL_REFILL_NAME = 'fuel_refill';
-/**
- * Added when some body has a `memory.grow`: a second mutable i32 global (initial 0, index
- * `__wasgo_fuel`'s + 1, exported under this name after it). Every `memory.grow` that returns -1
- * stores the page count it asked for (unsigned) there. The engine reads it after a call (and
- * resets it to 0) to report MemoryLimit with the cap and the size asked.
+/*
+ * `fuel_refill(v)` with v ≥ 0 (no charge produces it: charges refill only below 0) is a
+ * `memory.grow` of v pages of memory 0, rewritten: the host grows the memory if its maximum and
+ * the engine-wide budget allow and returns the old size, else -1 (docs/limits.md "Committed memory").
  */
-export const GROW_REFUSED_EXPORT = '__wasgo_grow_refused';
 
 /**
  * Host access (docs/limits.md "Host access"), added to every module the engine prepares, metered
@@ -29,3 +27,10 @@ export const MEMORY_EXPORT = '__wasgo_memory';
  * and fuel counter (a start function calling the host sees what any call sees).
  */
 export const START_EXPORT = '__wasgo_start';
+
+/**
+ * A worker main's grow request to the main thread (`(pages, size) -> 1 | 0`, engine/grow-gate.ts):
+ * sent over the host-call channel as the last function descriptor, never importable by a guest.
+ */
+export const WORKER_GROW_MODULE = '__wasgo';
+export const WORKER_GROW_NAME = 'memory_grow';

@@ -1,7 +1,7 @@
 import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
-import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT } from './fuel';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
 import { MEMORY_EXPORT, START_EXPORT } from './fuel-names';
 import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
@@ -18,10 +18,9 @@ import { makeSection, SectionId, writeSections, type Section } from './sections'
  *
  * - an import `__wasgo.fuel_refill (i32) -> (i32)` after the last function import (defined
  *   functions shift by +1: calls, ref.func, elements, exports, start and names are remapped);
- * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals, and,
- *   when some body has a `memory.grow`, a second one exported as `__wasgo_grow_refused`: every
- *   `memory.grow` that returns -1 stores the page count it asked for there (the engine reads it
- *   after a call to report MemoryLimit);
+ * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals;
+ * - every `memory.grow` replaced by `fuel_refill(pages)` (v ≥ 0: a grow request, emitGrowGate),
+ *   so the host charges the engine-wide memory budget before memory grows;
  * - charges `F -= c; if (F < 0) F = fuel_refill(F)` at the entry of every region of straight-line
  *   code (see scanBody), plus run-time charges before operations whose work grows with an operand.
  */
@@ -247,11 +246,9 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
 
   const codeSection = meter ? meter.code() : (scanAll(m), undefined);
   // The frame counter and the wasm-throw flag exist only in modules with a `try` (fuel + 1 and
-  // + 2, not exported); the refused-grow record only where some body has a memory.grow (after them).
+  // + 2, not exported).
   const depthGlobal = !!meter?.depth;
-  const growGlobal = !!meter?.sawGrow;
-  const addedGlobalCount = 1 + (depthGlobal ? 2 : 0) + (growGlobal ? 1 : 0);
-  const growIndex = fuelGlobal + (depthGlobal ? 3 : 1);
+  const addedGlobalCount = 1 + (depthGlobal ? 2 : 0);
 
   const shift = (f: number) => (meter && f >= fImp ? f + 1 : f);
   const hostExports = o.hostAccess === false ? [] : hostAccessExports(m, mImp, shift);
@@ -280,7 +277,7 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
       case SectionId.global: return appendToVector(id, undefined, 0, addedGlobals(addedGlobalCount), addedGlobalCount);
       case SectionId.code: return codeSection!;
-      default: return encodeSection.exports([...(meter ? fuelExports(fuelGlobal, growGlobal ? growIndex : -1) : []), ...hostExports]);
+      default: return encodeSection.exports([...(meter ? fuelExports(fuelGlobal) : []), ...hostExports]);
     }
   };
   for (const s of m.sections) {
@@ -305,7 +302,7 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.export:
         out.push(meter || hostExports.length
           ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
-            ...(meter ? fuelExports(fuelGlobal, growGlobal ? growIndex : -1) : []), ...hostExports])
+            ...(meter ? fuelExports(fuelGlobal) : []), ...hostExports])
           : s);
         break;
       case SectionId.start: if (o.hostAccess === false) out.push(meter ? encodeSection.start(shift(m.start!)) : s); break; // else deferred: START_EXPORT
@@ -373,7 +370,7 @@ function refillImport(typeIndex: number): Uint8Array {
   return new Writer().name(FUEL_REFILL_MODULE).name(FUEL_REFILL_NAME).byte(0).uleb(typeIndex).finish();
 }
 
-/** The fuel counter, the frame counter (modules with a `try`), the refused-grow record (a memory.grow): `n` mutable i32 globals, initial 0. */
+/** The fuel counter, the frame counter and the throw flag (modules with a `try`): `n` mutable i32 globals, initial 0. */
 function addedGlobals(n: number): Uint8Array {
   const g = [0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end];
   const out: number[] = [];
@@ -381,9 +378,21 @@ function addedGlobals(n: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Exports of the added globals (`fuel`, and the refused-grow record at `grow` unless -1; the frame counter is not exported). */
-function fuelExports(fuel: number, grow: number): Export[] {
-  return [{ name: FUEL_EXPORT, kind: 'global', index: fuel }, ...(grow >= 0 ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: grow }] : [])];
+/** Export of the fuel counter (the frame counter and the throw flag are not exported). */
+function fuelExports(fuel: number): Export[] {
+  return [{ name: FUEL_EXPORT, kind: 'global', index: fuel }];
+}
+
+/**
+ * `memory.grow` in a metered module, after its dynamic charge (stack: [pages], also in `scratch`):
+ * `fuel_refill(min(pages, 2^31 - 1))`, a grow request (v ≥ 0, which no charge produces: charges
+ * refill only when the counter is negative). The host grows memory 0 if the cap and the
+ * engine-wide budget allow and returns the old size, else -1 (docs/limits.md "Committed memory";
+ * a request over 2^31 - 1 pages could never be granted and stays refused).
+ */
+function emitGrowGate(w: Writer, scratch: number, refill: number): void {
+  w.byte(Opcode.i32Const).sleb32(0x7fffffff).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(0x7fffffff)
+    .byte(Opcode.i32LeU).byte(Opcode.select).byte(Opcode.call).uleb(refill);
 }
 
 /**
@@ -529,7 +538,7 @@ function simdWeight(bytes: Uint8Array, p: number): number {
 
 const BRANCH_HINTS = 'metadata.code.branch_hint';
 
-const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFTER = 4;
+const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW = 4;
 /** Local mode only: loop wrappers (see LOOP_WRAP) and branch labels shifted past them. */
 const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
 /** Frame counter (modules with a `try`): restore after a call, -1 before a tail call, charge at a catch. */
@@ -594,8 +603,6 @@ class Meter {
   private hasTry = false;
   private needScratch = false;
   private cur = -1;
-  /** Some body has a memory.grow (the refused-grow global is added). */
-  sawGrow = false;
   /** Some body has a `try` (seen while scanning). */
   private sawTry = false;
   /**
@@ -642,7 +649,6 @@ class Meter {
         if (this.sawTry && !this.depth && this.countFrames) {
           // Every function that calls must count frames: the bodies already done are redone.
           this.depth = true;
-          this.sawGrow = false;
           return undefined;
         }
         hints.reset();
@@ -925,7 +931,7 @@ class Meter {
         default: // dynamic charges: the length / delta is the top operand
           this.needScratch = true;
           this.event(at - base, EV_DYNAMIC, ctl, 0);
-          if (ctl === Ctl.MemoryGrow) { this.sawGrow = true; this.event(after, EV_GROW_AFTER, 0, 0); }
+          if (ctl === Ctl.MemoryGrow) this.event(at - base, EV_GROW, after, 0);
       }
     }
     if (!r.done()) r.fail('instructions after the end of the function body');
@@ -1108,14 +1114,9 @@ class Meter {
           checkGlobal(w, G, HG);
           break;
         }
-        case EV_GROW_AFTER:
-          // Stack: [result of memory.grow]; scratch holds the pages asked (EV_DYNAMIC before it).
-          // A refusal (-1) is recorded; on success the result is the old size = size - delta
-          // (no other thread can grow the memory: threads are refused).
-          w.byte(Opcode.i32Const).sleb32(-1).byte(Opcode.i32Eq).byte(Opcode.if).byte(0x7f)
-            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + (this.depth ? 3 : 1)).byte(Opcode.i32Const).sleb32(-1)
-            .byte(Opcode.else).byte(Opcode.memorySize).byte(0).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Sub)
-            .byte(Opcode.end);
+        case EV_GROW:
+          emitGrowGate(w, scratch, this.fImp);
+          copied = evA; // the memory.grow instruction itself is replaced
           break;
       }
     }
