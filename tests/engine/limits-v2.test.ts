@@ -295,7 +295,7 @@ describe('error names', () => {
 
   it('a call failing after the cap refused memory.grow is MemoryLimit with the cap and the size asked', async () => {
     const { engine } = freshEngine({ memoryMb: 2 });
-    // A real rewritten module: the fuel pass records the refused grow in __wasgo_grow_refused.
+    // A real rewritten module: its memory.grow asks the engine's grow gate, which records the refusal.
     const i = await engine.loadMod(await wat(`(module
       (memory (export "memory") 1 32)
       (func (export "main") (local $r i32)
