@@ -59,7 +59,7 @@ describe('committed memory', () => {
     expect(m!.call('grow', [13])).toBe(3);
     expect(m!.memory!.size).toBe(16 * PAGE);
     expect(engine.memoryCommitted).toBe(16 * PAGE);
-    expect(m!.refusedGrows.last).toMatchObject({ askedPages: 0x7fffffff, refusedBy: 'cap' }); // requests are clamped to 2^31 - 1 pages
+    expect(m!.refusedGrows.last).toMatchObject({ askedPages: 0x3fffffff, refusedBy: 'cap' }); // requests are clamped to 2^30 - 1 pages
   });
 
   it('a grow storm across many mods stops at the budget: every grow past it returns -1, the engine keeps serving', async () => {
@@ -102,6 +102,16 @@ describe('committed memory', () => {
     expect(engine.memoryCommitted).toBe(0);
   });
 
+  it('an imported memory (created by the host) is charged the same way: its initial size, then each grow', async () => {
+    const { engine } = freshEngine({ memoryMb: 8, totalMemoryMb: 1 });
+    const i = await engine.loadMod(await wat('(module (import "env" "memory" (memory 2)) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))'));
+    expect(engine.memoryCommitted).toBe(2 * PAGE);
+    expect(i.call('grow', [10])).toBe(2);
+    expect(i.call('grow', [5])).toBe(-1); // 17 pages > 1 MiB
+    expect(i.memory!.size).toBe(12 * PAGE);
+    expect(engine.memoryCommitted).toBe(12 * PAGE);
+  });
+
   it('an unmetered module (fuelPerCall and fuelPerMain 0), whose grows the host cannot see, holds its capped maximum', async () => {
     const { engine } = freshEngine({ memoryMb: 8, totalMemoryMb: 20, fuelPerCall: 0, fuelPerMain: 0 });
     const mods = await loadMany(engine, 2);
@@ -109,6 +119,45 @@ describe('committed memory', () => {
     await expect(loadMany(engine, 1)).rejects.toBeInstanceOf(MemoryLimit);
     mods[0]!.dispose();
     expect(engine.memoryCommitted).toBe(8 * MIB);
+  });
+});
+
+describe('committed memory: tables', () => {
+  const TABLE_MOD = `(module (table $t 1 funcref) (elem declare func $seven)
+    (func $seven (result i32) (i32.const 7))
+    (func (export "grow") (param $n i32) (result i32) (table.grow $t (ref.func $seven) (local.get $n)))
+    (func (export "size") (result i32) (table.size $t))
+    (func (export "callLast") (result i32) (call_indirect (result i32) (i32.sub (table.size $t) (i32.const 1)))))`;
+
+  it('a table without a maximum holds its initial entries, not maxTableEntries; table.grow is charged when it happens', async () => {
+    const { engine } = freshEngine();
+    const i = await engine.loadMod(await wat(TABLE_MOD));
+    expect(engine.memoryCommitted).toBe(32); // 1 funcref entry (the old charge: 100 000 entries, 3.2 MB)
+    expect(i.call('grow', [9])).toBe(1); // old size
+    expect(i.call('size')).toBe(10);
+    expect(i.call('callLast')).toBe(7); // the init value was written: the grow really happened
+    expect(engine.memoryCommitted).toBe(10 * 32);
+    expect(i.call('grow', [100_000])).toBe(-1); // past maxTableEntries: as a full table, nothing changes
+    expect(i.call('size')).toBe(10);
+    i.dispose();
+    expect(engine.memoryCommitted).toBe(0);
+  });
+
+  it('a table.grow storm stops at the budget: -1, nothing grown, the engine keeps serving', async () => {
+    const { engine } = freshEngine({ totalMemoryMb: 1, maxTableEntries: 1_000_000 });
+    const mods = await loadMany(engine, 4, () => TABLE_MOD);
+    let granted = 0;
+    for (const m of mods) {
+      for (let k = 0; k < 100; k++) if ((m.call('grow', [1000]) as number) >= 0) granted++;
+    }
+    expect(granted).toBe(Math.floor((MIB - 4 * 32) / 32_000)); // 1 MiB of 32-byte entries, 1000 at a time
+    expect(engine.memoryCommitted).toBeLessThanOrEqual(MIB);
+    let entries = 0;
+    for (const m of mods) entries += m.call('size') as number;
+    expect(entries).toBe(4 + granted * 1000);
+    for (const m of mods) if ((m.call('size') as number) > 1) expect(m.call('callLast')).toBe(7); // entry 0 is null
+    mods[0]!.dispose();
+    expect(await loadMany(engine, 1, () => TABLE_MOD)).toHaveLength(1);
   });
 });
 

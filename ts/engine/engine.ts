@@ -15,8 +15,8 @@ import { unsafeFunctions, wrappers } from '../table/wrappers';
 import { LineBuffer, wasiFunctions } from '../table/wasi';
 import type { ModuleInfo } from '../wasm/info';
 import { prepareModule, rewrittenInvalid, type PreparedModule } from './prepare';
-import { growGate, workerGrowGate, type WorkerMemory } from './grow-gate';
-import { initialMemoryBytes, maxMemoryBytes, maxTableBytes, MemoryBudget } from './memory-budget';
+import { GrowGate, growGate, workerGrowGate, type WorkerMemory } from './grow-gate';
+import { initialMemoryBytes, maxMemoryBytes, MemoryBudget, tableShapes } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
 export interface ModuleBinary {
@@ -284,12 +284,14 @@ export class WasGoEngine {
     port.pending = startMeter;
     // Committed memory (docs/limits.md "Committed memory"): a metered module's memory.grow asks
     // the budget (growGate); an unmetered one's cannot, so it holds its capped maximum.
-    const tableBytes = maxTableBytes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
-    const memoryBytes = compiled.metered ? initialMemoryBytes(compiled.info) : maxMemoryBytes(compiled.info, this.settingsValue.memoryMb);
+    const tables = tableShapes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
+    const held = compiled.metered
+      ? initialMemoryBytes(compiled.info) + tables.reduce((n, t) => n + t.min * t.entryBytes, 0)
+      : maxMemoryBytes(compiled.info, this.settingsValue.memoryMb) + tables.reduce((n, t) => n + t.max * t.entryBytes, 0);
     const place = { module: compiled.name, instance: id };
-    const account = this.budget.open(memoryBytes + tableBytes, `instance ${id} of ${compiled.name}`, place);
+    const account = this.budget.open(held, `instance ${id} of ${compiled.name}`, place);
     const release = () => account.release();
-    const grow = growGate(binding, account, maxPages, this.budget, growRefused);
+    const grow = growGate(binding, new GrowGate(account, this.budget, maxPages, tables, growRefused));
     let linked: Linked;
     try {
       linked = link(compiled.info, {
@@ -308,8 +310,8 @@ export class WasGoEngine {
     // start, each grow asked of this thread through a host call (workerGrowGate), all of it
     // given back when the run ends.
     const workerMemory = (): WorkerMemory => {
-      const copy = this.budget.open(memoryBytes + tableBytes, `a worker main of instance ${id} of ${compiled.name}`, place);
-      return { release: () => copy.release(), gate: workerGrowGate(copy, maxPages, this.budget, growRefused) };
+      const copy = this.budget.open(held, `a worker main of instance ${id} of ${compiled.name}`, place);
+      return { release: () => copy.release(), gate: workerGrowGate(new GrowGate(copy, this.budget, maxPages, tables, growRefused)) };
     };
     const failed = (e: unknown): WasGoError => {
       release();
@@ -324,7 +326,7 @@ export class WasGoEngine {
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,
-        fuelPerCall, fault, port, startMeter, memoryRefusals, growRefused,
+        fuelPerCall, fault, port, startMeter, memoryRefusals,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         fuelPerMain: this.settingsValue.fuelPerMain, maxWorkers: this.settingsValue.maxWorkers,
         workerMemory,

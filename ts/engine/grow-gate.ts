@@ -1,41 +1,77 @@
 import type { HostFunctionSpec } from '../table/host-function';
 import type { Binding, RefusedGrow } from '../table/linker';
-import { WORKER_GROW_MODULE, WORKER_GROW_NAME } from '../wasm/fuel-names';
-import type { BudgetAccount, MemoryBudget } from './memory-budget';
+import { TABLE_GROW_MAX_ENTRIES, TABLE_GROW_REQUEST, WORKER_GROW_MODULE, WORKER_GROW_NAME } from '../wasm/fuel-names';
+import type { BudgetAccount, MemoryBudget, TableShape } from './memory-budget';
 
 const PAGE = 65536;
 
+type Refused = (memory: number, askedPages: number, refusedBy: RefusedGrow['refusedBy']) => void;
+
 /**
- * The host side of a metered module's `memory.grow` (docs/limits.md "Committed memory"): the
- * rewriter turns the instruction into `fuel_refill(pages)` (v ≥ 0), which lands here. The grow
- * happens only if the memory's maximum (the per-instance cap) and the engine-wide budget both
- * allow it; the budget is charged first, then the memory grown through the JS API. Returns the
- * old size in pages, or -1 (what `memory.grow` returns when it cannot grow), recording why.
+ * Decides the grow requests of one copy of an instance's memories and tables (the inline instance,
+ * or a worker main's copy) against the memory's maximum (the per-instance cap), each table's
+ * capped maximum and the engine-wide budget (docs/limits.md "Committed memory"). A granted grow is
+ * charged to the copy's budget account before anything grows. Table sizes are tracked here: a
+ * table grows only through a granted request (the JS API never grows a guest's table).
  */
-export function growGate(
-  binding: Binding, account: BudgetAccount, maxPages: number, budget: MemoryBudget,
-  refused: (memory: number, askedPages: number, refusedBy: RefusedGrow['refusedBy']) => void,
-): (pages: number) => number {
-  return (pages: number): number => {
+export class GrowGate {
+  private readonly tableSizes: number[];
+
+  constructor(
+    private readonly account: BudgetAccount, private readonly budget: MemoryBudget, private readonly maxPages: number,
+    private readonly tables: readonly TableShape[], private readonly refused: Refused,
+  ) {
+    this.tableSizes = tables.map((t) => t.min);
+  }
+
+  /** A memory grow of `pages` from `sizePages`: true when granted (the pages are now held). */
+  memory(pages: number, sizePages: number): boolean {
+    if (sizePages + pages > this.maxPages) {
+      this.refused(0, pages, 'cap');
+      return false;
+    }
+    if (!this.account.take(pages * PAGE)) {
+      this.refused(0, pages, { budgetBytes: this.budget.limit, heldBytes: this.budget.reservedBytes });
+      return false;
+    }
+    return true;
+  }
+
+  /** The pages of a granted grow the JS engine could not commit after all. */
+  giveBack(pages: number): void {
+    this.account.give(pages * PAGE);
+  }
+
+  /** A table grow request (v ≥ TABLE_GROW_REQUEST): 1 granted (the entries are now held), 0 refused. */
+  table(v: number): number {
+    const x = Math.floor((v - TABLE_GROW_REQUEST) / (TABLE_GROW_MAX_ENTRIES + 1));
+    const n = (v - TABLE_GROW_REQUEST) % (TABLE_GROW_MAX_ENTRIES + 1);
+    const t = this.tables[x];
+    if (!t || this.tableSizes[x]! + n > t.max) return 0; // the table.grow returns -1 as for any full table
+    if (n && !this.account.take(n * t.entryBytes)) return 0;
+    this.tableSizes[x]! += n;
+    return 1;
+  }
+}
+
+/**
+ * The inline instance's side of a metered module's rewritten grows (`fuel_refill(v ≥ 0)`):
+ * memory requests grow memory 0 (reached through `__wasgo_memory`) through the JS API once granted
+ * and return the old size or -1, as `memory.grow` does; table requests return the gate's 1 or 0.
+ */
+export function growGate(binding: Binding, gate: GrowGate): (v: number) => number {
+  return (v: number): number => {
+    if (v >= TABLE_GROW_REQUEST) return gate.table(v);
     const memory = binding.memory;
     if (!memory) return -1; // validation guarantees a memory; the instance may have been disposed
     const size = memory.buffer.byteLength / PAGE;
-    if (pages === 0) return size;
-    if (size + pages > maxPages) {
-      refused(0, pages, 'cap');
-      return -1;
-    }
-    const bytes = pages * PAGE;
-    if (!account.take(bytes)) {
-      refused(0, pages, { budgetBytes: budget.limit, heldBytes: budget.reservedBytes });
-      return -1;
-    }
+    if (v === 0) return size;
+    if (!gate.memory(v, size)) return -1;
     try {
-      return memory.grow(pages);
+      return memory.grow(v);
     } catch {
       // The JS engine could not commit it (out of memory): as a full memory would, and credited back.
-      account.give(bytes);
-      refused(0, pages, 'cap');
+      gate.giveBack(v);
       return -1;
     }
   };
@@ -48,29 +84,18 @@ export interface WorkerMemory {
 }
 
 /**
- * The main-thread half of a worker main's `memory.grow`: the worker sends (pages, its memory's
- * size in pages) over the channel before growing its own copy (ts/isolate/worker-entry.ts); the
- * answer 1 means the cap and the budget allow it and the pages are now held, 0 refused (recorded
- * like an inline refusal). Passed to the worker after the module's own functions; never linked to
- * a guest import (the `__wasgo` prefix is reserved).
+ * The main-thread half of a worker main's grows: the worker sends (v, its memory's size in pages)
+ * over the channel (ts/isolate/worker-entry.ts); the answer is 1 (granted: held now) or 0. For a
+ * memory request the worker then grows its own copy. Passed to the worker after the module's own
+ * functions; never linked to a guest import (the `__wasgo` prefix is reserved).
  */
-export function workerGrowGate(
-  account: BudgetAccount, maxPages: number, budget: MemoryBudget,
-  refused: (memory: number, askedPages: number, refusedBy: RefusedGrow['refusedBy']) => void,
-): HostFunctionSpec {
+export function workerGrowGate(gate: GrowGate): HostFunctionSpec {
   return {
     module: WORKER_GROW_MODULE, name: WORKER_GROW_NAME, params: ['i32', 'i32'], result: 'i32', level: 1, kind: 'core',
-    implementation: (_ctx, pages: number, size: number) => {
-      pages >>>= 0;
-      if (size + pages > maxPages) {
-        refused(0, pages, 'cap');
-        return 0;
-      }
-      if (!account.take(pages * PAGE)) {
-        refused(0, pages, { budgetBytes: budget.limit, heldBytes: budget.reservedBytes });
-        return 0;
-      }
-      return 1;
+    implementation: (_ctx, v: number, size: number) => {
+      v >>>= 0;
+      if (v >= TABLE_GROW_REQUEST) return gate.table(v);
+      return gate.memory(v, size >>> 0) ? 1 : 0;
     },
   };
 }

@@ -43,10 +43,8 @@ export interface InstanceParts {
   port: FuelPort;
   /** The meter its instantiation ran under (the start function's charges); its counter is settled against it. */
   startMeter?: Meter | undefined;
-  /** memory.grow requests the cap refused (see noteRefusedGrows). */
+  /** memory.grow requests the cap or the budget refused (recorded by the grow gate, engine/grow-gate.ts). */
   memoryRefusals: { count: number; last?: RefusedGrow | undefined };
-  /** Records one refused `memory.grow` of `askedPages` in memoryRefusals. */
-  growRefused(memory: number, askedPages: number): void;
   /** Fault recorded by a host function or stub during the current call (sticky). */
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;

@@ -120,12 +120,23 @@ export const TABLE_ENTRY_BYTES = { funcref: 32, other: 8 } as const;
  * cap (table.grow is charged by its operand, so the growth is bounded by fuel).
  */
 export function maxTableBytes(bytes: Uint8Array, info: ModuleInfo, maxTableEntries: number): number {
-  const held = (elem: string, l: { min: number; max?: number | undefined }) =>
-    Math.max(l.min, Math.min(l.max ?? maxTableEntries, maxTableEntries)) * (elem === 'funcref' ? TABLE_ENTRY_BYTES.funcref : TABLE_ENTRY_BYTES.other);
   let total = 0;
-  for (const i of info.imports) if (i.kind === 'table') total += held(i.elem, i.limits);
-  for (const t of definedTables(bytes)) total += held(t.elem, t.limits);
+  for (const t of tableShapes(bytes, info, maxTableEntries)) total += t.max * t.entryBytes;
   return total;
+}
+
+/** Every table in index order (imported first): initial and capped maximum entries, bytes per entry. */
+export interface TableShape { min: number; max: number; entryBytes: number }
+
+export function tableShapes(bytes: Uint8Array, info: ModuleInfo, maxTableEntries: number): TableShape[] {
+  const shape = (elem: string, l: { min: number; max?: number | undefined }): TableShape => ({
+    min: l.min, max: Math.max(l.min, Math.min(l.max ?? maxTableEntries, maxTableEntries)),
+    entryBytes: elem === 'funcref' ? TABLE_ENTRY_BYTES.funcref : TABLE_ENTRY_BYTES.other,
+  });
+  const out: TableShape[] = [];
+  for (const i of info.imports) if (i.kind === 'table') out.push(shape(i.elem, i.limits));
+  for (const t of definedTables(bytes)) out.push(shape(t.elem, t.limits));
+  return out;
 }
 
 function definedTables(bytes: Uint8Array): { elem: string; limits: Limits }[] {

@@ -11,7 +11,7 @@ import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext } from '../table/host-function';
 import { bindInstance, link, type Binding } from '../table/linker';
-import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME, START_EXPORT, WORKER_GROW_MODULE, WORKER_GROW_NAME } from '../wasm/fuel-names';
+import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME, START_EXPORT, TABLE_GROW_REQUEST, WORKER_GROW_MODULE, WORKER_GROW_NAME } from '../wasm/fuel-names';
 import { GuestEnd } from './channel';
 import {
   F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
@@ -81,6 +81,7 @@ function run(init: InitMessage, port: WorkerPort): void {
     // thread's budget is asked first, then this thread's copy grows.
     const grow = (pages: number): number => {
       meter.charge(pricing.floor, 'memory.grow'); // a hand-written refill loop cannot spin for free
+      if (pages >= TABLE_GROW_REQUEST) return askGrow?.(pages, 0) === 1 ? 1 : 0; // table: the guest's table.grow follows
       const memory = binding.memory;
       if (!memory) return -1;
       const size = memory.buffer.byteLength / 65536;

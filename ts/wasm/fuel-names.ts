@@ -10,10 +10,19 @@ export const FUEL_EXPORT = '__wasgo_fuel';
 export const FUEL_REFILL_MODULE = '__wasgo';
 export const FUEL_REFILL_NAME = 'fuel_refill';
 /*
- * `fuel_refill(v)` with v ≥ 0 (no charge produces it: charges refill only below 0) is a
- * `memory.grow` of v pages of memory 0, rewritten: the host grows the memory if its maximum and
- * the engine-wide budget allow and returns the old size, else -1 (docs/limits.md "Committed memory").
+ * Grow requests (docs/limits.md "Committed memory"): `fuel_refill(v)` with v ≥ 0 (no charge
+ * produces it: charges refill only below 0) is a rewritten grow.
+ * - 0 ≤ v < TABLE_GROW_REQUEST: `memory.grow` of v pages of memory 0 (larger requests clamped):
+ *   the host grows the memory if its maximum and the engine-wide budget allow and returns the old
+ *   size, else -1.
+ * - v ≥ TABLE_GROW_REQUEST: `table.grow` of table x = (v − 2^30) >> 24 by n = v & (2^24 − 1)
+ *   entries: the host answers 1 (granted: the entries are held; the guest's own table.grow follows)
+ *   or 0 (refused: the guest's table.grow is made to return -1).
  */
+export const TABLE_GROW_REQUEST = 2 ** 30;
+/** A table grow request names tables 0–63 and at most 2^24 − 1 entries (maxTableEntries ≤ 10^7). */
+export const TABLE_GROW_TABLES = 64;
+export const TABLE_GROW_MAX_ENTRIES = 2 ** 24 - 1;
 
 /**
  * Host access (docs/limits.md "Host access"), added to every module the engine prepares, metered

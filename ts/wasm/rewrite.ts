@@ -2,6 +2,7 @@ import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
+import { TABLE_GROW_MAX_ENTRIES, TABLE_GROW_REQUEST, TABLE_GROW_TABLES } from './fuel-names';
 import { MEMORY_EXPORT, START_EXPORT } from './fuel-names';
 import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
@@ -385,26 +386,57 @@ function fuelExports(fuel: number): Export[] {
 
 /**
  * `memory.grow` in a metered module, after its dynamic charge (stack: [pages], also in `scratch`):
- * `fuel_refill(min(pages, 2^31 - 1))`, a grow request (v ≥ 0, which no charge produces: charges
+ * `fuel_refill(min(pages, 2^30 - 1))`, a grow request (v ≥ 0, which no charge produces: charges
  * refill only when the counter is negative). The host grows memory 0 if the cap and the
  * engine-wide budget allow and returns the old size, else -1 (docs/limits.md "Committed memory";
  * a request over 2^31 - 1 pages could never be granted and stays refused).
  */
 function emitGrowGate(w: Writer, scratch: number, refill: number): void {
-  w.byte(Opcode.i32Const).sleb32(0x7fffffff).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(0x7fffffff)
+  w.byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST - 1).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST - 1)
     .byte(Opcode.i32LeU).byte(Opcode.select).byte(Opcode.call).uleb(refill);
 }
 
 /**
- * Host access, for every module (metered or not; docs/limits.md "Host access"): the module's own
- * memory 0 exported as MEMORY_EXPORT, so the host reaches it whether or not the guest exports it;
+ * `table.grow x` in a metered module, after its dynamic charge (stack: [ref, n], n also in
+ * `scratch`): asks `fuel_refill(2^30 + x·2^24 + min(n, 2^24 − 1))` (a table grow request, v ≥
+ * 2^30), which answers 1 when the table's maximum and the engine-wide budget allow (the entries
+ * are then held) or 0; n becomes -1 (2^32 − 1 entries, which no table can take) when refused, so
+ * the `table.grow` that follows, as written, returns -1 and changes nothing.
+ */
+function emitTableGrowGate(w: Writer, scratch: number, table: number, refill: number): void {
+  const most = TABLE_GROW_MAX_ENTRIES;
+  w.byte(Opcode.i32Const).sleb32(-1)
+    .byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST + table * (most + 1))
+    .byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(most).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(most)
+    .byte(Opcode.i32LeU).byte(Opcode.select).byte(Opcode.i32Add)
+    .byte(Opcode.call).uleb(refill).byte(Opcode.select);
+}
+
+/** The table index of the `table.grow` (0xfc 15 x) at `at`; refused past the 64 a request can name. */
+function grownTable(bytes: Uint8Array, at: number): number {
+  let p = at + 1;
+  while (bytes[p]! & 0x80) p++; // the sub-opcode (15), possibly padded
+  p++;
+  let x = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[p++]!;
+    x += (b & 0x7f) * 2 ** shift;
+    if (!(b & 0x80)) break;
+  }
+  if (x >= TABLE_GROW_TABLES) throw new ModuleTooLarge(`table.grow on table ${x}: a metered module can grow tables 0-${TABLE_GROW_TABLES - 1} only`, {});
+  return x;
+}
+
+/**
+ * Host access, for every module (metered or not; docs/limits.md "Host access"): memory 0 (defined
+ * or imported) exported as MEMORY_EXPORT, so the host reaches it whether or not the guest exports it;
  * the start function exported as START_EXPORT (its section is dropped), so the engine runs it
  * after instantiation, once host functions can see the instance. Guests cannot name either
  * (checkReservedNames refuses `__wasgo` imports and exports).
  */
 function hostAccessExports(m: WasmModule, importedMemories: number, shift: (f: number) => number): Export[] {
   const out: Export[] = [];
-  if (importedMemories === 0 && m.memories.length > 0) out.push({ name: MEMORY_EXPORT, kind: 'memory', index: 0 });
+  if (importedMemories + m.memories.length > 0) out.push({ name: MEMORY_EXPORT, kind: 'memory', index: 0 });
   if (m.start !== undefined) out.push({ name: START_EXPORT, kind: 'function', index: shift(m.start) });
   return out;
 }
@@ -545,6 +577,8 @@ const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
 const EV_DEPTH_RESTORE = 8, EV_DEPTH_TAIL = 9, EV_DEPTH_CATCH = 10, EV_THROW = 11;
 /** A static charge of its own right before the instruction (throw/rethrow: not paid by code that does not throw). */
 const EV_STATIC = 12;
+// table.grow: the grow request before it (emitTableGrowGate)
+const EV_TABLE_GROW = 13;
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
@@ -932,6 +966,7 @@ class Meter {
           this.needScratch = true;
           this.event(at - base, EV_DYNAMIC, ctl, 0);
           if (ctl === Ctl.MemoryGrow) this.event(at - base, EV_GROW, after, 0);
+          else if (ctl === Ctl.TableGrow) this.event(at - base, EV_TABLE_GROW, grownTable(bytes, at), 0);
       }
     }
     if (!r.done()) r.fail('instructions after the end of the function body');
@@ -1117,6 +1152,9 @@ class Meter {
         case EV_GROW:
           emitGrowGate(w, scratch, this.fImp);
           copied = evA; // the memory.grow instruction itself is replaced
+          break;
+        case EV_TABLE_GROW:
+          emitTableGrowGate(w, scratch, evA, this.fImp); // the table.grow itself follows, as written
           break;
       }
     }
