@@ -79,9 +79,10 @@ export class WasGoInstance {
   fuelUsed = 0;
   lastCallFuel = 0;
   /**
-   * `memory.grow` requests the memory cap refused, in all calls so far, and the last one. A
-   * call that fails after one throws MemoryLimit (the cap and the size asked), wrapping what
-   * the guest did next; a WASI program that exits non-zero after one leaves it here.
+   * `memory.grow` requests the memory cap or the engine's memory budget refused, in all calls
+   * (and worker mains) so far, and the last one. A call that fails after one throws MemoryLimit
+   * (the cap or the budget, the size asked), wrapping what the guest did next; a WASI program
+   * that exits non-zero after one leaves it here.
    */
   get refusedGrows(): { count: number; last?: RefusedGrow | undefined } {
     return this.parts.memoryRefusals;

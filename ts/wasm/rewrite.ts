@@ -2,8 +2,7 @@ import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
 import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
-import { TABLE_GROW_MAX_ENTRIES, TABLE_GROW_REQUEST, TABLE_GROW_TABLES } from './fuel-names';
-import { MEMORY_EXPORT, START_EXPORT } from './fuel-names';
+import { MEMORY_EXPORT, START_EXPORT, TABLE_GROW_MAX_ENTRIES, TABLE_GROW_REQUEST, TABLE_GROW_TABLES } from './fuel-names';
 import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
 import { checkLimit, type ModuleLimits } from './limits';
@@ -389,7 +388,7 @@ function fuelExports(fuel: number): Export[] {
  * `fuel_refill(min(pages, 2^30 - 1))`, a grow request (v ≥ 0, which no charge produces: charges
  * refill only when the counter is negative). The host grows memory 0 if the cap and the
  * engine-wide budget allow and returns the old size, else -1 (docs/limits.md "Committed memory";
- * a request over 2^31 - 1 pages could never be granted and stays refused).
+ * a request over 2^30 - 1 pages could never be granted and stays refused).
  */
 function emitGrowGate(w: Writer, scratch: number, refill: number): void {
   w.byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST - 1).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST - 1)
