@@ -4,6 +4,7 @@ import { runFuel as adversarial } from './adversarial';
 import { run as compile } from './compile';
 import { run as fuel } from './fuel';
 import { run as load } from './load';
+import { run as manyMods } from './many-mods';
 import { run as meter } from './meter';
 import { run as real } from './real';
 import { run as worker } from './worker';
@@ -11,7 +12,7 @@ import { run as workerLimits } from './worker-limits';
 
 const only = process.argv.slice(2);
 const benches: [string, () => Promise<void>][] = [
-  ['fuel', fuel], ['meter', meter], ['adversarial', adversarial], ['compile', compile], ['load', load], ['real', real], ['worker', worker], ['worker-limits', workerLimits],
+  ['fuel', fuel], ['meter', meter], ['adversarial', adversarial], ['compile', compile], ['load', load], ['real', real], ['worker', worker], ['worker-limits', workerLimits], ['many-mods', manyMods],
 ];
 for (const [name, bench] of benches) {
   if (only.length && !only.includes(name)) continue;

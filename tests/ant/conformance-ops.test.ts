@@ -80,6 +80,45 @@ describe('[[%StringFromBytes%]]', () => {
     expect(stringFromBytes(new GuestMemory(m), 0, bytes.length)).toBe('\uFEFF/mods/é😀.wasm');
   });
 
+  it('step 1: reads "the current Wasm Module\'s Linear Memory" whether it is exported, imported, or neither', async () => {
+    for (const memory of ['(memory (export "memory") 1)', '(import "env" "memory" (memory 1))', '(memory 1)']) {
+      const { recordedBy, events } = await play({ 'core.wasm': { ...loadsCore('/core/a.wasm'), memory }, 'core/a.wasm': {} });
+      expect(recordedBy('/core.wasm'), memory).toEqual([1]);
+      expect(JSON.stringify(events)).not.toMatch(/not valid UTF-8/);
+    }
+  });
+
+  it('step 1: a Core\'s wasm start function reads its path (data segments are in place): load_module_core and load_main work there', async () => {
+    const { records } = await play({
+      'core.wasm': { imports: ['record', 'load_main_i32', 'load_module_core'], main: '', memory: '(memory 1)',
+        extra: '(func $s (call $record (call $load_module_core @"/core/a.wasm")) (call $record (call $load_main))) (start $s)' },
+      'main.wasm': MOD, 'core/a.wasm': MOD,
+    });
+    expect(records).toEqual([['/core/a.wasm', 1], ['/core.wasm', 1], ['/main.wasm', 2], ['/core.wasm', 2]]);
+  });
+
+  it('step 1: a Main\'s wasm start function reads its path: load_module works there', async () => {
+    const { records } = await play({
+      'core.wasm': coreRecording(['(call $load_main)']),
+      'main.wasm': { imports: ['record', 'load_module'], main: '', memory: '(memory 1)', onLoad: '(call $record (local.get $id))',
+        extra: '(func $s (call $record (call $load_module @"/mods/a.wasm"))) (start $s)' },
+      'mods/a.wasm': MOD,
+    });
+    // The Main's own step 7 comes after its instantiation (start function included): the module it loads there is 1, the Main 2.
+    expect(records).toEqual([['/mods/a.wasm', 1], ['/main.wasm', 1], ['/main.wasm', 2], ['/core.wasm', 2]]);
+  });
+
+  it('the trace names the real reason a path cannot be read: out of memory bounds, or not valid UTF-8', async () => {
+    const { recordedBy, events } = await play({ 'core.wasm': loadsCore('\\ff', '/core/a.wasm'), 'core/a.wasm': {} });
+    const core = recordedBy('/core.wasm');
+    expect(core).toEqual([GENERIC_FAILURE, 1]);
+    const { events: outside } = await play({ 'core.wasm': coreRecording(['(call $load_module_core (i32.const 65530) (i32.const 10))']) });
+    const reasons = (ev: unknown[]) => JSON.stringify(ev);
+    expect(reasons(events)).toMatch(/not valid UTF-8/);
+    expect(reasons(outside)).toMatch(/outside the caller's memory \(65530 \+ 10 > 65536 bytes\)/);
+    expect(reasons(outside)).not.toMatch(/UTF-8/);
+  });
+
   it('through load_module_core: a BOM-prefixed path is not /core/ and does not resolve (-2); a UTF-8 path resolves', async () => {
     const { recordedBy } = await play({ 'core.wasm': loadsCore('\\ef\\bb\\bf/core/a.wasm', '/core/é.wasm'), 'core/a.wasm': {}, 'core/é.wasm': {} });
     expect(recordedBy('/core.wasm')).toEqual([PATH_RESOLUTION_ERROR, 1]);
@@ -108,6 +147,18 @@ describe('[[%BytesFromString%]]', () => {
     expect((await mallocGame('(func (export "host_malloc") (param i64) (result i64) (i64.const 8))')).result).toBe(WASM_PORT_MISSING);
     expect((await mallocGame('(global (export "host_malloc") i32 (i32.const 8))')).result).toBe(WASM_PORT_MISSING);
     expect((await mallocGame('(func (export "host_malloc") (param i32) (result i32) unreachable)', 'x', '')).result).toBe(WASM_PORT_MISSING);
+  });
+
+  it('step 3: -7 only "if host_malloc is not exported": a module exporting host_malloc but not its memory gets it called', async () => {
+    const { game, result } = await mallocGame(bump, 'héllo', '(memory 1)');
+    expect(result).toBe(4096);
+    expect(game.stringFromBytes(1, 4096, 6)).toBe('héllo');
+  });
+
+  it('step 3: a module without host_malloc still loads and runs; only BytesFromString into it returns -7', async () => {
+    const { game, recordedBy } = await play({ 'core.wasm': loadsCore('/core/m.wasm'), 'core/m.wasm': { malloc: false, imports: ['record'], onLoad: '(call $record (local.get $id))' } });
+    expect(recordedBy('/core/m.wasm')).toEqual([1]);
+    expect(game.bytesFromString(1, 'x')).toBe(WASM_PORT_MISSING);
   });
 
   it('step 4: host_malloc returning an error code passes it on; another negative → GENERIC_FAILURE (-1)', async () => {

@@ -103,12 +103,12 @@ describe('hostile packages: the ANT imports', () => {
     expect(recordedBy('/core.wasm')).toEqual([PATH_RESOLUTION_ERROR, GENERIC_FAILURE]);
   });
 
-  it('ANT imports called from a start function (memory not bound yet): load_main works, a path cannot be read (-1)', async () => {
+  it('ANT imports called from a start function see the caller\'s memory: load_main and a path both work', async () => {
     const { records } = await play({
       'core.wasm': { imports: ['record', 'load_main_i32', 'load_module_core'], main: '', extra: `(func $s (call $record (call $load_main)) (call $record (call $load_module_core @"/core/a.wasm"))) (start $s)` },
       'main.wasm': MOD, 'core/a.wasm': MOD,
     });
-    expect(records).toEqual([['/main.wasm', 1], ['/core.wasm', 1], ['/core.wasm', GENERIC_FAILURE]]);
+    expect(records).toEqual([['/main.wasm', 1], ['/core.wasm', 1], ['/core/a.wasm', 2], ['/core.wasm', 2]]);
   });
 });
 
@@ -132,9 +132,9 @@ describe('hostile packages: resource exhaustion', () => {
 
   it('the engine memory budget (totalMemoryMb) refusing a module → NO_MORE_MEMORY_ERROR (-6); the game goes on', async () => {
     const { recordedBy, game } = await bounded(15_000, () => play({
-      ...LOAD_FOREVER,
+      ...LOAD_FOREVER, 'core/a.wasm': { memory: '(memory (export "memory") 128)' },
     }, {}, { memoryMb: 8, totalMemoryMb: 40 }));
-    // the Core holds 8 MiB, so four /core/ modules fit and the fifth is refused
+    // the Core holds 64 KiB and each /core/ module its initial 8 MiB, so four fit and the fifth is refused
     expect(recordedBy('/core.wasm')).toEqual([5, NO_MORE_MEMORY_ERROR]);
     expect(game.modules).toHaveLength(5);
   });

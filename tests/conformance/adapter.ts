@@ -15,6 +15,10 @@ import { writeSections } from '../../ts/wasm/sections';
 export const FUEL_EXPORT = '__wasgo_fuel';
 export const REFILL_MODULE = '__wasgo';
 export const REFILL_NAME = 'fuel_refill';
+/** The start function, deferred past instantiation by the rewriter. */
+export const START_EXPORT = '__wasgo_start';
+/** Memory 0, exported for the host by the rewriter. */
+export const MEMORY_EXPORT = '__wasgo_memory';
 /** Slice the fake refill hands out (v2). */
 export const SLICE = 2 ** 30;
 /** Budget written into a v1 counter: large enough never to run out in a test. */
@@ -42,9 +46,16 @@ export class FuelMeter {
   private startValue = 0;
   refills = 0;
 
+  /** Memory 0 as the rewriter exports it (`__wasgo_memory`), for grow requests. */
+  private memory: WebAssembly.Memory | undefined;
+
   /** The `__wasgo` import object, to link only if the module imports it. */
   readonly imports = {
     [REFILL_NAME]: (v: number): number => {
+      // v ≥ 0: a rewritten memory.grow (docs/limits.md "Committed memory"); grown here without
+      // any budget, so the result is the instruction's own.
+      if (v >= 2 ** 30) return 1; // a table.grow request: granted (the guest's own table.grow decides)
+      if (v >= 0) return this.grow(v);
       this.refills++;
       this.granted += SLICE + Math.max(0, -v);
       return SLICE;
@@ -58,13 +69,31 @@ export class FuelMeter {
     }
   }
 
-  /** After instantiation: find the counter. */
+  /**
+   * After instantiation: run the start function the rewriter deferred (exported as
+   * `__wasgo_start`, docs/limits.md "Host access"; it throws as instantiation would), then find
+   * the counter. The start function's fuel is not counted, as when it ran inside instantiation.
+   */
   attach(instance: WebAssembly.Instance): void {
+    const memory = instance.exports[MEMORY_EXPORT];
+    this.memory = memory instanceof WebAssembly.Memory ? memory : undefined;
+    const start = instance.exports[START_EXPORT];
+    if (typeof start === 'function') (start as () => void)();
     const g = instance.exports[FUEL_EXPORT];
     this.global = g instanceof WebAssembly.Global ? g : undefined;
     if (this.global && typeof this.global.value === 'bigint') this.global.value = BigInt(V1_BUDGET);
     this.startValue = this.value();
     this.granted = 0;
+  }
+
+  private grow(pages: number): number {
+    if (!this.memory) throw new Error('a grow request from a module without __wasgo_memory');
+    if (pages === 0) return this.memory.buffer.byteLength / 65536;
+    try {
+      return this.memory.grow(pages);
+    } catch {
+      return -1;
+    }
   }
 
   get metered(): boolean {

@@ -372,8 +372,11 @@ export function runModule(seed: number, generated: Uint8Array): SeedResult {
       const module = new WebAssembly.Module(code);
       const imports = makeImports(shape, side, seed) as Record<string, unknown>;
       if (metered) { side.meter = new FuelMeter(); side.meter.link(module, imports); }
-      side.instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
-      side.meter?.attach(side.instance);
+      const instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
+      // The rewritten side runs its deferred start function here; the fake imports must not see
+      // the exports during it on either side (they cannot inside the original's instantiation).
+      side.meter?.attach(instance);
+      side.instance = instance;
       return undefined;
     });
   };

@@ -295,7 +295,7 @@ describe('error names', () => {
 
   it('a call failing after the cap refused memory.grow is MemoryLimit with the cap and the size asked', async () => {
     const { engine } = freshEngine({ memoryMb: 2 });
-    // A real rewritten module: the fuel pass records the refused grow in __wasgo_grow_refused.
+    // A real rewritten module: its memory.grow asks the engine's grow gate, which records the refusal.
     const i = await engine.loadMod(await wat(`(module
       (memory (export "memory") 1 32)
       (func (export "main") (local $r i32)
@@ -375,14 +375,17 @@ describe('tables count in totalMemoryMb', () => {
     expect(engine.instances()).toHaveLength(0);
   });
 
-  it('a table is held at its capped maximum', async () => {
+  it('a table is held at its initial size (metered), at its capped maximum (unmetered: its grows cannot ask)', async () => {
     const { engine } = freshEngine({ maxTableEntries: 1000 });
-    const reserved = () => (engine as unknown as { budget: { reservedBytes: number } }).budget.reservedBytes;
-    const before = reserved();
+    const before = engine.memoryCommitted;
     const i = await engine.loadMod(await wat('(module (table 1 funcref) (table 1 10 externref))'));
-    expect(reserved() - before).toBe(1000 * 32 + 10 * 8);
+    expect(engine.memoryCommitted - before).toBe(32 + 8);
     i.dispose();
-    expect(reserved()).toBe(before);
+    expect(engine.memoryCommitted).toBe(before);
+    const unmetered = freshEngine({ maxTableEntries: 1000, fuelPerCall: 0, fuelPerMain: 0 }).engine;
+    const u = await unmetered.loadMod(await wat('(module (table 1 funcref) (table 1 10 externref))'));
+    expect(unmetered.memoryCommitted).toBe(1000 * 32 + 10 * 8);
+    u.dispose();
   });
 });
 

@@ -178,33 +178,36 @@ describe('host functions declare what a call costs', () => {
 
 describe('the engine-wide memory budget (totalMemoryMb)', () => {
   const MOD = '(module (memory (export "memory") 1) (func (export "main") (result i32) i32.const 1))';
+  // Committed memory: tests/engine/memory-budget.test.ts (grows, 1,000 mods, unmetered modules).
 
-  it('holds each instance at its capped maximum, refuses past the budget, credits disposed ones', async () => {
-    const { engine } = freshEngine({ memoryMb: 8, totalMemoryMb: 20 });
-    const a = await engine.loadMod(await wat(MOD));
-    const b = await engine.loadMod(await wat(MOD)); // 16 of 20 MiB held
-    const err = await engine.loadMod(await wat(MOD), { name: 'third.wasm' }).catch((e) => e);
+  it('holds each instance at its initial size, refuses past the budget naming what is held, credits disposed ones', async () => {
+    const { engine } = freshEngine({ memoryMb: 64, totalMemoryMb: 20 });
+    const big = '(module (memory (export "memory") 128) (func (export "main") (result i32) i32.const 1))'; // 8 MiB
+    const a = await engine.loadMod(await wat(big));
+    const b = await engine.loadMod(await wat(big)); // 16 of 20 MiB held
+    const err = await engine.loadMod(await wat(big), { name: 'third.wasm' }).catch((e) => e);
     expect(err).toBeInstanceOf(MemoryLimit);
     expect(err.message).toMatch(/would reserve 8 MiB of guest memory; 16 MiB of the 20 MiB budget \(totalMemoryMb\) is held by 2 instance/);
     a.dispose();
-    const c = await engine.loadMod(await wat(MOD));
+    const c = await engine.loadMod(await wat(big));
     expect(c.runMain()).toBe(1);
     expect(b.runMain()).toBe(1);
   });
 
-  it('a declared maximum below the cap is what is held; modules without memory hold nothing', async () => {
-    const { engine } = freshEngine({ memoryMb: 64, totalMemoryMb: 3 });
-    for (let i = 0; i < 6; i++) await engine.loadMod(await wat("(module (memory 1 8))")); // 512 KiB each: 3 MiB
-    await expect(engine.loadMod(await wat('(module (memory 1 8))'))).rejects.toBeInstanceOf(MemoryLimit);
+  it('modules without memory hold nothing', async () => {
+    const { engine } = freshEngine({ memoryMb: 64, totalMemoryMb: 1 });
+    for (let i = 0; i < 16; i++) await engine.loadMod(await wat(MOD)); // 64 KiB each: 1 MiB
+    await expect(engine.loadMod(await wat(MOD))).rejects.toBeInstanceOf(MemoryLimit);
     for (let i = 0; i < 20; i++) await engine.loadMod(await wat(OK));
   });
 
   it('a worker main holds its own copy while it runs', async () => {
     const { engine } = freshEngine({ memoryMb: 8, totalMemoryMb: 20 });
-    const a = await engine.loadMod(await wat(MOD));
+    const big = '(module (memory (export "memory") 128) (func (export "main") (result i32) i32.const 1))'; // 8 MiB
+    const a = await engine.loadMod(await wat(big));
     const run = a.start(); // 16 MiB held while it runs
-    await expect(engine.loadMod(await wat(MOD))).rejects.toBeInstanceOf(MemoryLimit);
+    await expect(engine.loadMod(await wat(big))).rejects.toBeInstanceOf(MemoryLimit);
     expect(await run.result).toBe(1);
-    expect((await engine.loadMod(await wat(MOD))).runMain()).toBe(1);
+    expect((await engine.loadMod(await wat(big))).runMain()).toBe(1);
   });
 });

@@ -20,7 +20,12 @@ export class FakeMeter {
 
   constructor(public budget: number, readonly slice = 100_000) {}
 
+  /** Memory 0 (`__wasgo_memory`), for grow requests. */
+  memory: WebAssembly.Memory | undefined;
+
   readonly refill = (v: number): number => {
+    if (v >= 2 ** 30) return 1; // a table.grow request: granted, the guest's table.grow decides
+    if (v >= 0) return this.grow(v);
     this.refills++;
     if (v < 0) this.debt += -v;
     if (this.exhausted || this.given + this.debt >= this.budget) {
@@ -52,8 +57,22 @@ export class FakeMeter {
     return { ...extra, [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: this.refill } };
   }
 
+  /** A rewritten memory.grow (fuel_refill with v ≥ 0): grows memory 0 within its maximum, like the engine without a budget. */
+  grow(pages: number): number {
+    const m = this.memory;
+    if (!m) throw new Error('fake meter: a grow request from a module without __wasgo_memory');
+    try {
+      return pages === 0 ? m.buffer.byteLength / 65536 : m.grow(pages);
+    } catch {
+      return -1;
+    }
+  }
+
+  /** After instantiation: the counter and the memory, then the deferred start function (`__wasgo_start`). */
   bind(instance: WebAssembly.Instance): void {
     this.fuel = instance.exports[FUEL_EXPORT] as WebAssembly.Global;
+    this.memory = instance.exports.__wasgo_memory as WebAssembly.Memory | undefined;
+    (instance.exports.__wasgo_start as (() => void) | undefined)?.();
   }
 }
 

@@ -120,17 +120,19 @@ describe('instrumentFuel', () => {
     expect(s.run('sieve', 1n << 40n, 100_000).used).toBeGreaterThan(5 * s.run('sieve', 1n << 40n, 10_000).used);
   });
 
-  it('charges the start function through the refill import (counter 0 at instantiation)', async () => {
+  it('charges the start function through the refill import (counter 0 when it is run: deferred to __wasgo_start)', async () => {
     const bytes = await wat(`(module (global $g (export "g") (mut i32) (i32.const 0))
       (func $init (loop $l (global.set $g (i32.add (global.get $g) (i32.const 1))) (br_if $l (i32.lt_u (global.get $g) (i32.const 10)))))
       (start $init))`);
     const out = instrumentFuel(bytes);
     let calls = 0;
     const { instance } = await WebAssembly.instantiate(out, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: () => (calls++, 1000) } });
+    expect((instance.exports.g as WebAssembly.Global).value).toBe(0); // not run inside instantiation
+    (instance.exports.__wasgo_start as () => void)();
     expect((instance.exports.g as WebAssembly.Global).value).toBe(10);
     expect(calls).toBeGreaterThan(0);
-    await expect(WebAssembly.instantiate(out, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: () => { throw new FakeOutOfFuel(); } } }))
-      .rejects.toThrow(FakeOutOfFuel);
+    const starved = await WebAssembly.instantiate(out, { [FUEL_REFILL_MODULE]: { [FUEL_REFILL_NAME]: () => { throw new FakeOutOfFuel(); } } });
+    expect(() => (starved.instance.exports.__wasgo_start as () => void)()).toThrow(FakeOutOfFuel);
   });
 
   it('adds the refill import after the function imports and the i32 counter after all globals', async () => {

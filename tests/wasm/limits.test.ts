@@ -74,10 +74,18 @@ describe('shape limits', () => {
     expect(errorOf(() => prepare(bytes))).toBeInstanceOf(MemoryLimit);
   });
 
-  it('keeps an unmetered module whose memories and tables fit byte-identical', async () => {
-    const bytes = await wat('(module (memory 1 2) (table 1 5 funcref) (func (export "f") (result i32) (i32.const 1)))', { names: true });
+  it('keeps an unmetered module whose tables fit and that has no memory or start function byte-identical', async () => {
+    const bytes = await wat('(module (table 1 5 funcref) (func (export "f") (result i32) (i32.const 1)))', { names: true });
     const p = prepare(bytes, { meter: false });
     expect(Buffer.from(p.bytes).equals(Buffer.from(bytes))).toBe(true);
+  });
+
+  it('an unmetered module with a memory within the cap only gains the host-access export (__wasgo_memory)', async () => {
+    const bytes = await wat('(module (memory 1 2) (func (export "f") (result i32) (i32.const 1)))');
+    const p = prepare(bytes, { meter: false });
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(p.bytes)).map((e) => `${e.name}:${e.kind}`);
+    expect(exports).toEqual(['f:function', '__wasgo_memory:memory']);
+    expect(WebAssembly.Module.imports(new WebAssembly.Module(p.bytes))).toEqual([]);
   });
 });
 

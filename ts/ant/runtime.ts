@@ -20,7 +20,7 @@ import {
 /** The Core's main (the Initialization Phase) gets this many times `fuelPerCall`. */
 export const INIT_FUEL_FACTOR = 10;
 import {
-  CORE_PATH, MAIN_PATH, bytesFromString, hasCorePrefix, hasWasmMagic, isCorePath, isMainPath, stringFromBytes,
+  CORE_PATH, MAIN_PATH, bytesFromString, hasCorePrefix, hasWasmMagic, isCorePath, isMainPath, stringFromBytes, unreadablePath,
 } from './spec-ops';
 
 /**
@@ -306,7 +306,7 @@ export class AntGame {
   private importLoadModule(ctx: HostCallContext, caller: ModuleRecord, ptr: number, len: number): LoadResult & { path?: string } {
     if (this.startedValue) return { result: GAME_IS_RUNNING_ERROR, reason: 'the game has started' }; // 1
     const path = stringFromBytes(ctx.guest?.memory, ptr, len); // 2
-    if (typeof path === 'number') return { result: path, reason: 'the path is not valid UTF-8 inside the caller\'s memory' };
+    if (typeof path === 'number') return { result: path, reason: unreadablePath(ctx.guest?.memory, ptr, len) };
     if (hasCorePrefix(path)) return { path, result: PATH_RESOLUTION_ERROR, reason: 'a Main may not load /core/ modules' }; // 3
     if (isCorePath(path)) return { path, result: PATH_RESOLUTION_ERROR, reason: 'a Main may not load the Core' }; // 4
     if (isMainPath(path)) return { path, result: PATH_RESOLUTION_ERROR, reason: 'a Main may not load itself' }; // 5
@@ -317,7 +317,7 @@ export class AntGame {
   private importLoadModuleCore(ctx: HostCallContext, caller: ModuleRecord, ptr: number, len: number): LoadResult & { path?: string } {
     if (this.startedValue) return { result: GAME_IS_RUNNING_ERROR, reason: 'the game has started' }; // 1
     const path = stringFromBytes(ctx.guest?.memory, ptr, len); // 2
-    if (typeof path === 'number') return { result: path, reason: 'the path is not valid UTF-8 inside the caller\'s memory' };
+    if (typeof path === 'number') return { result: path, reason: unreadablePath(ctx.guest?.memory, ptr, len) };
     if (isCorePath(path)) return { path, result: PATH_RESOLUTION_ERROR, reason: 'the Core may not load itself' }; // 3
     if (!hasCorePrefix(path)) return { path, result: PATH_RESOLUTION_ERROR, reason: 'load_module_core loads /core/ paths only' }; // 4
     return { path, ...this.loadModule(path, 'core-module', caller) }; // 5

@@ -36,6 +36,13 @@ export function stringFromBytes(memory: GuestMemory | undefined, ptr: number, le
   }
 }
 
+/** Why stringFromBytes returned GENERIC_FAILURE for (ptr, len): for traces and events. */
+export function unreadablePath(memory: GuestMemory | undefined, ptr: number, len: number): string {
+  const p = ptr >>> 0, n = len >>> 0, size = memory?.size ?? 0;
+  if (p + n > size) return `the path (${p}, ${n}) is outside the caller's memory (${p} + ${n} > ${size} bytes)`;
+  return `the path (${p}, ${n}) is not valid UTF-8`;
+}
+
 /**
  * [[%BytesFromString%]] (string) into `instance`'s linear memory. Returns the pointer or an
  * error code; it never writes outside [pointer, pointer + length) of that module's memory.

@@ -15,7 +15,8 @@ import { unsafeFunctions, wrappers } from '../table/wrappers';
 import { LineBuffer, wasiFunctions } from '../table/wasi';
 import type { ModuleInfo } from '../wasm/info';
 import { prepareModule, rewrittenInvalid, type PreparedModule } from './prepare';
-import { maxMemoryBytes, maxTableBytes, MemoryBudget } from './memory-budget';
+import { GrowGate, growGate, workerGrowGate, type WorkerMemory } from './grow-gate';
+import { initialMemoryBytes, maxMemoryBytes, MemoryBudget, tableShapes } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
 export interface ModuleBinary {
@@ -54,6 +55,8 @@ export interface RunOptions extends InstanceOptions, CallOptions {
   entry?: string;
   args?: readonly string[];
 }
+
+const PAGE = 65536;
 
 const REALM_KEY = Symbol.for('wasgo.engine');
 
@@ -160,6 +163,14 @@ export class WasGoEngine {
     return this.events.on(name, fn);
   }
 
+  /**
+   * Bytes of the engine-wide memory budget (`totalMemoryMb`) held now: what instances have
+   * committed (memories' current sizes, tables), plus running worker mains' copies.
+   */
+  get memoryCommitted(): number {
+    return this.budget.reservedBytes;
+  }
+
   instances(): WasGoInstance[] {
     return [...this.live.values()];
   }
@@ -261,13 +272,14 @@ export class WasGoEngine {
     const fault: { error?: WasGoError | undefined } = {};
     const binding: Binding = {};
     const memoryRefusals: { count: number; last?: RefusedGrow | undefined } = { count: 0 };
-    const growRefused = (memory: number, askedPages: number) => {
+    const declared = (compiled.info.imports.find((i) => i.kind === 'memory') as { limits?: { max?: number } } | undefined)?.limits?.max ?? compiled.info.memories[0]?.max;
+    const cap = Math.floor((this.settingsValue.memoryMb * 1024 * 1024) / PAGE);
+    const maxPages = Math.min(declared ?? cap, cap);
+    const growRefused = (memory: number, askedPages: number, refusedBy: RefusedGrow['refusedBy'] = 'cap') => {
       const mem = binding.guest?.memory;
-      const sizePages = mem ? Math.floor(mem.size / 65536) : 0;
-      const declared = memory === 0 ? (compiled.info.imports.find((i) => i.kind === 'memory') as { limits?: { max?: number } } | undefined)?.limits?.max ?? compiled.info.memories[0]?.max : undefined;
-      const cap = Math.floor((this.settingsValue.memoryMb * 1024 * 1024) / 65536);
+      const sizePages = mem ? Math.floor(mem.size / PAGE) : 0;
       memoryRefusals.count++;
-      memoryRefusals.last = { memory, askedPages, sizePages, maxPages: Math.min(declared ?? cap, cap) };
+      memoryRefusals.last = { memory, askedPages, sizePages, maxPages, refusedBy };
     };
     const fuelPerCall = options.fuelPerCall ?? this.settingsValue.fuelPerCall;
     // The start function runs under the current meter (a module loaded from inside a call, e.g.
@@ -276,17 +288,37 @@ export class WasGoEngine {
     const port = new FuelPort(this.metering);
     const startMeter = this.metering.current ?? this.metering.create(fuelPerCall);
     port.pending = startMeter;
-    const linked: Linked = link(compiled.info, {
-      table, level, moduleName: compiled.name, instanceId: id,
-      memoryMb: this.settingsValue.memoryMb, maxTableEntries: this.settingsValue.maxTableEntries,
-      strictImports: this.settingsValue.strictImports, binding,
-      fault: (error) => (fault.error ??= error),
-      currentFault: () => fault.error,
-      fuel: port, metered: compiled.metered,
-    });
-    const budgetBytes = maxMemoryBytes(compiled.info, this.settingsValue.memoryMb) + maxTableBytes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
-    const reserve = () => this.budget.reserve(budgetBytes, `instance ${id} of ${compiled.name}`, { module: compiled.name, instance: id });
-    const release = reserve();
+    // Committed memory (docs/limits.md "Committed memory"): a metered module's memory.grow asks
+    // the budget (growGate); an unmetered one's cannot, so it holds its capped maximum.
+    const tables = tableShapes(compiled.bytes, compiled.info, this.settingsValue.maxTableEntries);
+    const held = compiled.metered
+      ? initialMemoryBytes(compiled.info) + tables.reduce((n, t) => n + t.min * t.entryBytes, 0)
+      : maxMemoryBytes(compiled.info, this.settingsValue.memoryMb) + tables.reduce((n, t) => n + t.max * t.entryBytes, 0);
+    const place = { module: compiled.name, instance: id };
+    const account = this.budget.open(held, `instance ${id} of ${compiled.name}`, place);
+    const release = () => account.release();
+    const grow = growGate(binding, new GrowGate(account, this.budget, maxPages, tables, growRefused));
+    let linked: Linked;
+    try {
+      linked = link(compiled.info, {
+        table, level, moduleName: compiled.name, instanceId: id,
+        memoryMb: this.settingsValue.memoryMb, maxTableEntries: this.settingsValue.maxTableEntries,
+        strictImports: this.settingsValue.strictImports, binding,
+        fault: (error) => (fault.error ??= error),
+        currentFault: () => fault.error,
+        fuel: port, metered: compiled.metered, grow,
+      });
+    } catch (e) {
+      release();
+      throw e;
+    }
+    // A worker main's own copy of the memories counts the same way: its initial size from the
+    // start, each grow asked of this thread through a host call (workerGrowGate), all of it
+    // given back when the run ends.
+    const workerMemory = (): WorkerMemory => {
+      const copy = this.budget.open(held, `a worker main of instance ${id} of ${compiled.name}`, place);
+      return { release: () => copy.release(), gate: workerGrowGate(new GrowGate(copy, this.budget, maxPages, tables, growRefused)) };
+    };
     const failed = (e: unknown): WasGoError => {
       release();
       const place = { module: compiled.name, instance: id };
@@ -300,10 +332,10 @@ export class WasGoEngine {
       const instance: WasGoInstance = new WasGoInstance({
         id, name: compiled.name, level, module: compiled.module, instance: raw, info: compiled.info,
         links: linked.links, binding, importedMemory: linked.memory,
-        fuelPerCall, fault, port, startMeter, memoryRefusals, growRefused,
+        fuelPerCall, fault, port, startMeter, memoryRefusals,
         table, memoryMb: this.settingsValue.memoryMb, mainTimeoutMs: this.settingsValue.mainTimeoutMs,
         fuelPerMain: this.settingsValue.fuelPerMain, maxWorkers: this.settingsValue.maxWorkers,
-        reserveMemory: reserve,
+        workerMemory,
         reportError: (error) => this.events.emit('error', { instance: id, mod: compiled.name, error }),
         mainStarting: (argv) => {
           this.wasiFor(id, compiled.name).argv = [...argv];
@@ -318,20 +350,24 @@ export class WasGoEngine {
         },
       });
       this.live.set(id, instance);
-      // WASI reactors: `_initialize` runs once, before anything else is called, on the start function's budget.
-      if (compiled.info.exports.some((e) => e.name === '_initialize' && e.kind === 'function' && !e.type?.params.length)) {
+      // The wasm start function (deferred by the rewriter, so host functions it calls see the
+      // instance), then a WASI reactor's `_initialize`: once each, before anything else, on the start meter.
+      const initialize = compiled.info.exports.some((e) => e.name === '_initialize' && e.kind === 'function' && !e.type?.params.length);
+      const step = (what: string, run: () => unknown) => {
         const prev = this.metering.swap(startMeter);
         try {
-          instance.call('_initialize');
+          run();
         } catch (e) {
           instance.dispose();
           const c = classify(e, { module: compiled.name, instance: id });
           if (c instanceof OutOfFuel || c instanceof Timeout) throw c;
-          throw new InstantiateError(`cannot instantiate ${compiled.name}: _initialize failed: ${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
+          throw new InstantiateError(`cannot instantiate ${compiled.name}: ${what}${c.describe()}`, { module: compiled.name, instance: id }, { cause: c });
         } finally {
           this.metering.restore(prev);
         }
-      }
+      };
+      step('', () => instance.runStartFunction());
+      if (initialize) step('_initialize failed: ', () => instance.call('_initialize'));
       return instance;
     };
     /** Instantiation is over: the instance's code runs under the engine's current meter from now on. */

@@ -9,7 +9,9 @@ import type { HostFunctionSpec } from '../table/host-function';
 import type { FunctionTable } from '../table/function-table';
 import { startMain, type MainRun, type StartOptions } from '../isolate/run';
 import type { ModuleInfo } from '../wasm/info';
-import { FUEL_EXPORT, GROW_REFUSED_EXPORT } from '../wasm/fuel-names';
+import type { WorkerMemory } from './grow-gate';
+import { FUEL_EXPORT, START_EXPORT } from '../wasm/fuel-names';
+import { RESERVED_PREFIX } from '../wasm/reserved';
 
 /** `exited`: a WASI guest called proc_exit; like `failed`, nothing more can be called, but it is no error. */
 export type InstanceState = 'ready' | 'running' | 'failed' | 'exited' | 'disposed';
@@ -41,16 +43,14 @@ export interface InstanceParts {
   port: FuelPort;
   /** The meter its instantiation ran under (the start function's charges); its counter is settled against it. */
   startMeter?: Meter | undefined;
-  /** memory.grow requests the cap refused (see noteRefusedGrows). */
+  /** memory.grow requests the cap or the budget refused (recorded by the grow gate, engine/grow-gate.ts). */
   memoryRefusals: { count: number; last?: RefusedGrow | undefined };
-  /** Records one refused `memory.grow` of `askedPages` in memoryRefusals. */
-  growRefused(memory: number, askedPages: number): void;
   /** Fault recorded by a host function or stub during the current call (sticky). */
   fault: { error?: WasGoError | undefined };
   reportError(error: WasGoError): void;
   onDispose(): void;
-  /** Reserves the engine's memory budget for a worker main's own copy of the memories; returns the release. */
-  reserveMemory?: () => () => void;
+  /** Opens the engine's memory budget account for a worker main's own copy of the memories (and its grow gate). */
+  workerMemory?: () => WorkerMemory;
   /** main is about to run with this argv (WASI args_get). */
   mainStarting?(argv: readonly string[]): void;
   /** main ended: emit text still buffered for the WASI console. */
@@ -79,9 +79,10 @@ export class WasGoInstance {
   fuelUsed = 0;
   lastCallFuel = 0;
   /**
-   * `memory.grow` requests the memory cap refused, in all calls so far, and the last one. A
-   * call that fails after one throws MemoryLimit (the cap and the size asked), wrapping what
-   * the guest did next; a WASI program that exits non-zero after one leaves it here.
+   * `memory.grow` requests the memory cap or the engine's memory budget refused, in all calls
+   * (and worker mains) so far, and the last one. A call that fails after one throws MemoryLimit
+   * (the cap or the budget, the size asked), wrapping what the guest did next; a WASI program
+   * that exits non-zero after one leaves it here.
    */
   get refusedGrows(): { count: number; last?: RefusedGrow | undefined } {
     return this.parts.memoryRefusals;
@@ -91,7 +92,6 @@ export class WasGoInstance {
   private depth = 0;
   private readonly exportsObj: WebAssembly.Exports;
   private readonly port: FuelPort;
-  private readonly refusedGlobal: WebAssembly.Global | undefined;
 
   constructor(private readonly parts: InstanceParts) {
     this.id = parts.id;
@@ -104,22 +104,7 @@ export class WasGoInstance {
     const fuel = this.exportsObj[FUEL_EXPORT];
     this.port = parts.port;
     this.port.attach(fuel instanceof WebAssembly.Global ? fuel : undefined, parts.startMeter);
-    const refused = this.exportsObj[GROW_REFUSED_EXPORT];
-    this.refusedGlobal = refused instanceof WebAssembly.Global ? refused : undefined;
     bindInstance(parts.binding, this.exportsObj, parts.importedMemory, parts.name);
-    this.noteRefusedGrows(); // by the start function
-  }
-
-  /**
-   * The fuel pass stores the pages a refused `memory.grow` asked for in `__wasgo_grow_refused`
-   * (only metered modules that grow memory have it); read and cleared after every call.
-   */
-  private noteRefusedGrows(): void {
-    const g = this.refusedGlobal;
-    const asked = g ? (g.value as number) >>> 0 : 0;
-    if (!asked) return;
-    g!.value = 0;
-    this.parts.growRefused(0, asked);
   }
 
   get state(): InstanceState {
@@ -145,7 +130,7 @@ export class WasGoInstance {
 
   /** Names of exported functions. */
   get functions(): string[] {
-    return Object.entries(this.exportsObj).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+    return Object.entries(this.exportsObj).filter(([k, v]) => typeof v === 'function' && !k.startsWith(RESERVED_PREFIX)).map(([k]) => k);
   }
 
   get memory(): GuestMemory | undefined {
@@ -154,6 +139,23 @@ export class WasGoInstance {
 
   /** Calls an exported function inline. Any abnormal end fails the instance and throws a classified WasGoError. */
   call(name: string, args: readonly WasmValue[] = [], options: CallOptions = {}): WasmValue | undefined {
+    // WasGo's own exports (the deferred start function, the memory) are not the guest's API.
+    if (name.startsWith(RESERVED_PREFIX)) throw new EntryNotFound(`no exported function ${JSON.stringify(name)}`, { module: this.name, instance: this.id });
+    return this.invoke(name, args, options);
+  }
+
+  /**
+   * The module's wasm start function, deferred by the rewriter (START_EXPORT): the engine runs it
+   * once, right after instantiation, on the start meter. Host functions it calls see the
+   * instance's memory and fuel counter, like any call's. Returns false when there is none.
+   */
+  runStartFunction(): boolean {
+    if (typeof this.exportsObj[START_EXPORT] !== 'function') return false;
+    this.invoke(START_EXPORT, [], {});
+    return true;
+  }
+
+  private invoke(name: string, args: readonly WasmValue[], options: CallOptions): WasmValue | undefined {
     this.assertUsable();
     if (this.worker) throw new InstanceFailed(`instance ${this.id} (${this.name}) is running main in a worker`, { module: this.name, instance: this.id });
     const fn = this.exportsObj[name];
@@ -183,7 +185,6 @@ export class WasGoInstance {
         result = (fn as (...a: WasmValue[]) => unknown)(...args);
       } finally {
         this.port.leave(meter);
-        this.noteRefusedGrows();
       }
       // The guest caught a host error or the fuel/time exception (exception handling) and carried on.
       const sticky = this.parts.fault.error ?? meter.exhausted;
@@ -291,7 +292,10 @@ export class WasGoInstance {
       const spec = i.kind === 'function' ? table?.find(i.module, i.name) : undefined;
       if (spec) functions.add(spec);
     }
-    const releaseMemory = this.parts.reserveMemory?.() ?? (() => undefined);
+    const copy = this.parts.workerMemory?.();
+    const releaseMemory = copy ? copy.release : () => undefined;
+    if (copy) functions.add(copy.gate); // last: the worker finds it by its reserved name
+    const refusedBefore = this.parts.memoryRefusals.count;
     this.parts.mainStarting?.([this.name, ...args]);
     let run: MainRun;
     try {
@@ -302,6 +306,11 @@ export class WasGoInstance {
         fuel: options.fuel ?? this.parts.fuelPerMain ?? 0, fuelGlobal: FUEL_EXPORT,
         unitsPerNs: this.port.metering.unitsPerNs, hostFloor: this.port.metering.hostFloor,
         timeoutMs: options.timeoutMs ?? this.parts.mainTimeoutMs ?? 0, maxWorkers: this.parts.maxWorkers ?? 16,
+        explain: (error) => {
+          const r = this.parts.memoryRefusals;
+          return r.count > refusedBefore && r.last && !(error instanceof ProcExit || error instanceof OutOfFuel || error instanceof Timeout || error instanceof MemoryLimit)
+            ? memoryLimit(r.last, error) : error;
+        },
         end: (error, fuelUsed) => {
           releaseMemory();
           this.parts.flushOutput?.();
@@ -361,12 +370,14 @@ export class WasGoInstance {
 
 }
 
-/** A call that failed after the memory cap refused a grow: MemoryLimit, the original as its cause. */
+/** A call that failed after a refused grow: MemoryLimit naming the cap or the budget, the original as its cause. */
 function memoryLimit(r: RefusedGrow, after: WasGoError): MemoryLimit {
   const mib = (pages: number) => `${+(pages * 65536 / 2 ** 20).toFixed(2)} MiB`;
-  return new MemoryLimit(
-    `memory ${r.memory} is capped at ${r.maxPages} pages (${mib(r.maxPages)}); memory.grow asked for ${r.askedPages} more pages ` +
-      `(${mib(r.sizePages + r.askedPages)} in all) and was refused; the call then failed: ${after.describe()}`,
-    after.place, { cause: after },
-  );
+  const asked = `memory.grow asked for ${r.askedPages} more pages (${mib(r.sizePages + r.askedPages)} in all)`;
+  const by = r.refusedBy;
+  const why = by && by !== 'cap'
+    ? `memory ${r.memory} holds ${r.sizePages} pages; ${asked} and the engine's memory budget refused it ` +
+      `(totalMemoryMb: ${mib(by.heldBytes / 65536)} of ${mib(by.budgetBytes / 65536)} held by all instances)`
+    : `memory ${r.memory} is capped at ${r.maxPages} pages (${mib(r.maxPages)}); ${asked} and was refused`;
+  return new MemoryLimit(`${why}; the call then failed: ${after.describe()}`, after.place, { cause: after });
 }

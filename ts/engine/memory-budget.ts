@@ -8,10 +8,11 @@ const PAGE = 65536;
 const MIB = 1024 * 1024;
 
 /**
- * The engine-wide memory budget. Each instance's memories may grow to their (capped) maximum
- * without asking anyone, so the budget is charged that maximum up front, when the instance is
- * created (and again for a worker main's own copy), and credited back when it goes away.
- * Without it a package loading 64 modules could reserve 64 × memoryMb.
+ * The engine-wide memory budget (`totalMemoryMb`), charged by what instances commit: a metered
+ * instance holds its memories' initial size and its tables from creation, and each `memory.grow`
+ * asks the budget first (the rewriter routes it to the host, docs/limits.md "Committed memory");
+ * an unmetered instance, whose grows the host cannot see, holds its memories' capped maximum.
+ * Everything an account holds is credited back when it is released (disposal, a worker main's end).
  */
 export class MemoryBudget {
   private used = 0;
@@ -19,9 +20,8 @@ export class MemoryBudget {
 
   constructor(private readonly limitBytes: number) {}
 
-  /** Reserves `bytes` for `what`, or throws MemoryLimit; returns the release function (idempotent). */
-  reserve(bytes: number, what: string, place: { module: string; instance?: number }): () => void {
-    if (bytes === 0) return () => undefined;
+  /** Opens an account holding `bytes` now, or throws MemoryLimit naming what is held. */
+  open(bytes: number, what: string, place: { module: string; instance?: number }): BudgetAccount {
     if (this.used + bytes > this.limitBytes) {
       throw new MemoryLimit(
         `${what} would reserve ${mib(bytes)} of guest memory; ${mib(this.used)} of the ${mib(this.limitBytes)} budget (totalMemoryMb) ` +
@@ -31,18 +31,65 @@ export class MemoryBudget {
     }
     this.used += bytes;
     this.holders++;
-    let released = false;
-    return () => {
-      if (released) return;
-      released = true;
-      this.used -= bytes;
-      this.holders--;
+    let held = bytes;
+    let open = true;
+    return {
+      get held() { return held; },
+      take: (more: number) => {
+        if (!open || this.used + more > this.limitBytes) return false;
+        this.used += more;
+        held += more;
+        return true;
+      },
+      give: (less: number) => {
+        const n = Math.min(less, held);
+        if (!open) return;
+        this.used -= n;
+        held -= n;
+      },
+      release: () => {
+        if (!open) return;
+        open = false;
+        this.used -= held;
+        this.holders--;
+        held = 0;
+      },
     };
+  }
+
+  /** Reserves `bytes` for `what`, or throws MemoryLimit; returns the release function (idempotent). */
+  reserve(bytes: number, what: string, place: { module: string; instance?: number }): () => void {
+    if (bytes === 0) return () => undefined;
+    const account = this.open(bytes, what, place);
+    return () => account.release();
   }
 
   get reservedBytes(): number {
     return this.used;
   }
+
+  get limit(): number {
+    return this.limitBytes;
+  }
+}
+
+/** What one instance (or one worker main's copy) holds of the budget. */
+export interface BudgetAccount {
+  readonly held: number;
+  /** Adds `bytes` if the budget has room; false (nothing taken) if not, or once released. */
+  take(bytes: number): boolean;
+  /** Gives back up to `bytes` (a grow that failed after all). */
+  give(bytes: number): void;
+  /** Gives everything back; idempotent. */
+  release(): void;
+}
+
+/** What an instance commits at creation: every memory at its initial size. */
+export function initialMemoryBytes(info: ModuleInfo): number {
+  let pages = 0;
+  for (const m of info.memories) pages += m.min;
+  for (const i of info.imports) if (i.kind === 'memory') pages += i.limits.min;
+  return pages * PAGE;
 }
 
 /** The most memory an instance of this module can ever hold: every memory at its capped maximum. */
@@ -73,12 +120,23 @@ export const TABLE_ENTRY_BYTES = { funcref: 32, other: 8 } as const;
  * cap (table.grow is charged by its operand, so the growth is bounded by fuel).
  */
 export function maxTableBytes(bytes: Uint8Array, info: ModuleInfo, maxTableEntries: number): number {
-  const held = (elem: string, l: { min: number; max?: number | undefined }) =>
-    Math.max(l.min, Math.min(l.max ?? maxTableEntries, maxTableEntries)) * (elem === 'funcref' ? TABLE_ENTRY_BYTES.funcref : TABLE_ENTRY_BYTES.other);
   let total = 0;
-  for (const i of info.imports) if (i.kind === 'table') total += held(i.elem, i.limits);
-  for (const t of definedTables(bytes)) total += held(t.elem, t.limits);
+  for (const t of tableShapes(bytes, info, maxTableEntries)) total += t.max * t.entryBytes;
   return total;
+}
+
+/** Every table in index order (imported first): initial and capped maximum entries, bytes per entry. */
+export interface TableShape { min: number; max: number; entryBytes: number }
+
+export function tableShapes(bytes: Uint8Array, info: ModuleInfo, maxTableEntries: number): TableShape[] {
+  const shape = (elem: string, l: { min: number; max?: number | undefined }): TableShape => ({
+    min: l.min, max: Math.max(l.min, Math.min(l.max ?? maxTableEntries, maxTableEntries)),
+    entryBytes: elem === 'funcref' ? TABLE_ENTRY_BYTES.funcref : TABLE_ENTRY_BYTES.other,
+  });
+  const out: TableShape[] = [];
+  for (const i of info.imports) if (i.kind === 'table') out.push(shape(i.elem, i.limits));
+  for (const t of definedTables(bytes)) out.push(shape(t.elem, t.limits));
+  return out;
 }
 
 function definedTables(bytes: Uint8Array): { elem: string; limits: Limits }[] {

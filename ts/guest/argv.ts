@@ -17,7 +17,7 @@ export function writeArgv(
 ): [number, number] {
   if (!allocator || !memory) {
     if (argv.length <= 1) return [0, 0];
-    throw new EntryNotFound('main(argc, argv) needs the module to export memory and host_malloc or malloc to receive arguments', { module: moduleName });
+    throw new EntryNotFound('main(argc, argv) needs the module to have a memory and export host_malloc or malloc to receive arguments', { module: moduleName });
   }
   const strings = argv.map((a) => GuestMemory.encode(`${a}\0`));
   const table = new DataView(new ArrayBuffer(4 * (argv.length + 1)));

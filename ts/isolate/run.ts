@@ -112,6 +112,8 @@ export interface RunTarget {
   maxWorkers?: number;
   /** Called once when the run ends. */
   end(error: WasGoError | undefined, fuelUsed: number): void;
+  /** Rewrites the error a run ends with (e.g. MemoryLimit after a refused grow), before anyone sees it. */
+  explain?(error: WasGoError): WasGoError;
 }
 
 /** Starts main in a worker. Throws WorkerUnavailable synchronously when worker mode cannot work here. */
@@ -216,6 +218,7 @@ class WorkerRun implements MainRun {
 
   private end(error: WasGoError | undefined, result: number, fuelUsed: number): void {
     if (this.state === 'finished' || this.state === 'failed') return;
+    if (error && this.t.explain) error = this.t.explain(error);
     this.state = error ? 'failed' : 'finished';
     this.error = error;
     this.fuelUsed = fuelUsed;

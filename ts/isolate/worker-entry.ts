@@ -11,7 +11,7 @@ import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
 import type { HostCallContext } from '../table/host-function';
 import { bindInstance, link, type Binding } from '../table/linker';
-import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel-names';
+import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME, START_EXPORT, TABLE_GROW_REQUEST, WORKER_GROW_MODULE, WORKER_GROW_NAME } from '../wasm/fuel-names';
 import { GuestEnd } from './channel';
 import {
   F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
@@ -63,7 +63,12 @@ function run(init: InitMessage, port: WorkerPort): void {
 
   try {
     const table = new FunctionTable();
-    init.functions.forEach((f, index) => table.register({ ...f, implementation: forwarder(f, index, channel, meter, pricing, init.maxCallBytes) }));
+    let askGrow: ((pages: number, size: number) => unknown) | undefined;
+    init.functions.forEach((f, index) => {
+      const implementation = forwarder(f, index, channel, meter, pricing, init.maxCallBytes);
+      if (f.module === WORKER_GROW_MODULE && f.name === WORKER_GROW_NAME) askGrow = (pages, size) => implementation(undefined as never, pages, size);
+      else table.register({ ...f, implementation });
+    });
     const binding: Binding = {};
     // The refill is linked here, to the worker's meter, not by the linker: the linker's refill
     // and host-call billing belong to the engine's FuelPort on the main thread; in the worker the
@@ -72,7 +77,23 @@ function run(init: InitMessage, port: WorkerPort): void {
       table, level: init.level, moduleName: init.name, instanceId: init.instance, memoryMb: init.memoryMb,
       strictImports: false, binding, fault, currentFault: () => meter.exhausted,
     });
-    if (metered) (linked.imports[FUEL_REFILL_MODULE] ??= {})[FUEL_REFILL_NAME] = meter.refill;
+    // fuel_refill(v ≥ 0) is a rewritten memory.grow (docs/limits.md "Committed memory"): the main
+    // thread's budget is asked first, then this thread's copy grows.
+    const grow = (pages: number): number => {
+      meter.charge(pricing.floor, 'memory.grow'); // a hand-written refill loop cannot spin for free
+      if (pages >= TABLE_GROW_REQUEST) return askGrow?.(pages, 0) === 1 ? 1 : 0; // table: the guest's table.grow follows
+      const memory = binding.memory;
+      if (!memory) return -1;
+      const size = memory.buffer.byteLength / 65536;
+      if (pages === 0) return size;
+      if (!askGrow || askGrow(pages, size) !== 1) return -1;
+      try {
+        return memory.grow(pages);
+      } catch {
+        return -1; // held until the run ends (the thread's memory goes with it)
+      }
+    };
+    if (metered) (linked.imports[FUEL_REFILL_MODULE] ??= {})[FUEL_REFILL_NAME] = (v: number) => (v >= 0 ? grow(v) : meter.refill(v));
     let instance: WebAssembly.Instance;
     try {
       instance = new WebAssembly.Instance(init.module, linked.imports);
@@ -96,7 +117,10 @@ function run(init: InitMessage, port: WorkerPort): void {
     const main = exports[init.entry.name] as (...a: number[]) => unknown;
     let result: unknown;
     try {
-      // WASI reactors: `_initialize` first, as the engine does for inline instances.
+      // The deferred wasm start function (this is a fresh instance), then a WASI reactor's
+      // `_initialize`, as the engine does for inline instances.
+      const start = exports[START_EXPORT];
+      if (typeof start === 'function') (start as () => void)();
       const initialize = exports._initialize;
       if (typeof initialize === 'function' && initialize.length === 0) (initialize as () => void)();
       const args = init.entry.form === 'argc-argv' ? writeArgv(init.argv, binding.guest?.memory, allocatorOf(exports), (f, n) => Number((exports[f] as (n: number) => unknown)(n)), init.name) : [];

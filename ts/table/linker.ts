@@ -1,7 +1,7 @@
 import { HostError, ImportRefused, LinkError, MemoryLimit, StackOverflow, UncaughtException, WasGoError } from '../engine/errors';
 import { clock, type FuelPort, type Meter } from '../engine/meter';
 import { isStackOverflow, registerFrames, type FrameMap } from '../engine/traps';
-import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from '../wasm/fuel-names';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, MEMORY_EXPORT } from '../wasm/fuel-names';
 import type { SafetyLevel } from '../engine/settings';
 import { GuestMemory } from '../guest/memory';
 import { formatFuncType, sameFuncType, type FuncType, type ModuleInfo } from '../wasm/info';
@@ -19,6 +19,8 @@ export interface RefusedGrow {
   sizePages: number;
   /** The memory's maximum (the cap, or a smaller declared maximum), pages. */
   maxPages: number;
+  /** What refused it: the memory's maximum, or the engine-wide budget (totalMemoryMb) with what it held. */
+  refusedBy?: 'cap' | { budgetBytes: number; heldBytes: number } | undefined;
 }
 /** Imported tables are created by the host; this bounds what a guest may ask for. */
 export const MAX_TABLE_ELEMENTS = 1_000_000;
@@ -64,7 +66,15 @@ export interface LinkOptions {
    * guest's own view, does not list) is linked to the meter.
    */
   metered?: boolean | undefined;
+  /**
+   * A metered module's `memory.grow` (contract v2 + grow: `fuel_refill(v)` with v ≥ 0 asks for v
+   * more pages of memory 0): returns the old size in pages, or -1 when refused. See growGate.
+   */
+  grow?: ((pages: number) => number) | undefined;
 }
+
+/** A memory.grow request pays like a host call's floor (a hand-written refill loop cannot spin for free). */
+export const GROW_REQUEST = 'memory.grow';
 
 /** What host functions need of their instance, known only once it exists. */
 export interface Binding {
@@ -73,12 +83,18 @@ export interface Binding {
   fuel?: WebAssembly.Global | undefined;
   /** How the fuel pass moved function indices (from `info.frames`): guest stacks undo it (engine/traps.ts). */
   frames?: FrameMap | undefined;
+  /** The instance's memory 0 itself (what `guest.memory` reads), for the grow gate. */
+  memory?: WebAssembly.Memory | undefined;
 }
 
 /** Completes a binding once the instance exists: its memory (exported, else imported) and fuel counter. */
 export function bindInstance(binding: Binding, exports: WebAssembly.Exports, importedMemory: WebAssembly.Memory | undefined, moduleName: string): void {
-  const memory = (Object.values(exports).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? importedMemory;
+  // The rewriter exports a defined memory as MEMORY_EXPORT whether or not the guest does.
+  const own = exports[MEMORY_EXPORT];
+  const memory = own instanceof WebAssembly.Memory ? own
+    : (Object.values(exports).find((v) => v instanceof WebAssembly.Memory) as WebAssembly.Memory | undefined) ?? importedMemory;
   binding.guest = memory ? { memory: new GuestMemory(memory, moduleName), exports } : undefined;
+  binding.memory = memory;
   const fuel = exports[FUEL_EXPORT];
   binding.fuel = fuel instanceof WebAssembly.Global ? fuel : undefined;
   registerFrames(exports, binding.frames);
@@ -180,6 +196,13 @@ function refillImport(o: LinkOptions) {
     const prior = o.currentFault();
     if (prior) throw prior;
     try {
+      if (v >= 0) {
+        // A memory.grow request (its units were charged before it, by the rewriter's dynamic charge).
+        const meter = port.meter();
+        meter?.charge(meter.hostFloor, GROW_REQUEST);
+        meter?.checkDeadline();
+        return o.grow ? o.grow(v) : -1;
+      }
       return port.refill(v);
     } catch (e) {
       throw o.fault(asWasGoError(e, FUEL_REFILL_NAME, o));

@@ -11,7 +11,8 @@ import { rewriteModule } from './rewrite';
  * - a mutable i32 global, initial value 0, appended to the globals, exported as `__wasgo_fuel`;
  * - in a module with a `try`, two more, not exported: a frame counter and a wasm-throw flag, so
  *   every catch handler pays for the frames it unwound and for a caught JS exception (rewrite.ts, Meter.depth);
- * - when the code has a memory.grow, one more (last), exported as `__wasgo_grow_refused` (GROW_REFUSED_EXPORT);
+ * - every memory.grow becomes `fuel_refill(pages)` (v ≥ 0: a grow request the host answers with
+ *   the old size or -1, after charging the engine's memory budget);
  * - charges `F = F - c; if (F < 0) F = fuel_refill(F)` at the entry of every straight-line region
  *   (ts/wasm/rewrite.ts), and run-time charges before bulk memory/table ops, memory.grow and
  *   table.grow from their length operand.
@@ -19,7 +20,7 @@ import { rewriteModule } from './rewrite';
  * The rewriting itself lives in rewrite.ts; this module keeps the names both sides share.
  */
 
-export { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT } from './fuel-names';
+export { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel-names';
 
 export interface FuelOptions {
   moduleName?: string;
@@ -28,7 +29,7 @@ export interface FuelOptions {
   countFrames?: boolean;
 }
 
-/** Meters a module (no memory cap beyond the format's): a convenience over rewriteModule for tests and tools. */
+/** Meters a module (no memory cap beyond the format's; host access as the engine's): a convenience over rewriteModule for tests and tools. */
 export function instrumentFuel(bytes: Uint8Array, opts: FuelOptions = {}): Uint8Array<ArrayBuffer> {
   return rewriteModule(bytes, {
     moduleName: opts.moduleName ?? 'module', meter: true, maxPages: MAX_PAGES,

@@ -35,6 +35,7 @@ export const Opcode = {
   memorySize: 0x3f,
   i32Eq: 0x46,
   i32GtU: 0x4b,
+  i32LeU: 0x4d,
   i32LtS: 0x48,
   i32Add: 0x6a,
   i32Sub: 0x6b,

@@ -38,7 +38,7 @@ export function capMemories(bytes: Uint8Array, opts: MemoryCapOptions): CappedMo
   if (!Number.isInteger(opts.maxPages) || opts.maxPages < 0 || opts.maxPages > MAX_PAGES) {
     throw new RangeError(`maxPages must be an integer from 0 to ${MAX_PAGES}, got ${opts.maxPages}`);
   }
-  const r = rewriteModule(bytes, { moduleName, meter: false, maxPages: opts.maxPages, limits: UNLIMITED, capTables: false });
+  const r = rewriteModule(bytes, { moduleName, meter: false, maxPages: opts.maxPages, limits: UNLIMITED, capTables: false, hostAccess: false });
   return { bytes: r.bytes, memories: r.memories, imported: r.importedMemories, rewritten: r.rewritten };
 }
 

@@ -1,11 +1,12 @@
 import { MemoryLimit, ModuleTooLarge } from '../engine/errors';
 import { Reader, Writer } from './bytes';
 import { encodeSection } from './encode';
-import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME, GROW_REFUSED_EXPORT } from './fuel';
+import { FUEL_EXPORT, FUEL_REFILL_MODULE, FUEL_REFILL_NAME } from './fuel';
+import { MEMORY_EXPORT, START_EXPORT, TABLE_GROW_MAX_ENTRIES, TABLE_GROW_REQUEST, TABLE_GROW_TABLES } from './fuel-names';
 import type { Limits } from './info';
 import { decodeOp, Opcode, skipImm, unsupported } from './instructions';
 import { checkLimit, type ModuleLimits } from './limits';
-import { readModule, type FunctionBody, type WasmModule } from './module';
+import { readModule, type Export, type FunctionBody, type WasmModule } from './module';
 import { Ctl, FEATURE, Imm, OPS } from './opcodes';
 import { checkReservedNames } from './reserved';
 import { makeSection, SectionId, writeSections, type Section } from './sections';
@@ -17,10 +18,9 @@ import { makeSection, SectionId, writeSections, type Section } from './sections'
  *
  * - an import `__wasgo.fuel_refill (i32) -> (i32)` after the last function import (defined
  *   functions shift by +1: calls, ref.func, elements, exports, start and names are remapped);
- * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals, and,
- *   when some body has a `memory.grow`, a second one exported as `__wasgo_grow_refused`: every
- *   `memory.grow` that returns -1 stores the page count it asked for there (the engine reads it
- *   after a call to report MemoryLimit);
+ * - a mutable i32 global, initial 0, exported as `__wasgo_fuel`, appended to the globals;
+ * - every `memory.grow` replaced by `fuel_refill(pages)` (v ≥ 0: a grow request, emitGrowGate),
+ *   so the host charges the engine-wide memory budget before memory grows;
  * - charges `F -= c; if (F < 0) F = fuel_refill(F)` at the entry of every region of straight-line
  *   code (see scanBody), plus run-time charges before operations whose work grows with an operand.
  */
@@ -131,6 +131,8 @@ export interface RewriteOptions {
   capTables?: boolean;
   /** Count frames and charge catch handlers for unwinding in modules with a `try` (default true; false only to measure its overhead). */
   countFrames?: boolean;
+  /** Export memory 0 and defer the start function for the host (hostAccessExports; default true). */
+  hostAccess?: boolean;
 }
 
 export interface ImportedMemory {
@@ -244,25 +246,25 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
 
   const codeSection = meter ? meter.code() : (scanAll(m, L), undefined);
   // The frame counter and the wasm-throw flag exist only in modules with a `try` (fuel + 1 and
-  // + 2, not exported); the refused-grow record only where some body has a memory.grow (after them).
+  // + 2, not exported).
   const depthGlobal = !!meter?.depth;
-  const growGlobal = !!meter?.sawGrow;
-  const addedGlobalCount = 1 + (depthGlobal ? 2 : 0) + (growGlobal ? 1 : 0);
-  const growIndex = fuelGlobal + (depthGlobal ? 3 : 1);
+  const addedGlobalCount = 1 + (depthGlobal ? 2 : 0);
 
-  if (!meter && !memoriesChanged && !tablesChanged) {
+  const shift = (f: number) => (meter && f >= fImp ? f + 1 : f);
+  const hostExports = o.hostAccess === false ? [] : hostAccessExports(m, mImp, shift);
+  if (!meter && !memoriesChanged && !tablesChanged && !hostExports.length) {
     return { bytes: bytes.slice(), module: m, memories, importedMemories, tableMaxima, metered: false, rewritten: false };
   }
 
   // ---- emit ----
   const out: Section[] = [];
   const present = new Set(m.sections.map((s) => s.id));
-  const shift = (f: number) => (f >= fImp ? f + 1 : f);
   const helperTypes = new Writer().uleb(voidType).uleb(refillType).finish();
   const emitMissingBefore = (id: number) => {
     // Sections the metered module needs that the original lacks, in the format's order.
-    if (!meter) return;
-    for (const need of [SectionId.type, SectionId.import, SectionId.function, SectionId.global, SectionId.export, SectionId.code]) {
+    const needs = meter ? [SectionId.type, SectionId.import, SectionId.function, SectionId.global, SectionId.export, SectionId.code]
+      : hostExports.length ? [SectionId.export] : [];
+    for (const need of needs) {
       if (present.has(need) || ORDER_OF(need) >= ORDER_OF(id)) continue;
       present.add(need);
       out.push(addedSection(need));
@@ -275,7 +277,7 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
       case SectionId.function: return appendToVector(id, undefined, 0, helperTypes, 2);
       case SectionId.global: return appendToVector(id, undefined, 0, addedGlobals(addedGlobalCount), addedGlobalCount);
       case SectionId.code: return codeSection!;
-      default: return appendToVector(id, undefined, 0, addedExports(fuelGlobal, growGlobal ? growIndex : -1), growGlobal ? 2 : 1);
+      default: return encodeSection.exports([...(meter ? fuelExports(fuelGlobal) : []), ...hostExports]);
     }
   };
   for (const s of m.sections) {
@@ -298,13 +300,12 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
           : s);
         break;
       case SectionId.export:
-        out.push(meter
+        out.push(meter || hostExports.length
           ? encodeSection.exports([...m.exports.map((e) => (e.kind === 'function' ? { ...e, index: shift(e.index) } : e)),
-            { name: FUEL_EXPORT, kind: 'global' as const, index: fuelGlobal },
-            ...(growGlobal ? [{ name: GROW_REFUSED_EXPORT, kind: 'global' as const, index: growIndex }] : [])])
+            ...(meter ? fuelExports(fuelGlobal) : []), ...hostExports])
           : s);
         break;
-      case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
+      case SectionId.start: if (o.hostAccess === false) out.push(meter ? encodeSection.start(shift(m.start!)) : s); break; // else deferred: START_EXPORT
       case SectionId.element:
         out.push(meter
           ? encodeSection.elements(m.elements.map((e) => ({
@@ -369,7 +370,7 @@ function refillImport(typeIndex: number): Uint8Array {
   return new Writer().name(FUEL_REFILL_MODULE).name(FUEL_REFILL_NAME).byte(0).uleb(typeIndex).finish();
 }
 
-/** The fuel counter, the frame counter (modules with a `try`), the refused-grow record (a memory.grow): `n` mutable i32 globals, initial 0. */
+/** The fuel counter, the frame counter and the throw flag (modules with a `try`): `n` mutable i32 globals, initial 0. */
 function addedGlobals(n: number): Uint8Array {
   const g = [0x7f, 0x01, Opcode.i32Const, 0x00, Opcode.end];
   const out: number[] = [];
@@ -377,11 +378,66 @@ function addedGlobals(n: number): Uint8Array {
   return Uint8Array.from(out);
 }
 
-/** Exports of the added globals (`fuel`, and the refused-grow record at `grow` unless -1; the frame counter is not exported). */
-function addedExports(fuel: number, grow: number): Uint8Array {
-  const w = new Writer().name(FUEL_EXPORT).byte(3).uleb(fuel);
-  if (grow >= 0) w.name(GROW_REFUSED_EXPORT).byte(3).uleb(grow);
-  return w.finish();
+/** Export of the fuel counter (the frame counter and the throw flag are not exported). */
+function fuelExports(fuel: number): Export[] {
+  return [{ name: FUEL_EXPORT, kind: 'global', index: fuel }];
+}
+
+/**
+ * `memory.grow` in a metered module, after its dynamic charge (stack: [pages], also in `scratch`):
+ * `fuel_refill(min(pages, 2^30 - 1))`, a grow request (v ≥ 0, which no charge produces: charges
+ * refill only when the counter is negative). The host grows memory 0 if the cap and the
+ * engine-wide budget allow and returns the old size, else -1 (docs/limits.md "Committed memory";
+ * a request over 2^30 - 1 pages could never be granted and stays refused).
+ */
+function emitGrowGate(w: Writer, scratch: number, refill: number): void {
+  w.byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST - 1).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST - 1)
+    .byte(Opcode.i32LeU).byte(Opcode.select).byte(Opcode.call).uleb(refill);
+}
+
+/**
+ * `table.grow x` in a metered module, after its dynamic charge (stack: [ref, n], n also in
+ * `scratch`): asks `fuel_refill(2^30 + x·2^24 + min(n, 2^24 − 1))` (a table grow request, v ≥
+ * 2^30), which answers 1 when the table's maximum and the engine-wide budget allow (the entries
+ * are then held) or 0; n becomes -1 (2^32 − 1 entries, which no table can take) when refused, so
+ * the `table.grow` that follows, as written, returns -1 and changes nothing.
+ */
+function emitTableGrowGate(w: Writer, scratch: number, table: number, refill: number): void {
+  const most = TABLE_GROW_MAX_ENTRIES;
+  w.byte(Opcode.i32Const).sleb32(-1)
+    .byte(Opcode.i32Const).sleb32(TABLE_GROW_REQUEST + table * (most + 1))
+    .byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(most).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Const).sleb32(most)
+    .byte(Opcode.i32LeU).byte(Opcode.select).byte(Opcode.i32Add)
+    .byte(Opcode.call).uleb(refill).byte(Opcode.select);
+}
+
+/** The table index of the `table.grow` (0xfc 15 x) at `at`; refused past the 64 a request can name. */
+function grownTable(bytes: Uint8Array, at: number): number {
+  let p = at + 1;
+  while (bytes[p]! & 0x80) p++; // the sub-opcode (15), possibly padded
+  p++;
+  let x = 0;
+  for (let shift = 0; ; shift += 7) {
+    const b = bytes[p++]!;
+    x += (b & 0x7f) * 2 ** shift;
+    if (!(b & 0x80)) break;
+  }
+  if (x >= TABLE_GROW_TABLES) throw new ModuleTooLarge(`table.grow on table ${x}: a metered module can grow tables 0-${TABLE_GROW_TABLES - 1} only`, {});
+  return x;
+}
+
+/**
+ * Host access, for every module (metered or not; docs/limits.md "Host access"): memory 0 (defined
+ * or imported) exported as MEMORY_EXPORT, so the host reaches it whether or not the guest exports it;
+ * the start function exported as START_EXPORT (its section is dropped), so the engine runs it
+ * after instantiation, once host functions can see the instance. Guests cannot name either
+ * (checkReservedNames refuses `__wasgo` imports and exports).
+ */
+function hostAccessExports(m: WasmModule, importedMemories: number, shift: (f: number) => number): Export[] {
+  const out: Export[] = [];
+  if (importedMemories + m.memories.length > 0) out.push({ name: MEMORY_EXPORT, kind: 'memory', index: 0 });
+  if (m.start !== undefined) out.push({ name: START_EXPORT, kind: 'function', index: shift(m.start) });
+  return out;
 }
 
 /** The module's globals (ref.func in initializers remapped) followed by the two added ones; without the count. */
@@ -513,7 +569,7 @@ function simdWeight(bytes: Uint8Array, p: number): number {
 
 const BRANCH_HINTS = 'metadata.code.branch_hint';
 
-const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW_AFTER = 4;
+const EV_CHARGE = 0, EV_WRITEBACK = 1, EV_DYNAMIC = 2, EV_PATCH = 3, EV_GROW = 4;
 /** Local mode only: loop wrappers (see LOOP_WRAP) and branch labels shifted past them. */
 const EV_LOOP_OPEN = 5, EV_LOOP_END = 6, EV_LABEL = 7;
 /** Frame counter (modules with a `try`): restore after a call, -1 before a tail call, charge at a catch. */
@@ -523,6 +579,8 @@ const EV_STATIC = 12;
 /** The limits the scanner checks per body. */
 type BodyLimits = Pick<ModuleLimits, 'maxLoopDepth' | 'maxBodyBytes'>;
 const NO_BODY_LIMITS: BodyLimits = { maxLoopDepth: Infinity, maxBodyBytes: Infinity };
+// table.grow: the grow request before it (emitTableGrowGate)
+const EV_TABLE_GROW = 13;
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
@@ -581,8 +639,6 @@ class Meter {
   private hasTry = false;
   private needScratch = false;
   private cur = -1;
-  /** Some body has a memory.grow (the refused-grow global is added). */
-  sawGrow = false;
   /** Some body has a `try` (seen while scanning). */
   private sawTry = false;
   /**
@@ -632,7 +688,6 @@ class Meter {
         if (this.sawTry && !this.depth && this.countFrames) {
           // Every function that calls must count frames: the bodies already done are redone.
           this.depth = true;
-          this.sawGrow = false;
           return undefined;
         }
         hints.reset();
@@ -925,7 +980,8 @@ class Meter {
         default: // dynamic charges: the length / delta is the top operand
           this.needScratch = true;
           this.event(at - base, EV_DYNAMIC, ctl, 0);
-          if (ctl === Ctl.MemoryGrow) { this.sawGrow = true; this.event(after, EV_GROW_AFTER, 0, 0); }
+          if (ctl === Ctl.MemoryGrow) this.event(at - base, EV_GROW, after, 0);
+          else if (ctl === Ctl.TableGrow) this.event(at - base, EV_TABLE_GROW, grownTable(bytes, at), 0);
       }
     }
     if (!r.done()) r.fail('instructions after the end of the function body');
@@ -1108,14 +1164,12 @@ class Meter {
           checkGlobal(w, G, HG);
           break;
         }
-        case EV_GROW_AFTER:
-          // Stack: [result of memory.grow]; scratch holds the pages asked (EV_DYNAMIC before it).
-          // A refusal (-1) is recorded; on success the result is the old size = size - delta
-          // (no other thread can grow the memory: threads are refused).
-          w.byte(Opcode.i32Const).sleb32(-1).byte(Opcode.i32Eq).byte(Opcode.if).byte(0x7f)
-            .byte(Opcode.localGet).uleb(scratch).byte(Opcode.globalSet).uleb(G + (this.depth ? 3 : 1)).byte(Opcode.i32Const).sleb32(-1)
-            .byte(Opcode.else).byte(Opcode.memorySize).byte(0).byte(Opcode.localGet).uleb(scratch).byte(Opcode.i32Sub)
-            .byte(Opcode.end);
+        case EV_GROW:
+          emitGrowGate(w, scratch, this.fImp);
+          copied = evA; // the memory.grow instruction itself is replaced
+          break;
+        case EV_TABLE_GROW:
+          emitTableGrowGate(w, scratch, evA, this.fImp); // the table.grow itself follows, as written
           break;
       }
     }
