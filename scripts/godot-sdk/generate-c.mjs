@@ -1,0 +1,2 @@
+// C headers of the typed SDK (filled in below).
+export function generateC() { return {}; }
