@@ -1,0 +1,120 @@
+// The typed Godot SDK (docs/sdk.md): generated files up to date, every entry compiles with asc,
+// what each entry types is exactly what the policy allows, and a level violation is a compile
+// error naming the level.
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { tempDir } from '../helpers/tmp';
+import { ancestry, constructDecision, methodDecision, propertyDecision, singletonDecision } from '../../ts/godot/policy';
+
+const root = process.cwd();
+const LEVELS = [1, 2, 3] as const;
+const entry = (l: number) => join(root, `sdk/assemblyscript/godot/level${l}.ts`);
+
+/** Compiles `source` (placed in a folder inside the repository so relative imports work). */
+function asc(name: string, source: string): { ok: boolean; out: string } {
+  const dir = join(root, 'node_modules/.cache/wasgo-sdk-test');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${name}-${process.pid}.ts`);
+  writeFileSync(file, source);
+  const r = spawnSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', relative(root, file), '--runtime', 'stub', '-o', join(tempDir('asc'), 'out.wasm')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+}
+const importFrom = (l: number) => `../../../sdk/assemblyscript/godot/level${l}`;
+
+/** The typed (allowed) members of a generated entry: class, member, params, static. */
+function typedMembers(text: string) {
+  const out: { cls: string; name: string; params: string[]; isStatic: boolean; bindClass?: string; bindMethod?: string }[] = [];
+  let cls = '';
+  for (const line of text.split('\n')) {
+    const c = /^export class (\w+)/.exec(line);
+    if (c) cls = c[1]!;
+    const m = /^ {2}(static )?(\w+)\(([^)]*)\): [^{]+\{ begin\(\);.*?(?:bind\(\d+, "(\w+)", "(\w+)"\)|callStatic)/.exec(line);
+    if (m) out.push({ cls, isStatic: !!m[1], name: m[2]!, params: m[3] ? m[3].split(', ') : [], bindClass: m[4], bindMethod: m[5] });
+  }
+  return out;
+}
+
+const sample = (type: string): string => {
+  if (type.endsWith('| null')) return 'null';
+  if (type === 'bool') return 'false';
+  if (type === 'i64' || type === 'f64') return '0';
+  if (type === 'string') return '"x"';
+  if (type === 'Rect2') return 'new Rect2()';
+  return `new ${type}()`;
+};
+
+describe('typed Godot SDK', () => {
+  it('regenerating gives identical files', () => {
+    const out = tempDir('sdk-gen');
+    const r = spawnSync(process.execPath, ['scripts/gen-godot-sdk.mjs', `--out=${out}`], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const files: string[] = [];
+    const walk = (d: string) => {
+      for (const n of readdirSync(d)) (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : files.push(relative(out, join(d, n))));
+    };
+    walk(out);
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    for (const f of files) expect(readFileSync(join(out, f), 'utf8'), `${f} is out of date: npm run gen:sdk`).toBe(readFileSync(join(root, f), 'utf8'));
+  });
+
+  for (const level of LEVELS) {
+    it(`level ${level}: every typed method is one the policy allows at level ${level}, and is reachable`, () => {
+      const text = readFileSync(entry(level === 2 ? 1 : level), 'utf8');
+      const members = typedMembers(text);
+      expect(members.length).toBeGreaterThan(level === 3 ? 800 : 150);
+      for (const m of members) {
+        if (!m.bindClass) continue;
+        // Singletons are decided by their singleton rule too.
+        const chain = ancestry(m.cls === 'GodotObject' ? 'Object' : m.cls)!;
+        expect(methodDecision(chain, m.bindMethod!, level).allowed, `${m.cls}.${m.bindMethod} at level ${level}`).toBe(true);
+        if (m.isStatic && ['Input', 'Time', 'OS', 'Engine'].includes(m.cls)) expect(singletonDecision(m.cls, level).allowed).toBe(true);
+      }
+      // Every stub is something the policy refuses at this level and allows at a higher one.
+      for (const s of text.matchAll(/ERROR\("(?:getting |setting |constructing |singleton |signal )?(\w+)(?:\.(\w+))? needs safety level (\d)/g)) {
+        expect(Number(s[3])).toBeGreaterThan(level);
+      }
+    });
+
+    it(`level ${level}: the entry compiles with asc, every typed member called once`, () => {
+      const text = readFileSync(entry(level === 2 ? 1 : level), 'utf8');
+      const members = typedMembers(text);
+      const calls = members.map((m, i) => {
+        const args = m.params.map((p) => sample(p.replace(/ = .*$/, '').split(': ')[1]!)).join(', ');
+        const target = m.isStatic ? m.cls : `new ${m.cls}(${i + 2})`;
+        return `  ${target}.${m.name}(${args});`;
+      });
+      const src = `import * as G from "${importFrom(level)}";\nimport { ${[...new Set(members.map((m) => m.cls))].join(', ')}, Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i, Rect2, Rect2i, Color, Quaternion, Transform2D, Basis } from "${importFrom(level)}";\nexport function all(): void {\n${calls.join('\n')}\n}\n`;
+      const r = asc(`all${level}`, src);
+      expect(r.out).toBe('');
+      expect(r.ok).toBe(true);
+    }, 180_000);
+  }
+
+  it('a level-1 mod calling a level-3 method fails to compile with a message naming the level', () => {
+    const mod = (l: number) => `import { OS, Node2D } from "${importFrom(l)}";\nexport function main(): i64 { return OS.get_processor_count(); }\n`;
+    const l1 = asc('violation1', mod(1));
+    expect(l1.ok).toBe(false);
+    expect(l1.out).toContain('OS.get_processor_count needs safety level 3, these are the level-1 bindings (wasgo/godot)');
+    const l3 = asc('violation3', mod(3));
+    expect(l3.out).toBe('');
+    expect(l3.ok).toBe(true);
+  }, 120_000);
+
+  it('a level-1 mod setting a level-3 property, constructing a level-3 class or calling OS.execute fails naming the level', () => {
+    const cases = [
+      ['Node2D.self().z_as_relative = false;', 'setting CanvasItem.z_as_relative needs safety level 3, these are the level-1 bindings'],
+      ['Node2D.self().get_tree();', "Node.get_tree needs safety level 3, these are the level-1 bindings (wasgo/godot): rule 'tree-escape'"],
+      ['OS.execute("sh", 0);', "OS.execute needs safety level 3, these are the level-1 bindings (wasgo/godot): rule 'system'"],
+    ] as const;
+    for (const [code, message] of cases) {
+      const r = asc('violation', `import { OS, Node2D } from "${importFrom(2)}";\nexport function main(): void { ${code} }\n`);
+      expect(r.ok, code).toBe(false);
+      expect(r.out).toContain(message.replace('level-1 bindings (wasgo/godot)', 'level-1 bindings (wasgo/godot)'));
+    }
+    // Sanity: the policy agrees with each of those.
+    expect(propertyDecision(ancestry('Node2D')!, 'z_as_relative', true, 1).level).toBe(3);
+    expect(constructDecision('Label', 1).allowed).toBe(true);
+  }, 120_000);
+});
