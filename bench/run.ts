@@ -5,12 +5,13 @@ import { run as compile } from './compile';
 import { run as fuel } from './fuel';
 import { run as load } from './load';
 import { run as meter } from './meter';
+import { run as sdk } from './sdk';
 import { run as worker } from './worker';
 import { run as workerLimits } from './worker-limits';
 
 const only = process.argv.slice(2);
 const benches: [string, () => Promise<void>][] = [
-  ['fuel', fuel], ['meter', meter], ['adversarial', adversarial], ['compile', compile], ['load', load], ['worker', worker], ['worker-limits', workerLimits],
+  ['fuel', fuel], ['meter', meter], ['adversarial', adversarial], ['compile', compile], ['load', load], ['worker', worker], ['worker-limits', workerLimits], ['sdk', sdk],
 ];
 for (const [name, bench] of benches) {
   if (only.length && !only.includes(name)) continue;

@@ -79,7 +79,7 @@ function typeOf(t, cls, known) {
     // NodePath results are not Strings in var_to_bytes: only arguments are typed.
     return { ts: 'string', enc: (v) => `encodeString(${v})`, dec: t === T.NODE_PATH ? null : 'decodeString()' };
   }
-  if (VALUE_CLASSES[t]) return { ts: VALUE_CLASSES[t], enc: (v) => `${VALUE_CLASSES[t]}.encode(${v})`, dec: `${VALUE_CLASSES[t]}.decode()` };
+  if (VALUE_CLASSES[t]) return { ts: VALUE_CLASSES[t], enc: (v) => `${VALUE_CLASSES[t]}.encode(${v})`, dec: `${VALUE_CLASSES[t]}.decode(out)`, value: true };
   if (t === T.OBJECT) {
     const c = known(cls) ? asClass(cls) : 'GodotObject';
     return { ts: `${c} | null`, enc: (v) => `encodeObject(${v})`, dec: `wrap<${c}>(decodeHandle())`, object: c };
@@ -199,6 +199,8 @@ function generateLevel(policy, sigs, level) {
       typed++;
       const v = binds++;
       const ps = s.params.map((p) => `${p.name}: ${p.ty.ts}${p.def !== undefined ? ` = ${p.def}` : ''}`);
+      // A value result can be written into the caller's object: no allocation in a hot loop.
+      if (s.ret?.value) ps.push(`out: ${s.ret.ts} | null = null`);
       const enc = s.params.map((p) => p.ty.enc(p.name) + '; ').join('');
       const target = isStatic && !single ? null : single ? `${asClass(cls)}.instance()` : 'this.handle';
       const call = target === null

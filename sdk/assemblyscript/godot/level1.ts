@@ -275,7 +275,7 @@ export class Input {
   /** Input.get_mouse_mode() -> int */
   static get_mouse_mode(): i64 { begin(); callBind(bind(9, "Input", "get_mouse_mode"), Input.instance()); return decodeInt(); }
   /** Input.get_vector(arg0: StringName, arg1: StringName, arg2: StringName, arg3: StringName, arg4: float = -1.0) -> Vector2 */
-  static get_vector(arg0: string, arg1: string, arg2: string, arg3: string, arg4: f64 = -1.0): Vector2 { begin(); encodeString(arg0); encodeString(arg1); encodeString(arg2); encodeString(arg3); encodeFloat(arg4); callBind(bind(10, "Input", "get_vector"), Input.instance()); return Vector2.decode(); }
+  static get_vector(arg0: string, arg1: string, arg2: string, arg3: string, arg4: f64 = -1.0, out: Vector2 | null = null): Vector2 { begin(); encodeString(arg0); encodeString(arg1); encodeString(arg2); encodeString(arg3); encodeFloat(arg4); callBind(bind(10, "Input", "get_vector"), Input.instance()); return Vector2.decode(out); }
   static has_joy_light(arg0: i64): bool { ERROR("Input.has_joy_light needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Input.is_action_just_pressed(arg0: StringName, arg1: bool = false) -> bool */
   static is_action_just_pressed(arg0: string, arg1: bool = false): bool { begin(); encodeString(arg0); encodeBool(arg1); callBind(bind(11, "Input", "is_action_just_pressed"), Input.instance()); return decodeBool(); }
@@ -835,24 +835,24 @@ export class CanvasItem extends Node {
   get_canvas_transform(): Transform2D { ERROR("CanvasItem.get_canvas_transform needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_clip_children_mode(): i64 { ERROR("CanvasItem.get_clip_children_mode needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** CanvasItem.get_global_mouse_position() -> Vector2 */
-  get_global_mouse_position(): Vector2 { begin(); callBind(bind(52, "CanvasItem", "get_global_mouse_position"), this.handle); return Vector2.decode(); }
+  get_global_mouse_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(52, "CanvasItem", "get_global_mouse_position"), this.handle); return Vector2.decode(out); }
   /** CanvasItem.get_global_transform() -> Transform2D */
-  get_global_transform(): Transform2D { begin(); callBind(bind(53, "CanvasItem", "get_global_transform"), this.handle); return Transform2D.decode(); }
+  get_global_transform(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(53, "CanvasItem", "get_global_transform"), this.handle); return Transform2D.decode(out); }
   get_global_transform_with_canvas(): Transform2D { ERROR("CanvasItem.get_global_transform_with_canvas needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_instance_shader_parameter<A0>(a0: A0): void { ERROR("CanvasItem.get_instance_shader_parameter needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_light_mask(): i64 { ERROR("CanvasItem.get_light_mask needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** CanvasItem.get_local_mouse_position() -> Vector2 */
-  get_local_mouse_position(): Vector2 { begin(); callBind(bind(54, "CanvasItem", "get_local_mouse_position"), this.handle); return Vector2.decode(); }
+  get_local_mouse_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(54, "CanvasItem", "get_local_mouse_position"), this.handle); return Vector2.decode(out); }
   get_material(): GodotObject | null { ERROR("CanvasItem.get_material needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** CanvasItem.get_modulate() -> Color */
-  get_modulate(): Color { begin(); callBind(bind(55, "CanvasItem", "get_modulate"), this.handle); return Color.decode(); }
+  get_modulate(out: Color | null = null): Color { begin(); callBind(bind(55, "CanvasItem", "get_modulate"), this.handle); return Color.decode(out); }
   get_screen_transform(): Transform2D { ERROR("CanvasItem.get_screen_transform needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** CanvasItem.get_self_modulate() -> Color */
-  get_self_modulate(): Color { begin(); callBind(bind(56, "CanvasItem", "get_self_modulate"), this.handle); return Color.decode(); }
+  get_self_modulate(out: Color | null = null): Color { begin(); callBind(bind(56, "CanvasItem", "get_self_modulate"), this.handle); return Color.decode(out); }
   get_texture_filter(): i64 { ERROR("CanvasItem.get_texture_filter needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_texture_repeat(): i64 { ERROR("CanvasItem.get_texture_repeat needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** CanvasItem.get_transform() -> Transform2D */
-  get_transform(): Transform2D { begin(); callBind(bind(57, "CanvasItem", "get_transform"), this.handle); return Transform2D.decode(); }
+  get_transform(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(57, "CanvasItem", "get_transform"), this.handle); return Transform2D.decode(out); }
   get_use_parent_material(): bool { ERROR("CanvasItem.get_use_parent_material needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_viewport_rect(): Rect2 { ERROR("CanvasItem.get_viewport_rect needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_viewport_transform(): Transform2D { ERROR("CanvasItem.get_viewport_transform needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
@@ -973,29 +973,29 @@ export class Node3D extends Node {
   clear_subgizmo_selection(): void { ERROR("Node3D.clear_subgizmo_selection needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   force_update_transform(): void { ERROR("Node3D.force_update_transform needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Node3D.get_basis() -> Basis */
-  get_basis(): Basis { begin(); callBind(bind(72, "Node3D", "get_basis"), this.handle); return Basis.decode(); }
+  get_basis(out: Basis | null = null): Basis { begin(); callBind(bind(72, "Node3D", "get_basis"), this.handle); return Basis.decode(out); }
   get_gizmos(): void { ERROR("Node3D.get_gizmos needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_global_basis(): Basis { ERROR("Node3D.get_global_basis needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Node3D.get_global_position() -> Vector3 */
-  get_global_position(): Vector3 { begin(); callBind(bind(73, "Node3D", "get_global_position"), this.handle); return Vector3.decode(); }
+  get_global_position(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(73, "Node3D", "get_global_position"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_global_rotation() -> Vector3 */
-  get_global_rotation(): Vector3 { begin(); callBind(bind(74, "Node3D", "get_global_rotation"), this.handle); return Vector3.decode(); }
+  get_global_rotation(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(74, "Node3D", "get_global_rotation"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_global_rotation_degrees() -> Vector3 */
-  get_global_rotation_degrees(): Vector3 { begin(); callBind(bind(75, "Node3D", "get_global_rotation_degrees"), this.handle); return Vector3.decode(); }
+  get_global_rotation_degrees(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(75, "Node3D", "get_global_rotation_degrees"), this.handle); return Vector3.decode(out); }
   get_global_transform_interpolated(): void { ERROR("Node3D.get_global_transform_interpolated needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_parent_node_3d(): Node3D | null { ERROR("Node3D.get_parent_node_3d needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Node3D.get_position() -> Vector3 */
-  get_position(): Vector3 { begin(); callBind(bind(76, "Node3D", "get_position"), this.handle); return Vector3.decode(); }
+  get_position(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(76, "Node3D", "get_position"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_quaternion() -> Quaternion */
-  get_quaternion(): Quaternion { begin(); callBind(bind(77, "Node3D", "get_quaternion"), this.handle); return Quaternion.decode(); }
+  get_quaternion(out: Quaternion | null = null): Quaternion { begin(); callBind(bind(77, "Node3D", "get_quaternion"), this.handle); return Quaternion.decode(out); }
   /** Node3D.get_rotation() -> Vector3 */
-  get_rotation(): Vector3 { begin(); callBind(bind(78, "Node3D", "get_rotation"), this.handle); return Vector3.decode(); }
+  get_rotation(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(78, "Node3D", "get_rotation"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_rotation_degrees() -> Vector3 */
-  get_rotation_degrees(): Vector3 { begin(); callBind(bind(79, "Node3D", "get_rotation_degrees"), this.handle); return Vector3.decode(); }
+  get_rotation_degrees(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(79, "Node3D", "get_rotation_degrees"), this.handle); return Vector3.decode(out); }
   get_rotation_edit_mode(): i64 { ERROR("Node3D.get_rotation_edit_mode needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_rotation_order(): i64 { ERROR("Node3D.get_rotation_order needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Node3D.get_scale() -> Vector3 */
-  get_scale(): Vector3 { begin(); callBind(bind(80, "Node3D", "get_scale"), this.handle); return Vector3.decode(); }
+  get_scale(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(80, "Node3D", "get_scale"), this.handle); return Vector3.decode(out); }
   get_visibility_parent(): void { ERROR("Node3D.get_visibility_parent needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_world_3d(): GodotObject | null { ERROR("Node3D.get_world_3d needs safety level 3, these are the level-1 bindings (wasgo/godot): rule 'tree-escape'"); return unreachable(); }
   /** Node3D.global_rotate(arg0: Vector3, arg1: float) -> void */
@@ -1066,9 +1066,9 @@ export class Node3D extends Node {
   /** Node3D.show() -> void */
   show(): void { begin(); callBind(bind(106, "Node3D", "show"), this.handle); }
   /** Node3D.to_global(arg0: Vector3) -> Vector3 */
-  to_global(arg0: Vector3): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(107, "Node3D", "to_global"), this.handle); return Vector3.decode(); }
+  to_global(arg0: Vector3, out: Vector3 | null = null): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(107, "Node3D", "to_global"), this.handle); return Vector3.decode(out); }
   /** Node3D.to_local(arg0: Vector3) -> Vector3 */
-  to_local(arg0: Vector3): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(108, "Node3D", "to_local"), this.handle); return Vector3.decode(); }
+  to_local(arg0: Vector3, out: Vector3 | null = null): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(108, "Node3D", "to_local"), this.handle); return Vector3.decode(out); }
   /** Node3D.translate(arg0: Vector3) -> void */
   translate(arg0: Vector3): void { begin(); Vector3.encode(arg0); callBind(bind(109, "Node3D", "translate"), this.handle); }
   /** Node3D.translate_object_local(arg0: Vector3) -> void */
@@ -1213,7 +1213,7 @@ export class Control extends CanvasItem {
   get_combined_pivot_offset(): Vector2 { ERROR("Control.get_combined_pivot_offset needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_cursor_shape(arg0: Vector2 = new Vector2(0, 0)): i64 { ERROR("Control.get_cursor_shape needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Control.get_custom_minimum_size() -> Vector2 */
-  get_custom_minimum_size(): Vector2 { begin(); callBind(bind(124, "Control", "get_custom_minimum_size"), this.handle); return Vector2.decode(); }
+  get_custom_minimum_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(124, "Control", "get_custom_minimum_size"), this.handle); return Vector2.decode(out); }
   get_default_cursor_shape(): i64 { ERROR("Control.get_default_cursor_shape needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_end(): Vector2 { ERROR("Control.get_end needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_focus_behavior_recursive(): i64 { ERROR("Control.get_focus_behavior_recursive needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
@@ -1223,14 +1223,14 @@ export class Control extends CanvasItem {
   get_focus_next(): void { ERROR("Control.get_focus_next needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_focus_previous(): void { ERROR("Control.get_focus_previous needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Control.get_global_position() -> Vector2 */
-  get_global_position(): Vector2 { begin(); callBind(bind(125, "Control", "get_global_position"), this.handle); return Vector2.decode(); }
+  get_global_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(125, "Control", "get_global_position"), this.handle); return Vector2.decode(out); }
   /** Control.get_global_rect() -> Rect2 */
-  get_global_rect(): Rect2 { begin(); callBind(bind(126, "Control", "get_global_rect"), this.handle); return Rect2.decode(); }
+  get_global_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(126, "Control", "get_global_rect"), this.handle); return Rect2.decode(out); }
   get_h_grow_direction(): i64 { ERROR("Control.get_h_grow_direction needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_h_size_flags(): i64 { ERROR("Control.get_h_size_flags needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_layout_direction(): i64 { ERROR("Control.get_layout_direction needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Control.get_minimum_size() -> Vector2 */
-  get_minimum_size(): Vector2 { begin(); callBind(bind(127, "Control", "get_minimum_size"), this.handle); return Vector2.decode(); }
+  get_minimum_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(127, "Control", "get_minimum_size"), this.handle); return Vector2.decode(out); }
   get_mouse_behavior_recursive(): i64 { ERROR("Control.get_mouse_behavior_recursive needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_mouse_filter(): i64 { ERROR("Control.get_mouse_filter needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_mouse_filter_with_override(): i64 { ERROR("Control.get_mouse_filter_with_override needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
@@ -1239,22 +1239,22 @@ export class Control extends CanvasItem {
   get_parent_area_size(): Vector2 { ERROR("Control.get_parent_area_size needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_parent_control(): Control | null { ERROR("Control.get_parent_control needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Control.get_pivot_offset() -> Vector2 */
-  get_pivot_offset(): Vector2 { begin(); callBind(bind(129, "Control", "get_pivot_offset"), this.handle); return Vector2.decode(); }
+  get_pivot_offset(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(129, "Control", "get_pivot_offset"), this.handle); return Vector2.decode(out); }
   get_pivot_offset_ratio(): Vector2 { ERROR("Control.get_pivot_offset_ratio needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Control.get_position() -> Vector2 */
-  get_position(): Vector2 { begin(); callBind(bind(130, "Control", "get_position"), this.handle); return Vector2.decode(); }
+  get_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(130, "Control", "get_position"), this.handle); return Vector2.decode(out); }
   /** Control.get_rect() -> Rect2 */
-  get_rect(): Rect2 { begin(); callBind(bind(131, "Control", "get_rect"), this.handle); return Rect2.decode(); }
+  get_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(131, "Control", "get_rect"), this.handle); return Rect2.decode(out); }
   /** Control.get_rotation() -> float */
   get_rotation(): f64 { begin(); callBind(bind(132, "Control", "get_rotation"), this.handle); return decodeFloat(); }
   /** Control.get_rotation_degrees() -> float */
   get_rotation_degrees(): f64 { begin(); callBind(bind(133, "Control", "get_rotation_degrees"), this.handle); return decodeFloat(); }
   /** Control.get_scale() -> Vector2 */
-  get_scale(): Vector2 { begin(); callBind(bind(134, "Control", "get_scale"), this.handle); return Vector2.decode(); }
+  get_scale(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(134, "Control", "get_scale"), this.handle); return Vector2.decode(out); }
   get_screen_position(): Vector2 { ERROR("Control.get_screen_position needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_shortcut_context(): Node | null { ERROR("Control.get_shortcut_context needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Control.get_size() -> Vector2 */
-  get_size(): Vector2 { begin(); callBind(bind(135, "Control", "get_size"), this.handle); return Vector2.decode(); }
+  get_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(135, "Control", "get_size"), this.handle); return Vector2.decode(out); }
   get_stretch_ratio(): f64 { ERROR("Control.get_stretch_ratio needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_theme(): GodotObject | null { ERROR("Control.get_theme needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_theme_color(arg0: string, arg1: string = ""): Color { ERROR("Control.get_theme_color needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
@@ -1503,24 +1503,24 @@ export class Node2D extends CanvasItem {
   /** Node2D.get_angle_to(arg0: Vector2) -> float */
   get_angle_to(arg0: Vector2): f64 { begin(); Vector2.encode(arg0); callBind(bind(148, "Node2D", "get_angle_to"), this.handle); return decodeFloat(); }
   /** Node2D.get_global_position() -> Vector2 */
-  get_global_position(): Vector2 { begin(); callBind(bind(149, "Node2D", "get_global_position"), this.handle); return Vector2.decode(); }
+  get_global_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(149, "Node2D", "get_global_position"), this.handle); return Vector2.decode(out); }
   /** Node2D.get_global_rotation() -> float */
   get_global_rotation(): f64 { begin(); callBind(bind(150, "Node2D", "get_global_rotation"), this.handle); return decodeFloat(); }
   /** Node2D.get_global_rotation_degrees() -> float */
   get_global_rotation_degrees(): f64 { begin(); callBind(bind(151, "Node2D", "get_global_rotation_degrees"), this.handle); return decodeFloat(); }
   /** Node2D.get_global_scale() -> Vector2 */
-  get_global_scale(): Vector2 { begin(); callBind(bind(152, "Node2D", "get_global_scale"), this.handle); return Vector2.decode(); }
+  get_global_scale(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(152, "Node2D", "get_global_scale"), this.handle); return Vector2.decode(out); }
   /** Node2D.get_global_skew() -> float */
   get_global_skew(): f64 { begin(); callBind(bind(153, "Node2D", "get_global_skew"), this.handle); return decodeFloat(); }
   /** Node2D.get_position() -> Vector2 */
-  get_position(): Vector2 { begin(); callBind(bind(154, "Node2D", "get_position"), this.handle); return Vector2.decode(); }
+  get_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(154, "Node2D", "get_position"), this.handle); return Vector2.decode(out); }
   get_relative_transform_to_parent(arg0: Node | null): Transform2D { ERROR("Node2D.get_relative_transform_to_parent needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Node2D.get_rotation() -> float */
   get_rotation(): f64 { begin(); callBind(bind(155, "Node2D", "get_rotation"), this.handle); return decodeFloat(); }
   /** Node2D.get_rotation_degrees() -> float */
   get_rotation_degrees(): f64 { begin(); callBind(bind(156, "Node2D", "get_rotation_degrees"), this.handle); return decodeFloat(); }
   /** Node2D.get_scale() -> Vector2 */
-  get_scale(): Vector2 { begin(); callBind(bind(157, "Node2D", "get_scale"), this.handle); return Vector2.decode(); }
+  get_scale(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(157, "Node2D", "get_scale"), this.handle); return Vector2.decode(out); }
   /** Node2D.get_skew() -> float */
   get_skew(): f64 { begin(); callBind(bind(158, "Node2D", "get_skew"), this.handle); return decodeFloat(); }
   /** Node2D.global_translate(arg0: Vector2) -> void */
@@ -1558,9 +1558,9 @@ export class Node2D extends CanvasItem {
   /** Node2D.set_transform(arg0: Transform2D) -> void */
   set_transform(arg0: Transform2D): void { begin(); Transform2D.encode(arg0); callBind(bind(175, "Node2D", "set_transform"), this.handle); }
   /** Node2D.to_global(arg0: Vector2) -> Vector2 */
-  to_global(arg0: Vector2): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(176, "Node2D", "to_global"), this.handle); return Vector2.decode(); }
+  to_global(arg0: Vector2, out: Vector2 | null = null): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(176, "Node2D", "to_global"), this.handle); return Vector2.decode(out); }
   /** Node2D.to_local(arg0: Vector2) -> Vector2 */
-  to_local(arg0: Vector2): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(177, "Node2D", "to_local"), this.handle); return Vector2.decode(); }
+  to_local(arg0: Vector2, out: Vector2 | null = null): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(177, "Node2D", "to_local"), this.handle); return Vector2.decode(out); }
   /** Node2D.translate(arg0: Vector2) -> void */
   translate(arg0: Vector2): void { begin(); Vector2.encode(arg0); callBind(bind(178, "Node2D", "translate"), this.handle); }
   /** Property Node2D.global_position (get_global_position / set_global_position) */
@@ -1608,7 +1608,7 @@ export class ColorRect extends Control {
   /** A new ColorRect (ClassDB.instantiate). */
   static create(): ColorRect { return new ColorRect(construct("ColorRect")); }
   /** ColorRect.get_color() -> Color */
-  get_color(): Color { begin(); callBind(bind(179, "ColorRect", "get_color"), this.handle); return Color.decode(); }
+  get_color(out: Color | null = null): Color { begin(); callBind(bind(179, "ColorRect", "get_color"), this.handle); return Color.decode(out); }
   /** ColorRect.set_color(arg0: Color) -> void */
   set_color(arg0: Color): void { begin(); Color.encode(arg0); callBind(bind(180, "ColorRect", "set_color"), this.handle); }
   /** Property ColorRect.color (get_color / set_color) */
@@ -1762,14 +1762,14 @@ export class Line2D extends Node2D {
   get_begin_cap_mode(): i64 { ERROR("Line2D.get_begin_cap_mode needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_curve(): GodotObject | null { ERROR("Line2D.get_curve needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Line2D.get_default_color() -> Color */
-  get_default_color(): Color { begin(); callBind(bind(198, "Line2D", "get_default_color"), this.handle); return Color.decode(); }
+  get_default_color(out: Color | null = null): Color { begin(); callBind(bind(198, "Line2D", "get_default_color"), this.handle); return Color.decode(out); }
   get_end_cap_mode(): i64 { ERROR("Line2D.get_end_cap_mode needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_gradient(): GodotObject | null { ERROR("Line2D.get_gradient needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_joint_mode(): i64 { ERROR("Line2D.get_joint_mode needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Line2D.get_point_count() -> int */
   get_point_count(): i64 { begin(); callBind(bind(199, "Line2D", "get_point_count"), this.handle); return decodeInt(); }
   /** Line2D.get_point_position(arg0: int) -> Vector2 */
-  get_point_position(arg0: i64): Vector2 { begin(); encodeInt(arg0); callBind(bind(200, "Line2D", "get_point_position"), this.handle); return Vector2.decode(); }
+  get_point_position(arg0: i64, out: Vector2 | null = null): Vector2 { begin(); encodeInt(arg0); callBind(bind(200, "Line2D", "get_point_position"), this.handle); return Vector2.decode(out); }
   get_round_precision(): i64 { ERROR("Line2D.get_round_precision needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_sharp_limit(): f64 { ERROR("Line2D.get_sharp_limit needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_texture(): GodotObject | null { ERROR("Line2D.get_texture needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
@@ -1864,7 +1864,7 @@ export class Polygon2D extends Node2D {
   get_bone_path<A0>(a0: A0): void { ERROR("Polygon2D.get_bone_path needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_bone_weights<A0>(a0: A0): void { ERROR("Polygon2D.get_bone_weights needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Polygon2D.get_color() -> Color */
-  get_color(): Color { begin(); callBind(bind(206, "Polygon2D", "get_color"), this.handle); return Color.decode(); }
+  get_color(out: Color | null = null): Color { begin(); callBind(bind(206, "Polygon2D", "get_color"), this.handle); return Color.decode(out); }
   get_internal_vertex_count(): i64 { ERROR("Polygon2D.get_internal_vertex_count needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_invert_border(): f64 { ERROR("Polygon2D.get_invert_border needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   get_invert_enabled(): bool { ERROR("Polygon2D.get_invert_enabled needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
@@ -1938,11 +1938,11 @@ export class Sprite2D extends Node2D {
   /** Sprite2D.get_hframes() -> int */
   get_hframes(): i64 { begin(); callBind(bind(209, "Sprite2D", "get_hframes"), this.handle); return decodeInt(); }
   /** Sprite2D.get_offset() -> Vector2 */
-  get_offset(): Vector2 { begin(); callBind(bind(210, "Sprite2D", "get_offset"), this.handle); return Vector2.decode(); }
+  get_offset(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(210, "Sprite2D", "get_offset"), this.handle); return Vector2.decode(out); }
   /** Sprite2D.get_rect() -> Rect2 */
-  get_rect(): Rect2 { begin(); callBind(bind(211, "Sprite2D", "get_rect"), this.handle); return Rect2.decode(); }
+  get_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(211, "Sprite2D", "get_rect"), this.handle); return Rect2.decode(out); }
   /** Sprite2D.get_region_rect() -> Rect2 */
-  get_region_rect(): Rect2 { begin(); callBind(bind(212, "Sprite2D", "get_region_rect"), this.handle); return Rect2.decode(); }
+  get_region_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(212, "Sprite2D", "get_region_rect"), this.handle); return Rect2.decode(out); }
   get_texture(): GodotObject | null { ERROR("Sprite2D.get_texture needs safety level 3, these are the level-1 bindings (wasgo/godot): not on the level-1 allowlist"); return unreachable(); }
   /** Sprite2D.get_vframes() -> int */
   get_vframes(): i64 { begin(); callBind(bind(213, "Sprite2D", "get_vframes"), this.handle); return decodeInt(); }

@@ -385,7 +385,7 @@ export class Input {
   /** Input.flush_buffered_events() -> void */
   static flush_buffered_events(): void { begin(); callBind(bind(103, "Input", "flush_buffered_events"), Input.instance()); }
   /** Input.get_accelerometer() -> Vector3 */
-  static get_accelerometer(): Vector3 { begin(); callBind(bind(104, "Input", "get_accelerometer"), Input.instance()); return Vector3.decode(); }
+  static get_accelerometer(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(104, "Input", "get_accelerometer"), Input.instance()); return Vector3.decode(out); }
   /** Input.get_action_raw_strength(arg0: StringName, arg1: bool = false) -> float */
   static get_action_raw_strength(arg0: string, arg1: bool = false): f64 { begin(); encodeString(arg0); encodeBool(arg1); callBind(bind(105, "Input", "get_action_raw_strength"), Input.instance()); return decodeFloat(); }
   /** Input.get_action_strength(arg0: StringName, arg1: bool = false) -> float */
@@ -395,9 +395,9 @@ export class Input {
   /** Input.get_current_cursor_shape() -> int */
   static get_current_cursor_shape(): i64 { begin(); callBind(bind(108, "Input", "get_current_cursor_shape"), Input.instance()); return decodeInt(); }
   /** Input.get_gravity() -> Vector3 */
-  static get_gravity(): Vector3 { begin(); callBind(bind(109, "Input", "get_gravity"), Input.instance()); return Vector3.decode(); }
+  static get_gravity(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(109, "Input", "get_gravity"), Input.instance()); return Vector3.decode(out); }
   /** Input.get_gyroscope() -> Vector3 */
-  static get_gyroscope(): Vector3 { begin(); callBind(bind(110, "Input", "get_gyroscope"), Input.instance()); return Vector3.decode(); }
+  static get_gyroscope(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(110, "Input", "get_gyroscope"), Input.instance()); return Vector3.decode(out); }
   /** Input.get_joy_axis(arg0: int, arg1: JoyAxis) -> float */
   static get_joy_axis(arg0: i64, arg1: i64): f64 { begin(); encodeInt(arg0); encodeInt(arg1); callBind(bind(111, "Input", "get_joy_axis"), Input.instance()); return decodeFloat(); }
   /** Input.get_joy_guid(arg0: int) -> String */
@@ -407,19 +407,19 @@ export class Input {
   /** Input.get_joy_vibration_duration(arg0: int) -> float */
   static get_joy_vibration_duration(arg0: i64): f64 { begin(); encodeInt(arg0); callBind(bind(114, "Input", "get_joy_vibration_duration"), Input.instance()); return decodeFloat(); }
   /** Input.get_joy_vibration_strength(arg0: int) -> Vector2 */
-  static get_joy_vibration_strength(arg0: i64): Vector2 { begin(); encodeInt(arg0); callBind(bind(115, "Input", "get_joy_vibration_strength"), Input.instance()); return Vector2.decode(); }
+  static get_joy_vibration_strength(arg0: i64, out: Vector2 | null = null): Vector2 { begin(); encodeInt(arg0); callBind(bind(115, "Input", "get_joy_vibration_strength"), Input.instance()); return Vector2.decode(out); }
   /** Input.get_last_mouse_screen_velocity() -> Vector2 */
-  static get_last_mouse_screen_velocity(): Vector2 { begin(); callBind(bind(116, "Input", "get_last_mouse_screen_velocity"), Input.instance()); return Vector2.decode(); }
+  static get_last_mouse_screen_velocity(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(116, "Input", "get_last_mouse_screen_velocity"), Input.instance()); return Vector2.decode(out); }
   /** Input.get_last_mouse_velocity() -> Vector2 */
-  static get_last_mouse_velocity(): Vector2 { begin(); callBind(bind(117, "Input", "get_last_mouse_velocity"), Input.instance()); return Vector2.decode(); }
+  static get_last_mouse_velocity(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(117, "Input", "get_last_mouse_velocity"), Input.instance()); return Vector2.decode(out); }
   /** Input.get_magnetometer() -> Vector3 */
-  static get_magnetometer(): Vector3 { begin(); callBind(bind(118, "Input", "get_magnetometer"), Input.instance()); return Vector3.decode(); }
+  static get_magnetometer(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(118, "Input", "get_magnetometer"), Input.instance()); return Vector3.decode(out); }
   /** Input.get_mouse_button_mask() -> int */
   static get_mouse_button_mask(): i64 { begin(); callBind(bind(119, "Input", "get_mouse_button_mask"), Input.instance()); return decodeInt(); }
   /** Input.get_mouse_mode() -> int */
   static get_mouse_mode(): i64 { begin(); callBind(bind(120, "Input", "get_mouse_mode"), Input.instance()); return decodeInt(); }
   /** Input.get_vector(arg0: StringName, arg1: StringName, arg2: StringName, arg3: StringName, arg4: float = -1.0) -> Vector2 */
-  static get_vector(arg0: string, arg1: string, arg2: string, arg3: string, arg4: f64 = -1.0): Vector2 { begin(); encodeString(arg0); encodeString(arg1); encodeString(arg2); encodeString(arg3); encodeFloat(arg4); callBind(bind(121, "Input", "get_vector"), Input.instance()); return Vector2.decode(); }
+  static get_vector(arg0: string, arg1: string, arg2: string, arg3: string, arg4: f64 = -1.0, out: Vector2 | null = null): Vector2 { begin(); encodeString(arg0); encodeString(arg1); encodeString(arg2); encodeString(arg3); encodeFloat(arg4); callBind(bind(121, "Input", "get_vector"), Input.instance()); return Vector2.decode(out); }
   /** Input.has_joy_light(arg0: int) -> bool */
   static has_joy_light(arg0: i64): bool { begin(); encodeInt(arg0); callBind(bind(122, "Input", "has_joy_light"), Input.instance()); return decodeBool(); }
   /** Input.is_action_just_pressed(arg0: StringName, arg1: bool = false) -> bool */
@@ -1172,39 +1172,39 @@ export class CanvasItem extends Node {
   /** CanvasItem.get_canvas_layer_node() -> CanvasLayer */
   get_canvas_layer_node(): GodotObject | null { begin(); callBind(bind(419, "CanvasItem", "get_canvas_layer_node"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** CanvasItem.get_canvas_transform() -> Transform2D */
-  get_canvas_transform(): Transform2D { begin(); callBind(bind(420, "CanvasItem", "get_canvas_transform"), this.handle); return Transform2D.decode(); }
+  get_canvas_transform(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(420, "CanvasItem", "get_canvas_transform"), this.handle); return Transform2D.decode(out); }
   /** CanvasItem.get_clip_children_mode() -> int */
   get_clip_children_mode(): i64 { begin(); callBind(bind(421, "CanvasItem", "get_clip_children_mode"), this.handle); return decodeInt(); }
   /** CanvasItem.get_global_mouse_position() -> Vector2 */
-  get_global_mouse_position(): Vector2 { begin(); callBind(bind(422, "CanvasItem", "get_global_mouse_position"), this.handle); return Vector2.decode(); }
+  get_global_mouse_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(422, "CanvasItem", "get_global_mouse_position"), this.handle); return Vector2.decode(out); }
   /** CanvasItem.get_global_transform() -> Transform2D */
-  get_global_transform(): Transform2D { begin(); callBind(bind(423, "CanvasItem", "get_global_transform"), this.handle); return Transform2D.decode(); }
+  get_global_transform(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(423, "CanvasItem", "get_global_transform"), this.handle); return Transform2D.decode(out); }
   /** CanvasItem.get_global_transform_with_canvas() -> Transform2D */
-  get_global_transform_with_canvas(): Transform2D { begin(); callBind(bind(424, "CanvasItem", "get_global_transform_with_canvas"), this.handle); return Transform2D.decode(); }
+  get_global_transform_with_canvas(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(424, "CanvasItem", "get_global_transform_with_canvas"), this.handle); return Transform2D.decode(out); }
   /** CanvasItem.get_light_mask() -> int */
   get_light_mask(): i64 { begin(); callBind(bind(425, "CanvasItem", "get_light_mask"), this.handle); return decodeInt(); }
   /** CanvasItem.get_local_mouse_position() -> Vector2 */
-  get_local_mouse_position(): Vector2 { begin(); callBind(bind(426, "CanvasItem", "get_local_mouse_position"), this.handle); return Vector2.decode(); }
+  get_local_mouse_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(426, "CanvasItem", "get_local_mouse_position"), this.handle); return Vector2.decode(out); }
   /** CanvasItem.get_material() -> Material */
   get_material(): GodotObject | null { begin(); callBind(bind(427, "CanvasItem", "get_material"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** CanvasItem.get_modulate() -> Color */
-  get_modulate(): Color { begin(); callBind(bind(428, "CanvasItem", "get_modulate"), this.handle); return Color.decode(); }
+  get_modulate(out: Color | null = null): Color { begin(); callBind(bind(428, "CanvasItem", "get_modulate"), this.handle); return Color.decode(out); }
   /** CanvasItem.get_screen_transform() -> Transform2D */
-  get_screen_transform(): Transform2D { begin(); callBind(bind(429, "CanvasItem", "get_screen_transform"), this.handle); return Transform2D.decode(); }
+  get_screen_transform(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(429, "CanvasItem", "get_screen_transform"), this.handle); return Transform2D.decode(out); }
   /** CanvasItem.get_self_modulate() -> Color */
-  get_self_modulate(): Color { begin(); callBind(bind(430, "CanvasItem", "get_self_modulate"), this.handle); return Color.decode(); }
+  get_self_modulate(out: Color | null = null): Color { begin(); callBind(bind(430, "CanvasItem", "get_self_modulate"), this.handle); return Color.decode(out); }
   /** CanvasItem.get_texture_filter() -> int */
   get_texture_filter(): i64 { begin(); callBind(bind(431, "CanvasItem", "get_texture_filter"), this.handle); return decodeInt(); }
   /** CanvasItem.get_texture_repeat() -> int */
   get_texture_repeat(): i64 { begin(); callBind(bind(432, "CanvasItem", "get_texture_repeat"), this.handle); return decodeInt(); }
   /** CanvasItem.get_transform() -> Transform2D */
-  get_transform(): Transform2D { begin(); callBind(bind(433, "CanvasItem", "get_transform"), this.handle); return Transform2D.decode(); }
+  get_transform(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(433, "CanvasItem", "get_transform"), this.handle); return Transform2D.decode(out); }
   /** CanvasItem.get_use_parent_material() -> bool */
   get_use_parent_material(): bool { begin(); callBind(bind(434, "CanvasItem", "get_use_parent_material"), this.handle); return decodeBool(); }
   /** CanvasItem.get_viewport_rect() -> Rect2 */
-  get_viewport_rect(): Rect2 { begin(); callBind(bind(435, "CanvasItem", "get_viewport_rect"), this.handle); return Rect2.decode(); }
+  get_viewport_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(435, "CanvasItem", "get_viewport_rect"), this.handle); return Rect2.decode(out); }
   /** CanvasItem.get_viewport_transform() -> Transform2D */
-  get_viewport_transform(): Transform2D { begin(); callBind(bind(436, "CanvasItem", "get_viewport_transform"), this.handle); return Transform2D.decode(); }
+  get_viewport_transform(out: Transform2D | null = null): Transform2D { begin(); callBind(bind(436, "CanvasItem", "get_viewport_transform"), this.handle); return Transform2D.decode(out); }
   /** CanvasItem.get_visibility_layer() -> int */
   get_visibility_layer(): i64 { begin(); callBind(bind(437, "CanvasItem", "get_visibility_layer"), this.handle); return decodeInt(); }
   /** CanvasItem.get_visibility_layer_bit(arg0: int) -> bool */
@@ -1232,7 +1232,7 @@ export class CanvasItem extends Node {
   /** CanvasItem.is_z_relative() -> bool */
   is_z_relative(): bool { begin(); callBind(bind(449, "CanvasItem", "is_z_relative"), this.handle); return decodeBool(); }
   /** CanvasItem.make_canvas_position_local(arg0: Vector2) -> Vector2 */
-  make_canvas_position_local(arg0: Vector2): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(450, "CanvasItem", "make_canvas_position_local"), this.handle); return Vector2.decode(); }
+  make_canvas_position_local(arg0: Vector2, out: Vector2 | null = null): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(450, "CanvasItem", "make_canvas_position_local"), this.handle); return Vector2.decode(out); }
   /** CanvasItem.make_input_local(arg0: InputEvent) -> InputEvent */
   make_input_local(arg0: GodotObject | null): GodotObject | null { begin(); encodeObject(arg0); callBind(bind(451, "CanvasItem", "make_input_local"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** CanvasItem.move_to_front() -> void */
@@ -1347,31 +1347,31 @@ export class Node3D extends Node {
   /** Node3D.force_update_transform() -> void */
   force_update_transform(): void { begin(); callBind(bind(476, "Node3D", "force_update_transform"), this.handle); }
   /** Node3D.get_basis() -> Basis */
-  get_basis(): Basis { begin(); callBind(bind(477, "Node3D", "get_basis"), this.handle); return Basis.decode(); }
+  get_basis(out: Basis | null = null): Basis { begin(); callBind(bind(477, "Node3D", "get_basis"), this.handle); return Basis.decode(out); }
   /** Node3D.get_global_basis() -> Basis */
-  get_global_basis(): Basis { begin(); callBind(bind(478, "Node3D", "get_global_basis"), this.handle); return Basis.decode(); }
+  get_global_basis(out: Basis | null = null): Basis { begin(); callBind(bind(478, "Node3D", "get_global_basis"), this.handle); return Basis.decode(out); }
   /** Node3D.get_global_position() -> Vector3 */
-  get_global_position(): Vector3 { begin(); callBind(bind(479, "Node3D", "get_global_position"), this.handle); return Vector3.decode(); }
+  get_global_position(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(479, "Node3D", "get_global_position"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_global_rotation() -> Vector3 */
-  get_global_rotation(): Vector3 { begin(); callBind(bind(480, "Node3D", "get_global_rotation"), this.handle); return Vector3.decode(); }
+  get_global_rotation(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(480, "Node3D", "get_global_rotation"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_global_rotation_degrees() -> Vector3 */
-  get_global_rotation_degrees(): Vector3 { begin(); callBind(bind(481, "Node3D", "get_global_rotation_degrees"), this.handle); return Vector3.decode(); }
+  get_global_rotation_degrees(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(481, "Node3D", "get_global_rotation_degrees"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_parent_node_3d() -> Node3D */
   get_parent_node_3d(): Node3D | null { begin(); callBind(bind(482, "Node3D", "get_parent_node_3d"), this.handle); return wrap<Node3D>(decodeHandle()); }
   /** Node3D.get_position() -> Vector3 */
-  get_position(): Vector3 { begin(); callBind(bind(483, "Node3D", "get_position"), this.handle); return Vector3.decode(); }
+  get_position(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(483, "Node3D", "get_position"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_quaternion() -> Quaternion */
-  get_quaternion(): Quaternion { begin(); callBind(bind(484, "Node3D", "get_quaternion"), this.handle); return Quaternion.decode(); }
+  get_quaternion(out: Quaternion | null = null): Quaternion { begin(); callBind(bind(484, "Node3D", "get_quaternion"), this.handle); return Quaternion.decode(out); }
   /** Node3D.get_rotation() -> Vector3 */
-  get_rotation(): Vector3 { begin(); callBind(bind(485, "Node3D", "get_rotation"), this.handle); return Vector3.decode(); }
+  get_rotation(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(485, "Node3D", "get_rotation"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_rotation_degrees() -> Vector3 */
-  get_rotation_degrees(): Vector3 { begin(); callBind(bind(486, "Node3D", "get_rotation_degrees"), this.handle); return Vector3.decode(); }
+  get_rotation_degrees(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(486, "Node3D", "get_rotation_degrees"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_rotation_edit_mode() -> int */
   get_rotation_edit_mode(): i64 { begin(); callBind(bind(487, "Node3D", "get_rotation_edit_mode"), this.handle); return decodeInt(); }
   /** Node3D.get_rotation_order() -> int */
   get_rotation_order(): i64 { begin(); callBind(bind(488, "Node3D", "get_rotation_order"), this.handle); return decodeInt(); }
   /** Node3D.get_scale() -> Vector3 */
-  get_scale(): Vector3 { begin(); callBind(bind(489, "Node3D", "get_scale"), this.handle); return Vector3.decode(); }
+  get_scale(out: Vector3 | null = null): Vector3 { begin(); callBind(bind(489, "Node3D", "get_scale"), this.handle); return Vector3.decode(out); }
   /** Node3D.get_world_3d() -> World3D */
   get_world_3d(): GodotObject | null { begin(); callBind(bind(490, "Node3D", "get_world_3d"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** Node3D.global_rotate(arg0: Vector3, arg1: float) -> void */
@@ -1455,9 +1455,9 @@ export class Node3D extends Node {
   /** Node3D.show() -> void */
   show(): void { begin(); callBind(bind(530, "Node3D", "show"), this.handle); }
   /** Node3D.to_global(arg0: Vector3) -> Vector3 */
-  to_global(arg0: Vector3): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(531, "Node3D", "to_global"), this.handle); return Vector3.decode(); }
+  to_global(arg0: Vector3, out: Vector3 | null = null): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(531, "Node3D", "to_global"), this.handle); return Vector3.decode(out); }
   /** Node3D.to_local(arg0: Vector3) -> Vector3 */
-  to_local(arg0: Vector3): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(532, "Node3D", "to_local"), this.handle); return Vector3.decode(); }
+  to_local(arg0: Vector3, out: Vector3 | null = null): Vector3 { begin(); Vector3.encode(arg0); callBind(bind(532, "Node3D", "to_local"), this.handle); return Vector3.decode(out); }
   /** Node3D.translate(arg0: Vector3) -> void */
   translate(arg0: Vector3): void { begin(); Vector3.encode(arg0); callBind(bind(533, "Node3D", "translate"), this.handle); }
   /** Node3D.translate_object_local(arg0: Vector3) -> void */
@@ -1615,19 +1615,19 @@ export class Control extends CanvasItem {
   /** Control.get_anchor(arg0: Side) -> float */
   get_anchor(arg0: i64): f64 { begin(); encodeInt(arg0); callBind(bind(569, "Control", "get_anchor"), this.handle); return decodeFloat(); }
   /** Control.get_begin() -> Vector2 */
-  get_begin(): Vector2 { begin(); callBind(bind(570, "Control", "get_begin"), this.handle); return Vector2.decode(); }
+  get_begin(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(570, "Control", "get_begin"), this.handle); return Vector2.decode(out); }
   /** Control.get_combined_minimum_size() -> Vector2 */
-  get_combined_minimum_size(): Vector2 { begin(); callBind(bind(571, "Control", "get_combined_minimum_size"), this.handle); return Vector2.decode(); }
+  get_combined_minimum_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(571, "Control", "get_combined_minimum_size"), this.handle); return Vector2.decode(out); }
   /** Control.get_combined_pivot_offset() -> Vector2 */
-  get_combined_pivot_offset(): Vector2 { begin(); callBind(bind(572, "Control", "get_combined_pivot_offset"), this.handle); return Vector2.decode(); }
+  get_combined_pivot_offset(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(572, "Control", "get_combined_pivot_offset"), this.handle); return Vector2.decode(out); }
   /** Control.get_cursor_shape(arg0: Vector2 = Vector2(0, 0)) -> int */
   get_cursor_shape(arg0: Vector2 = new Vector2(0, 0)): i64 { begin(); Vector2.encode(arg0); callBind(bind(573, "Control", "get_cursor_shape"), this.handle); return decodeInt(); }
   /** Control.get_custom_minimum_size() -> Vector2 */
-  get_custom_minimum_size(): Vector2 { begin(); callBind(bind(574, "Control", "get_custom_minimum_size"), this.handle); return Vector2.decode(); }
+  get_custom_minimum_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(574, "Control", "get_custom_minimum_size"), this.handle); return Vector2.decode(out); }
   /** Control.get_default_cursor_shape() -> int */
   get_default_cursor_shape(): i64 { begin(); callBind(bind(575, "Control", "get_default_cursor_shape"), this.handle); return decodeInt(); }
   /** Control.get_end() -> Vector2 */
-  get_end(): Vector2 { begin(); callBind(bind(576, "Control", "get_end"), this.handle); return Vector2.decode(); }
+  get_end(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(576, "Control", "get_end"), this.handle); return Vector2.decode(out); }
   /** Control.get_focus_behavior_recursive() -> int */
   get_focus_behavior_recursive(): i64 { begin(); callBind(bind(577, "Control", "get_focus_behavior_recursive"), this.handle); return decodeInt(); }
   /** Control.get_focus_mode() -> int */
@@ -1635,9 +1635,9 @@ export class Control extends CanvasItem {
   /** Control.get_focus_mode_with_override() -> int */
   get_focus_mode_with_override(): i64 { begin(); callBind(bind(579, "Control", "get_focus_mode_with_override"), this.handle); return decodeInt(); }
   /** Control.get_global_position() -> Vector2 */
-  get_global_position(): Vector2 { begin(); callBind(bind(580, "Control", "get_global_position"), this.handle); return Vector2.decode(); }
+  get_global_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(580, "Control", "get_global_position"), this.handle); return Vector2.decode(out); }
   /** Control.get_global_rect() -> Rect2 */
-  get_global_rect(): Rect2 { begin(); callBind(bind(581, "Control", "get_global_rect"), this.handle); return Rect2.decode(); }
+  get_global_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(581, "Control", "get_global_rect"), this.handle); return Rect2.decode(out); }
   /** Control.get_h_grow_direction() -> int */
   get_h_grow_direction(): i64 { begin(); callBind(bind(582, "Control", "get_h_grow_direction"), this.handle); return decodeInt(); }
   /** Control.get_h_size_flags() -> int */
@@ -1645,7 +1645,7 @@ export class Control extends CanvasItem {
   /** Control.get_layout_direction() -> int */
   get_layout_direction(): i64 { begin(); callBind(bind(584, "Control", "get_layout_direction"), this.handle); return decodeInt(); }
   /** Control.get_minimum_size() -> Vector2 */
-  get_minimum_size(): Vector2 { begin(); callBind(bind(585, "Control", "get_minimum_size"), this.handle); return Vector2.decode(); }
+  get_minimum_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(585, "Control", "get_minimum_size"), this.handle); return Vector2.decode(out); }
   /** Control.get_mouse_behavior_recursive() -> int */
   get_mouse_behavior_recursive(): i64 { begin(); callBind(bind(586, "Control", "get_mouse_behavior_recursive"), this.handle); return decodeInt(); }
   /** Control.get_mouse_filter() -> int */
@@ -1655,35 +1655,35 @@ export class Control extends CanvasItem {
   /** Control.get_offset(arg0: Side) -> float */
   get_offset(arg0: i64): f64 { begin(); encodeInt(arg0); callBind(bind(589, "Control", "get_offset"), this.handle); return decodeFloat(); }
   /** Control.get_parent_area_size() -> Vector2 */
-  get_parent_area_size(): Vector2 { begin(); callBind(bind(590, "Control", "get_parent_area_size"), this.handle); return Vector2.decode(); }
+  get_parent_area_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(590, "Control", "get_parent_area_size"), this.handle); return Vector2.decode(out); }
   /** Control.get_parent_control() -> Control */
   get_parent_control(): Control | null { begin(); callBind(bind(591, "Control", "get_parent_control"), this.handle); return wrap<Control>(decodeHandle()); }
   /** Control.get_pivot_offset() -> Vector2 */
-  get_pivot_offset(): Vector2 { begin(); callBind(bind(592, "Control", "get_pivot_offset"), this.handle); return Vector2.decode(); }
+  get_pivot_offset(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(592, "Control", "get_pivot_offset"), this.handle); return Vector2.decode(out); }
   /** Control.get_pivot_offset_ratio() -> Vector2 */
-  get_pivot_offset_ratio(): Vector2 { begin(); callBind(bind(593, "Control", "get_pivot_offset_ratio"), this.handle); return Vector2.decode(); }
+  get_pivot_offset_ratio(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(593, "Control", "get_pivot_offset_ratio"), this.handle); return Vector2.decode(out); }
   /** Control.get_position() -> Vector2 */
-  get_position(): Vector2 { begin(); callBind(bind(594, "Control", "get_position"), this.handle); return Vector2.decode(); }
+  get_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(594, "Control", "get_position"), this.handle); return Vector2.decode(out); }
   /** Control.get_rect() -> Rect2 */
-  get_rect(): Rect2 { begin(); callBind(bind(595, "Control", "get_rect"), this.handle); return Rect2.decode(); }
+  get_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(595, "Control", "get_rect"), this.handle); return Rect2.decode(out); }
   /** Control.get_rotation() -> float */
   get_rotation(): f64 { begin(); callBind(bind(596, "Control", "get_rotation"), this.handle); return decodeFloat(); }
   /** Control.get_rotation_degrees() -> float */
   get_rotation_degrees(): f64 { begin(); callBind(bind(597, "Control", "get_rotation_degrees"), this.handle); return decodeFloat(); }
   /** Control.get_scale() -> Vector2 */
-  get_scale(): Vector2 { begin(); callBind(bind(598, "Control", "get_scale"), this.handle); return Vector2.decode(); }
+  get_scale(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(598, "Control", "get_scale"), this.handle); return Vector2.decode(out); }
   /** Control.get_screen_position() -> Vector2 */
-  get_screen_position(): Vector2 { begin(); callBind(bind(599, "Control", "get_screen_position"), this.handle); return Vector2.decode(); }
+  get_screen_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(599, "Control", "get_screen_position"), this.handle); return Vector2.decode(out); }
   /** Control.get_shortcut_context() -> Node */
   get_shortcut_context(): Node | null { begin(); callBind(bind(600, "Control", "get_shortcut_context"), this.handle); return wrap<Node>(decodeHandle()); }
   /** Control.get_size() -> Vector2 */
-  get_size(): Vector2 { begin(); callBind(bind(601, "Control", "get_size"), this.handle); return Vector2.decode(); }
+  get_size(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(601, "Control", "get_size"), this.handle); return Vector2.decode(out); }
   /** Control.get_stretch_ratio() -> float */
   get_stretch_ratio(): f64 { begin(); callBind(bind(602, "Control", "get_stretch_ratio"), this.handle); return decodeFloat(); }
   /** Control.get_theme() -> Theme */
   get_theme(): GodotObject | null { begin(); callBind(bind(603, "Control", "get_theme"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** Control.get_theme_color(arg0: StringName, arg1: StringName = &"") -> Color */
-  get_theme_color(arg0: string, arg1: string = ""): Color { begin(); encodeString(arg0); encodeString(arg1); callBind(bind(604, "Control", "get_theme_color"), this.handle); return Color.decode(); }
+  get_theme_color(arg0: string, arg1: string = "", out: Color | null = null): Color { begin(); encodeString(arg0); encodeString(arg1); callBind(bind(604, "Control", "get_theme_color"), this.handle); return Color.decode(out); }
   /** Control.get_theme_constant(arg0: StringName, arg1: StringName = &"") -> int */
   get_theme_constant(arg0: string, arg1: string = ""): i64 { begin(); encodeString(arg0); encodeString(arg1); callBind(bind(605, "Control", "get_theme_constant"), this.handle); return decodeInt(); }
   /** Control.get_theme_default_base_scale() -> float */
@@ -2001,25 +2001,25 @@ export class Node2D extends CanvasItem {
   /** Node2D.get_angle_to(arg0: Vector2) -> float */
   get_angle_to(arg0: Vector2): f64 { begin(); Vector2.encode(arg0); callBind(bind(697, "Node2D", "get_angle_to"), this.handle); return decodeFloat(); }
   /** Node2D.get_global_position() -> Vector2 */
-  get_global_position(): Vector2 { begin(); callBind(bind(698, "Node2D", "get_global_position"), this.handle); return Vector2.decode(); }
+  get_global_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(698, "Node2D", "get_global_position"), this.handle); return Vector2.decode(out); }
   /** Node2D.get_global_rotation() -> float */
   get_global_rotation(): f64 { begin(); callBind(bind(699, "Node2D", "get_global_rotation"), this.handle); return decodeFloat(); }
   /** Node2D.get_global_rotation_degrees() -> float */
   get_global_rotation_degrees(): f64 { begin(); callBind(bind(700, "Node2D", "get_global_rotation_degrees"), this.handle); return decodeFloat(); }
   /** Node2D.get_global_scale() -> Vector2 */
-  get_global_scale(): Vector2 { begin(); callBind(bind(701, "Node2D", "get_global_scale"), this.handle); return Vector2.decode(); }
+  get_global_scale(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(701, "Node2D", "get_global_scale"), this.handle); return Vector2.decode(out); }
   /** Node2D.get_global_skew() -> float */
   get_global_skew(): f64 { begin(); callBind(bind(702, "Node2D", "get_global_skew"), this.handle); return decodeFloat(); }
   /** Node2D.get_position() -> Vector2 */
-  get_position(): Vector2 { begin(); callBind(bind(703, "Node2D", "get_position"), this.handle); return Vector2.decode(); }
+  get_position(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(703, "Node2D", "get_position"), this.handle); return Vector2.decode(out); }
   /** Node2D.get_relative_transform_to_parent(arg0: Node) -> Transform2D */
-  get_relative_transform_to_parent(arg0: Node | null): Transform2D { begin(); encodeObject(arg0); callBind(bind(704, "Node2D", "get_relative_transform_to_parent"), this.handle); return Transform2D.decode(); }
+  get_relative_transform_to_parent(arg0: Node | null, out: Transform2D | null = null): Transform2D { begin(); encodeObject(arg0); callBind(bind(704, "Node2D", "get_relative_transform_to_parent"), this.handle); return Transform2D.decode(out); }
   /** Node2D.get_rotation() -> float */
   get_rotation(): f64 { begin(); callBind(bind(705, "Node2D", "get_rotation"), this.handle); return decodeFloat(); }
   /** Node2D.get_rotation_degrees() -> float */
   get_rotation_degrees(): f64 { begin(); callBind(bind(706, "Node2D", "get_rotation_degrees"), this.handle); return decodeFloat(); }
   /** Node2D.get_scale() -> Vector2 */
-  get_scale(): Vector2 { begin(); callBind(bind(707, "Node2D", "get_scale"), this.handle); return Vector2.decode(); }
+  get_scale(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(707, "Node2D", "get_scale"), this.handle); return Vector2.decode(out); }
   /** Node2D.get_skew() -> float */
   get_skew(): f64 { begin(); callBind(bind(708, "Node2D", "get_skew"), this.handle); return decodeFloat(); }
   /** Node2D.global_translate(arg0: Vector2) -> void */
@@ -2057,9 +2057,9 @@ export class Node2D extends CanvasItem {
   /** Node2D.set_transform(arg0: Transform2D) -> void */
   set_transform(arg0: Transform2D): void { begin(); Transform2D.encode(arg0); callBind(bind(725, "Node2D", "set_transform"), this.handle); }
   /** Node2D.to_global(arg0: Vector2) -> Vector2 */
-  to_global(arg0: Vector2): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(726, "Node2D", "to_global"), this.handle); return Vector2.decode(); }
+  to_global(arg0: Vector2, out: Vector2 | null = null): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(726, "Node2D", "to_global"), this.handle); return Vector2.decode(out); }
   /** Node2D.to_local(arg0: Vector2) -> Vector2 */
-  to_local(arg0: Vector2): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(727, "Node2D", "to_local"), this.handle); return Vector2.decode(); }
+  to_local(arg0: Vector2, out: Vector2 | null = null): Vector2 { begin(); Vector2.encode(arg0); callBind(bind(727, "Node2D", "to_local"), this.handle); return Vector2.decode(out); }
   /** Node2D.translate(arg0: Vector2) -> void */
   translate(arg0: Vector2): void { begin(); Vector2.encode(arg0); callBind(bind(728, "Node2D", "translate"), this.handle); }
   /** Property Node2D.global_position (get_global_position / set_global_position) */
@@ -2107,7 +2107,7 @@ export class ColorRect extends Control {
   /** A new ColorRect (ClassDB.instantiate). */
   static create(): ColorRect { return new ColorRect(construct("ColorRect")); }
   /** ColorRect.get_color() -> Color */
-  get_color(): Color { begin(); callBind(bind(729, "ColorRect", "get_color"), this.handle); return Color.decode(); }
+  get_color(out: Color | null = null): Color { begin(); callBind(bind(729, "ColorRect", "get_color"), this.handle); return Color.decode(out); }
   /** ColorRect.set_color(arg0: Color) -> void */
   set_color(arg0: Color): void { begin(); Color.encode(arg0); callBind(bind(730, "ColorRect", "set_color"), this.handle); }
   /** Property ColorRect.color (get_color / set_color) */
@@ -2126,7 +2126,7 @@ export class Label extends Control {
   /** Label.get_autowrap_trim_flags() -> int */
   get_autowrap_trim_flags(): i64 { begin(); callBind(bind(732, "Label", "get_autowrap_trim_flags"), this.handle); return decodeInt(); }
   /** Label.get_character_bounds(arg0: int) -> Rect2 */
-  get_character_bounds(arg0: i64): Rect2 { begin(); encodeInt(arg0); callBind(bind(733, "Label", "get_character_bounds"), this.handle); return Rect2.decode(); }
+  get_character_bounds(arg0: i64, out: Rect2 | null = null): Rect2 { begin(); encodeInt(arg0); callBind(bind(733, "Label", "get_character_bounds"), this.handle); return Rect2.decode(out); }
   /** Label.get_ellipsis_char() -> String */
   get_ellipsis_char(): string { begin(); callBind(bind(734, "Label", "get_ellipsis_char"), this.handle); return decodeString(); }
   /** Label.get_horizontal_alignment() -> int */
@@ -2290,7 +2290,7 @@ export class Line2D extends Node2D {
   /** Line2D.get_curve() -> Curve */
   get_curve(): GodotObject | null { begin(); callBind(bind(780, "Line2D", "get_curve"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** Line2D.get_default_color() -> Color */
-  get_default_color(): Color { begin(); callBind(bind(781, "Line2D", "get_default_color"), this.handle); return Color.decode(); }
+  get_default_color(out: Color | null = null): Color { begin(); callBind(bind(781, "Line2D", "get_default_color"), this.handle); return Color.decode(out); }
   /** Line2D.get_end_cap_mode() -> int */
   get_end_cap_mode(): i64 { begin(); callBind(bind(782, "Line2D", "get_end_cap_mode"), this.handle); return decodeInt(); }
   /** Line2D.get_gradient() -> Gradient */
@@ -2300,7 +2300,7 @@ export class Line2D extends Node2D {
   /** Line2D.get_point_count() -> int */
   get_point_count(): i64 { begin(); callBind(bind(785, "Line2D", "get_point_count"), this.handle); return decodeInt(); }
   /** Line2D.get_point_position(arg0: int) -> Vector2 */
-  get_point_position(arg0: i64): Vector2 { begin(); encodeInt(arg0); callBind(bind(786, "Line2D", "get_point_position"), this.handle); return Vector2.decode(); }
+  get_point_position(arg0: i64, out: Vector2 | null = null): Vector2 { begin(); encodeInt(arg0); callBind(bind(786, "Line2D", "get_point_position"), this.handle); return Vector2.decode(out); }
   /** Line2D.get_round_precision() -> int */
   get_round_precision(): i64 { begin(); callBind(bind(787, "Line2D", "get_round_precision"), this.handle); return decodeInt(); }
   /** Line2D.get_sharp_limit() -> float */
@@ -2414,7 +2414,7 @@ export class Polygon2D extends Node2D {
   /** Polygon2D.get_bone_count() -> int */
   get_bone_count(): i64 { begin(); callBind(bind(813, "Polygon2D", "get_bone_count"), this.handle); return decodeInt(); }
   /** Polygon2D.get_color() -> Color */
-  get_color(): Color { begin(); callBind(bind(814, "Polygon2D", "get_color"), this.handle); return Color.decode(); }
+  get_color(out: Color | null = null): Color { begin(); callBind(bind(814, "Polygon2D", "get_color"), this.handle); return Color.decode(out); }
   /** Polygon2D.get_internal_vertex_count() -> int */
   get_internal_vertex_count(): i64 { begin(); callBind(bind(815, "Polygon2D", "get_internal_vertex_count"), this.handle); return decodeInt(); }
   /** Polygon2D.get_invert_border() -> float */
@@ -2422,15 +2422,15 @@ export class Polygon2D extends Node2D {
   /** Polygon2D.get_invert_enabled() -> bool */
   get_invert_enabled(): bool { begin(); callBind(bind(817, "Polygon2D", "get_invert_enabled"), this.handle); return decodeBool(); }
   /** Polygon2D.get_offset() -> Vector2 */
-  get_offset(): Vector2 { begin(); callBind(bind(818, "Polygon2D", "get_offset"), this.handle); return Vector2.decode(); }
+  get_offset(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(818, "Polygon2D", "get_offset"), this.handle); return Vector2.decode(out); }
   /** Polygon2D.get_texture() -> Texture2D */
   get_texture(): GodotObject | null { begin(); callBind(bind(819, "Polygon2D", "get_texture"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** Polygon2D.get_texture_offset() -> Vector2 */
-  get_texture_offset(): Vector2 { begin(); callBind(bind(820, "Polygon2D", "get_texture_offset"), this.handle); return Vector2.decode(); }
+  get_texture_offset(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(820, "Polygon2D", "get_texture_offset"), this.handle); return Vector2.decode(out); }
   /** Polygon2D.get_texture_rotation() -> float */
   get_texture_rotation(): f64 { begin(); callBind(bind(821, "Polygon2D", "get_texture_rotation"), this.handle); return decodeFloat(); }
   /** Polygon2D.get_texture_scale() -> Vector2 */
-  get_texture_scale(): Vector2 { begin(); callBind(bind(822, "Polygon2D", "get_texture_scale"), this.handle); return Vector2.decode(); }
+  get_texture_scale(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(822, "Polygon2D", "get_texture_scale"), this.handle); return Vector2.decode(out); }
   /** Polygon2D.set_antialiased(arg0: bool) -> void */
   set_antialiased(arg0: bool): void { begin(); encodeBool(arg0); callBind(bind(823, "Polygon2D", "set_antialiased"), this.handle); }
   /** Polygon2D.set_bone_path(arg0: int, arg1: NodePath) -> void */
@@ -2496,15 +2496,15 @@ export class Sprite2D extends Node2D {
   /** Sprite2D.get_frame() -> int */
   get_frame(): i64 { begin(); callBind(bind(835, "Sprite2D", "get_frame"), this.handle); return decodeInt(); }
   /** Sprite2D.get_frame_coords() -> Vector2i */
-  get_frame_coords(): Vector2i { begin(); callBind(bind(836, "Sprite2D", "get_frame_coords"), this.handle); return Vector2i.decode(); }
+  get_frame_coords(out: Vector2i | null = null): Vector2i { begin(); callBind(bind(836, "Sprite2D", "get_frame_coords"), this.handle); return Vector2i.decode(out); }
   /** Sprite2D.get_hframes() -> int */
   get_hframes(): i64 { begin(); callBind(bind(837, "Sprite2D", "get_hframes"), this.handle); return decodeInt(); }
   /** Sprite2D.get_offset() -> Vector2 */
-  get_offset(): Vector2 { begin(); callBind(bind(838, "Sprite2D", "get_offset"), this.handle); return Vector2.decode(); }
+  get_offset(out: Vector2 | null = null): Vector2 { begin(); callBind(bind(838, "Sprite2D", "get_offset"), this.handle); return Vector2.decode(out); }
   /** Sprite2D.get_rect() -> Rect2 */
-  get_rect(): Rect2 { begin(); callBind(bind(839, "Sprite2D", "get_rect"), this.handle); return Rect2.decode(); }
+  get_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(839, "Sprite2D", "get_rect"), this.handle); return Rect2.decode(out); }
   /** Sprite2D.get_region_rect() -> Rect2 */
-  get_region_rect(): Rect2 { begin(); callBind(bind(840, "Sprite2D", "get_region_rect"), this.handle); return Rect2.decode(); }
+  get_region_rect(out: Rect2 | null = null): Rect2 { begin(); callBind(bind(840, "Sprite2D", "get_region_rect"), this.handle); return Rect2.decode(out); }
   /** Sprite2D.get_texture() -> Texture2D */
   get_texture(): GodotObject | null { begin(); callBind(bind(841, "Sprite2D", "get_texture"), this.handle); return wrap<GodotObject>(decodeHandle()); }
   /** Sprite2D.get_vframes() -> int */
