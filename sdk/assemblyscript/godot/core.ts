@@ -32,7 +32,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   set(x: f32, y: f32): Vector2 { this.x = x; this.y = y; return this; }
   toString(): string { return "(" + this.x.toString() + ", " + this.y.toString() + ")"; }
   static encode(v: Vector2): void { argBegin(T_VECTOR2); argF32(v.x); argF32(v.y); argEnd(); }
-  static decode(out: Vector2 | null = null): Vector2 { return (changetype<usize>(out) != 0 ? out! : new Vector2()).set(retF32At(0), retF32At(1)); }
+  static decode(out: Vector2 | null = null): Vector2 { return (changetype<usize>(out) != 0 ? out : new Vector2()).set(retF32At(0), retF32At(1)); }
 }
 
 @final export class Vector2i {
@@ -43,7 +43,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   @operator("==") eq(o: Vector2i): bool { return changetype<usize>(o) != 0 && this.x == o.x && this.y == o.y; }
   @operator("!=") ne(o: Vector2i): bool { return !this.eq(o); }
   static encode(v: Vector2i): void { argBegin(T_VECTOR2I); argI32(v.x); argI32(v.y); argEnd(); }
-  static decode(out: Vector2i | null = null): Vector2i { const r = changetype<usize>(out) != 0 ? out! : new Vector2i(); r.x = retI32At(0); r.y = retI32At(1); return r; }
+  static decode(out: Vector2i | null = null): Vector2i { const r = changetype<usize>(out) != 0 ? out : new Vector2i(); r.x = retI32At(0); r.y = retI32At(1); return r; }
 }
 
 @final export class Vector3 {
@@ -61,7 +61,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   length(): f32 { return Mathf.sqrt(this.dot(this)); }
   set(x: f32, y: f32, z: f32): Vector3 { this.x = x; this.y = y; this.z = z; return this; }
   static encode(v: Vector3): void { argBegin(T_VECTOR3); argF32(v.x); argF32(v.y); argF32(v.z); argEnd(); }
-  static decode(out: Vector3 | null = null): Vector3 { return (changetype<usize>(out) != 0 ? out! : new Vector3()).set(retF32At(0), retF32At(1), retF32At(2)); }
+  static decode(out: Vector3 | null = null): Vector3 { return (changetype<usize>(out) != 0 ? out : new Vector3()).set(retF32At(0), retF32At(1), retF32At(2)); }
 }
 
 @final export class Vector3i {
@@ -71,7 +71,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   @operator("==") eq(o: Vector3i): bool { return changetype<usize>(o) != 0 && this.x == o.x && this.y == o.y && this.z == o.z; }
   @operator("!=") ne(o: Vector3i): bool { return !this.eq(o); }
   static encode(v: Vector3i): void { argBegin(T_VECTOR3I); argI32(v.x); argI32(v.y); argI32(v.z); argEnd(); }
-  static decode(out: Vector3i | null = null): Vector3i { const r = changetype<usize>(out) != 0 ? out! : new Vector3i(); r.x = retI32At(0); r.y = retI32At(1); r.z = retI32At(2); return r; }
+  static decode(out: Vector3i | null = null): Vector3i { const r = changetype<usize>(out) != 0 ? out : new Vector3i(); r.x = retI32At(0); r.y = retI32At(1); r.z = retI32At(2); return r; }
 }
 
 @final export class Vector4 {
@@ -81,7 +81,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   @operator("==") eq(o: Vector4): bool { return changetype<usize>(o) != 0 && this.x == o.x && this.y == o.y && this.z == o.z && this.w == o.w; }
   @operator("!=") ne(o: Vector4): bool { return !this.eq(o); }
   static encode(v: Vector4): void { argBegin(T_VECTOR4); argF32(v.x); argF32(v.y); argF32(v.z); argF32(v.w); argEnd(); }
-  static decode(out: Vector4 | null = null): Vector4 { const r = changetype<usize>(out) != 0 ? out! : new Vector4(); r.x = retF32At(0); r.y = retF32At(1); r.z = retF32At(2); r.w = retF32At(3); return r; }
+  static decode(out: Vector4 | null = null): Vector4 { const r = changetype<usize>(out) != 0 ? out : new Vector4(); r.x = retF32At(0); r.y = retF32At(1); r.z = retF32At(2); r.w = retF32At(3); return r; }
 }
 
 @final export class Vector4i {
@@ -89,7 +89,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   @operator("==") eq(o: Vector4i): bool { return changetype<usize>(o) != 0 && this.x == o.x && this.y == o.y && this.z == o.z && this.w == o.w; }
   @operator("!=") ne(o: Vector4i): bool { return !this.eq(o); }
   static encode(v: Vector4i): void { argBegin(T_VECTOR4I); argI32(v.x); argI32(v.y); argI32(v.z); argI32(v.w); argEnd(); }
-  static decode(out: Vector4i | null = null): Vector4i { const r = changetype<usize>(out) != 0 ? out! : new Vector4i(); r.x = retI32At(0); r.y = retI32At(1); r.z = retI32At(2); r.w = retI32At(3); return r; }
+  static decode(out: Vector4i | null = null): Vector4i { const r = changetype<usize>(out) != 0 ? out : new Vector4i(); r.x = retI32At(0); r.y = retI32At(1); r.z = retI32At(2); r.w = retI32At(3); return r; }
 }
 
 @final export class Rect2 {
@@ -100,7 +100,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   @operator("==") eq(o: Rect2): bool { return changetype<usize>(o) != 0 && this.position == o.position && this.size == o.size; }
   @operator("!=") ne(o: Rect2): bool { return !this.eq(o); }
   static encode(v: Rect2): void { argBegin(T_RECT2); argF32(v.position.x); argF32(v.position.y); argF32(v.size.x); argF32(v.size.y); argEnd(); }
-  static decode(out: Rect2 | null = null): Rect2 { const r = changetype<usize>(out) != 0 ? out! : new Rect2(); r.position.set(retF32At(0), retF32At(1)); r.size.set(retF32At(2), retF32At(3)); return r; }
+  static decode(out: Rect2 | null = null): Rect2 { const r = changetype<usize>(out) != 0 ? out : new Rect2(); r.position.set(retF32At(0), retF32At(1)); r.size.set(retF32At(2), retF32At(3)); return r; }
 }
 
 @final export class Rect2i {
@@ -108,7 +108,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   @operator("==") eq(o: Rect2i): bool { return changetype<usize>(o) != 0 && this.position == o.position && this.size == o.size; }
   @operator("!=") ne(o: Rect2i): bool { return !this.eq(o); }
   static encode(v: Rect2i): void { argBegin(T_RECT2I); argI32(v.position.x); argI32(v.position.y); argI32(v.size.x); argI32(v.size.y); argEnd(); }
-  static decode(out: Rect2i | null = null): Rect2i { const r = changetype<usize>(out) != 0 ? out! : new Rect2i(); r.position.x = retI32At(0); r.position.y = retI32At(1); r.size.x = retI32At(2); r.size.y = retI32At(3); return r; }
+  static decode(out: Rect2i | null = null): Rect2i { const r = changetype<usize>(out) != 0 ? out : new Rect2i(); r.position.x = retI32At(0); r.position.y = retI32At(1); r.size.x = retI32At(2); r.size.y = retI32At(3); return r; }
 }
 
 @final export class Color {
@@ -120,7 +120,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   lerp(o: Color, t: f32): Color { return new Color(this.r + (o.r - this.r) * t, this.g + (o.g - this.g) * t, this.b + (o.b - this.b) * t, this.a + (o.a - this.a) * t); }
   // Color is always four f32 in var_to_bytes (no 64-bit flag).
   static encode(v: Color): void { argBegin(T_COLOR); argF32(v.r); argF32(v.g); argF32(v.b); argF32(v.a); argEnd(); }
-  static decode(out: Color | null = null): Color { const r = changetype<usize>(out) != 0 ? out! : new Color(); r.r = retF32At(0); r.g = retF32At(1); r.b = retF32At(2); r.a = retF32At(3); return r; }
+  static decode(out: Color | null = null): Color { const r = changetype<usize>(out) != 0 ? out : new Color(); r.r = retF32At(0); r.g = retF32At(1); r.b = retF32At(2); r.a = retF32At(3); return r; }
 }
 
 @final export class Quaternion {
@@ -135,7 +135,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
   @operator("==") eq(o: Quaternion): bool { return changetype<usize>(o) != 0 && this.x == o.x && this.y == o.y && this.z == o.z && this.w == o.w; }
   @operator("!=") ne(o: Quaternion): bool { return !this.eq(o); }
   static encode(v: Quaternion): void { argBegin(T_QUATERNION); argF32(v.x); argF32(v.y); argF32(v.z); argF32(v.w); argEnd(); }
-  static decode(out: Quaternion | null = null): Quaternion { const r = changetype<usize>(out) != 0 ? out! : new Quaternion(); r.x = retF32At(0); r.y = retF32At(1); r.z = retF32At(2); r.w = retF32At(3); return r; }
+  static decode(out: Quaternion | null = null): Quaternion { const r = changetype<usize>(out) != 0 ? out : new Quaternion(); r.x = retF32At(0); r.y = retF32At(1); r.z = retF32At(2); r.w = retF32At(3); return r; }
 }
 
 /** A 2D affine transform: columns x, y and the origin (Godot's layout). */
@@ -147,7 +147,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
     argBegin(T_TRANSFORM2D); argF32(v.x.x); argF32(v.x.y); argF32(v.y.x); argF32(v.y.y); argF32(v.origin.x); argF32(v.origin.y); argEnd();
   }
   static decode(out: Transform2D | null = null): Transform2D {
-    const r = changetype<usize>(out) != 0 ? out! : new Transform2D();
+    const r = changetype<usize>(out) != 0 ? out : new Transform2D();
     r.x.set(retF32At(0), retF32At(1)); r.y.set(retF32At(2), retF32At(3)); r.origin.set(retF32At(4), retF32At(5));
     return r;
   }
@@ -163,7 +163,7 @@ const T_QUATERNION: u32 = 15, T_BASIS: u32 = 17, T_COLOR: u32 = 20;
     argEnd();
   }
   static decode(out: Basis | null = null): Basis {
-    const r = changetype<usize>(out) != 0 ? out! : new Basis();
+    const r = changetype<usize>(out) != 0 ? out : new Basis();
     r.x.set(retF32At(0), retF32At(1), retF32At(2)); r.y.set(retF32At(3), retF32At(4), retF32At(5)); r.z.set(retF32At(6), retF32At(7), retF32At(8));
     return r;
   }
