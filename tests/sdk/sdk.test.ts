@@ -118,3 +118,35 @@ describe('typed Godot SDK', () => {
     expect(constructDecision('Label', 1).allowed).toBe(true);
   }, 120_000);
 });
+
+/** Can clang build for wasm32 here? (examples/build-examples.mjs decides the same way.) */
+async function clangMissing(): Promise<string | null> {
+  const { missingToolchain } = await import('../../examples/build-examples.mjs');
+  return missingToolchain('clang');
+}
+
+describe('typed Godot SDK: C headers', async () => {
+  const missing = await clangMissing();
+  const clang = (name: string, source: string) => {
+    const dir = tempDir('clang');
+    writeFileSync(join(dir, `${name}.c`), source);
+    const r = spawnSync('clang', ['--target=wasm32', '-nostdlib', '-O2', '-Wall', '-Werror', '-Wl,--no-entry', '-Wl,--export=f', `-I${join(root, 'sdk/c')}`, '-o', join(dir, `${name}.wasm`), join(dir, `${name}.c`)], { encoding: 'utf8' });
+    return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+  };
+  it.skipIf(missing !== null)(`every level header compiles with clang and a typed call links${missing ? ` (skipped: ${missing})` : ''}`, () => {
+    for (const level of LEVELS) {
+      const r = clang(`l${level}`, `#include "godot/level${level}.h"\nint64_t f(void) { int32_t n = godot_mod_node(); godot_Vector2 p = Node2D_get_position(n); Node2D_set_position(n, (godot_Vector2){ p.x + 1, p.y }); return Input_is_action_pressed("ui_right", 0); }\n`);
+      expect(r.out).toBe('');
+      expect(r.ok).toBe(true);
+    }
+  });
+  it.skipIf(missing !== null)('a level-1 C mod calling a level-3 function fails to compile naming the level', () => {
+    const src = (l: number) => `#include "godot/level${l}.h"\nint64_t f(void) { return OS_get_processor_count(); }\n`;
+    const l1 = clang('v1', src(1));
+    expect(l1.ok).toBe(false);
+    expect(l1.out).toContain("'OS_get_processor_count' is unavailable: needs safety level 3; these are the level-1 bindings");
+    const l3 = clang('v3', src(3));
+    expect(l3.out).toBe('');
+    expect(l3.ok).toBe(true);
+  });
+});
