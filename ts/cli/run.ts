@@ -3,12 +3,14 @@ import { WasGoEngine } from '../engine/engine';
 import { isAntPackageArg, runAntCommand } from './ant';
 import { parse, settingOption, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
 import { checkInput } from './files';
+import { godotStubs } from './godot-stubs';
 
 export const RUN_OPTIONS = {
   ...SANDBOX_OPTIONS,
   entry: { type: 'string' },
   worker: { type: 'boolean' },
   'timeout-ms': { type: 'string' },
+  'godot-stubs': { type: 'boolean' },
 } as const;
 
 /** `wasgo run <file> [options] [-- args]`: prints the mod's output, exits with main's result. */
@@ -26,6 +28,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   engine.on('print', (e) => process.stdout.write(`${e.text}\n`));
   engine.on('guest-error', (e) => process.stderr.write(`${basename(e.mod)}: error: ${e.text}\n`));
   const entry = values.entry ? { entry: values.entry } : {};
+  if (values['godot-stubs']) {
+    if (values.worker) throw new UsageError('--godot-stubs runs inline (not with --worker)');
+    const imports = godotStubs((t) => process.stdout.write(`${t}\n`), (t) => process.stderr.write(`${basename(file)}: error: ${t}\n`));
+    return engine.run(file, { args: passthrough, ...entry, imports });
+  }
   if (!values.worker) return engine.run(file, { args: passthrough, ...entry });
   // --worker: main runs in a worker thread (killable, async host functions such as http_request work).
   const instance = await engine.loadMod(file);
