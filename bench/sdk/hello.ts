@@ -1,3 +1,4 @@
+// AssemblyScript (compiled by bench/sdk.ts with asc), not TypeScript: tsconfig.json excludes bench/sdk.
 // The hello mod of bench/sdk.ts (sizes per runtime): what `wasgo new` scaffolds, roughly.
 import { Node2D, Vector2, print } from "../../sdk/assemblyscript/godot/level1";
 

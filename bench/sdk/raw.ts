@@ -1,3 +1,4 @@
+// AssemblyScript (compiled by bench/sdk.ts with asc), not TypeScript: tsconfig.json excludes bench/sdk.
 // bench/sdk.ts: the low-level ABI calls the typed bench (typed.ts) is compared with.
 import { modNode, methodBind, begin, argVec2, callBind, retVec2X, retVec2Y } from "../../sdk/assemblyscript/godot";
 

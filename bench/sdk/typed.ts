@@ -1,3 +1,4 @@
+// AssemblyScript (compiled by bench/sdk.ts with asc), not TypeScript: tsconfig.json excludes bench/sdk.
 // bench/sdk.ts: the same calls as raw.ts through the typed level-1 bindings.
 import { Node2D, Vector2 } from "../../sdk/assemblyscript/godot/level1";
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { tempDir } from '../helpers/tmp';
 import { ancestry, constructDecision, methodDecision, propertyDecision, singletonDecision } from '../../ts/godot/policy';
 
@@ -121,7 +122,8 @@ describe('typed Godot SDK', () => {
 
 /** Can clang build for wasm32 here? (examples/build-examples.mjs decides the same way.) */
 async function clangMissing(): Promise<string | null> {
-  const { missingToolchain } = await import('../../examples/build-examples.mjs');
+  const probe = pathToFileURL(join(root, 'examples/build-examples.mjs')).href;
+  const { missingToolchain } = (await import(probe)) as { missingToolchain: (tool: string) => string | null };
   return missingToolchain('clang');
 }
 
