@@ -338,8 +338,12 @@ ${lines.join('\n')}${utils.join('\n')}
 # Typed Godot API, level ${level} (\`${entry}\`)
 
 What a level-${level} mod can call through the typed bindings (docs/sdk.md), from Godot ${sigs.engine}.
-${typed} typed methods. Anything else of these classes is a compile-time error naming the level it needs.
-Argument names are \`argN\` where the engine's release build does not report them.
+${typed} typed methods. What a higher level allows is a compile-time error naming that level.
+Allowed at this level but not typed (reach them through the low-level \`sdk/assemblyscript/godot.ts\`):
+${skipped.length ? skipped.join(', ') : 'none'}.
+Argument names are \`argN\` where the engine's release build does not report them. Properties are
+accessors named like Godot's (\`node.position\`); a method returning a value type takes an optional
+last \`out\` object to fill.
 
 ${reference.join('\n')}
 `;

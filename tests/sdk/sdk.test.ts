@@ -3,7 +3,7 @@
 // error naming the level.
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tempDir } from '../helpers/tmp';
@@ -13,14 +13,21 @@ const root = process.cwd();
 const LEVELS = [1, 2, 3] as const;
 const entry = (l: number) => join(root, `sdk/assemblyscript/godot/level${l}.ts`);
 
-/** Compiles `source` (placed in a folder inside the repository so relative imports work). */
+/**
+ * Compiles `source`, placed under node_modules/.cache so relative imports reach sdk/ (asc
+ * resolves them lexically from the working directory) and removed afterwards.
+ */
 function asc(name: string, source: string): { ok: boolean; out: string } {
   const dir = join(root, 'node_modules/.cache/wasgo-sdk-test');
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}-${process.pid}.ts`);
   writeFileSync(file, source);
-  const r = spawnSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', relative(root, file), '--runtime', 'stub', '-o', join(tempDir('asc'), 'out.wasm')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+  try {
+    const r = spawnSync(process.execPath, ['node_modules/assemblyscript/bin/asc.js', relative(root, file), '--runtime', 'stub', '-o', join(tempDir('asc'), 'out.wasm')], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    return { ok: r.status === 0, out: `${r.stdout}${r.stderr}` };
+  } finally {
+    rmSync(file, { force: true });
+  }
 }
 const importFrom = (l: number) => `../../../sdk/assemblyscript/godot/level${l}`;
 
