@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync }
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tempDir } from '../helpers/tmp';
-import { ancestry, constructDecision, methodDecision, propertyDecision, singletonDecision } from '../../ts/godot/policy';
+import { ancestry, constructDecision, methodDecision, propertyDecision, signalDecision, singletonDecision } from '../../ts/godot/policy';
 
 const root = process.cwd();
 const LEVELS = [1, 2, 3] as const;
@@ -78,6 +78,18 @@ describe('typed Godot SDK', () => {
         const chain = ancestry(m.cls === 'GodotObject' ? 'Object' : m.cls)!;
         expect(methodDecision(chain, m.bindMethod!, level).allowed, `${m.cls}.${m.bindMethod} at level ${level}`).toBe(true);
         if (m.isStatic && ['Input', 'Time', 'OS', 'Engine'].includes(m.cls)) expect(singletonDecision(m.cls, level).allowed).toBe(true);
+      }
+      // Constructors, singletons and signals the entry offers are allowed too (and there are some).
+      expect([...text.matchAll(/construct\("/g)].length).toBeGreaterThanOrEqual(10);
+      expect(text).toContain('singletonHandle("Input")');
+      expect(text).toContain('connect(this.handle, "timeout"');
+      for (const c of text.matchAll(/return new (\w+)\(construct\("(\w+)"\)\)/g)) expect(constructDecision(c[2]!, level).allowed, `construct ${c[2]}`).toBe(true);
+      for (const c of text.matchAll(/singletonHandle\("(\w+)"\)/g)) expect(singletonDecision(c[1]!, level).allowed, `singleton ${c[1]}`).toBe(true);
+      let cls = '';
+      for (const line of text.split('\n')) {
+        cls = /^export class (\w+)/.exec(line)?.[1] ?? cls;
+        const sg = /return connect\(this\.handle, "(\w+)"/.exec(line);
+        if (sg) expect(signalDecision(ancestry(cls === 'GodotObject' ? 'Object' : cls)!, sg[1]!, level).allowed, `signal ${cls}.${sg[1]}`).toBe(true);
       }
       // Every stub is something the policy refuses at this level and allows at a higher one.
       for (const s of text.matchAll(/ERROR\("(?:getting |setting |constructing |singleton |signal )?(\w+)(?:\.(\w+))? needs safety level (\d)/g)) {
