@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Generates the typed Godot SDK for mods, one entry per safety level (docs/sdk.md):
 //
-//   node scripts/gen-godot-sdk.mjs [--from=dump.json] [--out=DIR]     (npm run gen:sdk)
+//   node scripts/gen-godot-sdk.mjs [--from=dump.json] [--out=DIR] [--additions=FILE]   (npm run gen:sdk)
 //
 // Inputs: the method signatures of the SDK's classes (scripts/godot-sdk/signatures.json, taken
 // from the ClassDB dump of the real engine: `node scripts/gen-godot-policy.mjs --save=dump.json`,
@@ -12,6 +12,8 @@
 //   sdk/c/godot/level1.h, level2.h, level3.h                     (C)
 //   docs/sdk-api/level1.md, level2.md, level3.md                 (reference)
 // --out=DIR writes the same tree under DIR instead of the repository (the up-to-date test).
+// --additions=FILE (JSON PolicyAdditions of a game: { methods: { "Class.method": 1 }, ... }) makes
+// bindings for that game's policy; use it with --out (the repository's files are the default policy's).
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -58,7 +60,9 @@ if (opt('from')) {
 }
 
 const sigs = JSON.parse(readFileSync(SIGS, 'utf8'));
-const files = generateAll(policy, sigs);
+const additions = opt('additions') ? JSON.parse(readFileSync(opt('additions'), 'utf8')) : null;
+if (additions && !opt('out')) throw new Error('--additions needs --out: the repository keeps the default policy\'s bindings');
+const files = generateAll(policy, sigs, additions);
 const outRoot = opt('out') ? resolve(opt('out')) : root;
 let bytes = 0;
 for (const [path, text] of Object.entries(files)) {

@@ -136,7 +136,7 @@ const esc = (s) => JSON.stringify(s);
  * (AssemblyScript's ERROR() builtin fires only when the stub is actually called), or left out
  * (no level allows it, or its types are not covered — listed in the header).
  */
-function generateLevel(policy, sigs, level) {
+function generateLevel(policy, sigs, level, decide = policy) {
   const entry = level === 1 ? 'wasgo/godot' : `wasgo/godot/level${level}`;
   const all = sdkClasses(policy).filter((c) => sigs.classes[c]);
   const db = policy.classDb();
@@ -167,12 +167,12 @@ function generateLevel(policy, sigs, level) {
     const body = [];
     const ref = [];
     const methodSigs = sigs.classes[cls].methods;
-    const singletonD = single ? policy.singletonDecision(cls, level) : null;
+    const singletonD = single ? decide.singletonDecision(cls, level) : null;
     let anyAllowed = false;
     for (const m of Object.keys(methodSigs).sort()) {
       if (m.startsWith('_')) continue; // virtual methods: the engine calls them, a mod does not
       const sig = methodSigs[m];
-      let d = policy.methodDecision(chain, m, level);
+      let d = decide.methodDecision(chain, m, level);
       if (singletonD && !singletonD.allowed) d = singletonD.level === null ? singletonD : { ...d, allowed: false, level: Math.max(d.level ?? 3, singletonD.level), reason: singletonD.reason };
       if (d.level === null) continue;
       model.push({ cls, method: m, sig, decision: d, single });
@@ -222,7 +222,7 @@ function generateLevel(policy, sigs, level) {
         const gs = shape(sigs.classes[gClass].methods[getter], known);
         if (gs.why || gs.params.length || !gs.ret || gs.isStatic) continue;
         const gName = memberName(getter);
-        const gd = policy.propertyDecision(chain, p, false, level);
+        const gd = decide.propertyDecision(chain, p, false, level);
         if (gd.level === null) continue;
         const ownGetter = own.get(gName) ?? inherited.get(gName);
         if (!ownGetter) continue; // the getter itself is not generated (see above)
@@ -233,7 +233,7 @@ function generateLevel(policy, sigs, level) {
         const sClass = setter ? chain.find((c) => sigs.classes[c]?.methods[setter]) : null;
         const ss = sClass ? shape(sigs.classes[sClass].methods[setter], known) : null;
         if (ss && !ss.why && ss.params.length >= 1 && ss.params[0].ty.ts === gs.ret.ts && ss.params.slice(1).every((x) => x.def !== undefined)) {
-          const sd = policy.propertyDecision(chain, p, true, level);
+          const sd = decide.propertyDecision(chain, p, true, level);
           if (sd.allowed && (own.has(memberName(setter)) || inherited.has(memberName(setter)))) body.push(`  set ${p}(value: ${gs.ret.ts}) { this.${memberName(setter)}(value); }`);
           else if (!sd.allowed && sd.level !== null) body.push(`  set ${p}(value: ${gs.ret.ts}) { ${stubBody(`setting ${cls}.${p}`, sd)} }`);
         }
@@ -241,7 +241,7 @@ function generateLevel(policy, sigs, level) {
     }
     // Signals: connected to one of the mod's exports by name.
     for (const sgl of Object.keys(sigs.classes[cls].signals).sort()) {
-      const d = single ? singletonD : policy.signalDecision(chain, sgl, level);
+      const d = single ? singletonD : decide.signalDecision(chain, sgl, level);
       const name = `on_${sgl}`;
       if (d.level === null || inherited.has(name) || own.has(name)) continue;
       own.set(name, 'signal');
@@ -266,7 +266,7 @@ function generateLevel(policy, sigs, level) {
         `  static self(): ${cls} { return new ${cls}(modHandle()); }`);
     }
     if (info.instantiable && !single) {
-      const cd = policy.constructDecision(cls, level);
+      const cd = decide.constructDecision(cls, level);
       if (cd.level !== null) {
         head.push(`  /** A new ${cls} (ClassDB.instantiate).${cd.allowed ? '' : ` Needs level ${cd.level}.`} */`);
         head.push(cd.allowed ? `  static create(): ${asClass(cls)} { return new ${asClass(cls)}(construct(${esc(cls)})); }` : `  static create(): ${asClass(cls)} { ${stubBody(`constructing ${cls}`, cd)} }`);
@@ -292,7 +292,7 @@ function generateLevel(policy, sigs, level) {
   // Utility functions: the typed subset (print is the low-level print).
   const utils = [];
   for (const [name, params, ret] of UTILITIES) {
-    const d = policy.utilityDecision(name, level);
+    const d = decide.utilityDecision(name, level);
     if (d.level === null) continue;
     const ps = params.map(([n, t]) => `${n}: ${t}`).join(', ');
     if (!d.allowed) { utils.push(`export function ${name}(${ps}): ${ret} { ${stubBody(`utility ${name}`, d)} }`); continue; }
@@ -385,15 +385,20 @@ const UTILITIES = [
 /** The wasgo module's wrappers a level-2 entry adds (print is already the godot one). */
 const WASGO_L2 = 'export { time_ms, random_u32, random_f64, random_seed, push_error, file_write, file_read } from "../wasgo";';
 
-export function generateAll(policy, sigs) {
+/**
+ * `additions`: a game's PolicyAdditions (ts/godot/policy.ts) — the bindings then offer what that
+ * game's policy allows (a method it adds at level 1 is typed in the level-1 entry).
+ */
+export function generateAll(policy, sigs, additions = null) {
+  const decide = additions ? policy.createPolicy(additions) : policy;
   const files = {};
   for (const level of [1, 2, 3]) {
-    const g = generateLevel(policy, sigs, level);
+    const g = generateLevel(policy, sigs, level, decide);
     let ts = g.ts;
     if (level === 2) {
       // Level 2 = level 1 for ClassDB (rules.ts) + the wasgo module's wrappers. When the policy
       // allows the same at both, the level-2 entry re-exports level 1 instead of repeating it.
-      const l1 = generateLevel(policy, sigs, 1);
+      const l1 = generateLevel(policy, sigs, 1, decide);
       const same = (a, b) => a.replace(/wasgo\/godot(\/level\d)?|level[- ]?\d/g, '') === b.replace(/wasgo\/godot(\/level\d)?|level[- ]?\d/g, '');
       ts = same(l1.ts, g.ts)
         ? `// GENERATED by scripts/gen-godot-sdk.mjs. The level-2 bindings (wasgo/godot/level2; docs/sdk.md):\n// the policy allows the same of ClassDB at levels 1 and 2, so this is level 1 plus the wasgo\n// module's level-2 wrappers (files, HTTP).\nexport * from "./level1";\n${WASGO_L2}\n`
@@ -401,7 +406,7 @@ export function generateAll(policy, sigs) {
     }
     files[`sdk/assemblyscript/godot/level${level}.ts`] = ts;
     const c = generateC(level, g.model, sigs.engine);
-    const c1 = level === 2 ? generateC(1, generateLevel(policy, sigs, 1).model, sigs.engine) : null;
+    const c1 = level === 2 ? generateC(1, generateLevel(policy, sigs, 1, decide).model, sigs.engine) : null;
     files[`sdk/c/godot/level${level}.h`] = c1 !== null && c1.replace(/level[- ]?\d|LEVEL\d/g, '') === c.replace(/level[- ]?\d|LEVEL\d/g, '')
       ? '/* GENERATED by scripts/gen-godot-sdk.mjs. Level 2 allows the same of ClassDB as level 1 (docs/sdk.md). */\n#include "level1.h"\n'
       : c;

@@ -171,3 +171,20 @@ describe('typed Godot SDK: C headers', async () => {
     expect(l3.ok).toBe(true);
   });
 });
+
+describe('typed Godot SDK: a game\'s policy additions', () => {
+  it('a method a game adds at level 1 is typed in its level-1 bindings (and stays a level-3 stub in the default ones)', () => {
+    const out = tempDir('sdk-additions');
+    const file = join(out, 'additions.json');
+    writeFileSync(file, JSON.stringify({ methods: { 'Sprite2D.get_frame_coords': 1 } }));
+    const r = spawnSync(process.execPath, ['scripts/gen-godot-sdk.mjs', `--out=${out}`, `--additions=${file}`], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const game = readFileSync(join(out, 'sdk/assemblyscript/godot/level1.ts'), 'utf8');
+    expect(game).toMatch(/ {2}get_frame_coords\(out: Vector2i \| null = null\): Vector2i \{ begin\(\); callBind\(bind\(\d+, "Sprite2D", "get_frame_coords"\)/);
+    expect(readFileSync(entry(1), 'utf8')).toContain('ERROR("Sprite2D.get_frame_coords needs safety level 3');
+    // Without --out the repository's default bindings are never overwritten with a game's.
+    const refused = spawnSync(process.execPath, ['scripts/gen-godot-sdk.mjs', `--additions=${file}`], { cwd: root, encoding: 'utf8', timeout: 120_000 });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toContain('--additions needs --out');
+  }, 120_000);
+});
