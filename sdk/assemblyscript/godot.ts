@@ -91,6 +91,11 @@ export function argString(s: string): void {
   argLen += (n + 3) & ~3;
   argCount++;
 }
+/** Starts an argument of Variant type `t` (its header); follow with argF32/argI32, then argEnd(). */
+export function argBegin(t: u32): void { put32(t); }
+export function argF32(v: f32): void { store<f32>(ARGS + argLen, v); argLen += 4; }
+export function argI32(v: i32): void { store<i32>(ARGS + argLen, v); argLen += 4; }
+export function argEnd(): void { argCount++; }
 /** Raw var_to_bytes of one value, for types the helpers above do not cover. */
 export function argRaw(ptr: usize, len: i32): void { memory.copy(ARGS + argLen, ptr, len); argLen += len; argCount++; }
 
@@ -182,6 +187,19 @@ export function retFloat(): f64 {
 export function retObject(): i32 { return <i32>retInt(); }
 export function retVec2X(): f32 { return (load<u32>(RET) & FLAG_64) ? <f32>load<f64>(RET + 4) : load<f32>(RET + 4); }
 export function retVec2Y(): f32 { return (load<u32>(RET) & FLAG_64) ? <f32>load<f64>(RET + 12) : load<f32>(RET + 8); }
+/** Float component `i` (0-based, after the header) of a vector-like result (Vector2/3/4, Rect2, Color, ...). */
+export function retF32At(i: i32): f32 {
+  return (load<u32>(RET) & FLAG_64) ? <f32>load<f64>(RET + 4 + (i << 3)) : load<f32>(RET + 4 + (i << 2));
+}
+/** Integer component `i` of a Vector2i/3i/4i or Rect2i result. */
+export function retI32At(i: i32): i32 { return load<i32>(RET + 4 + (i << 2)); }
+/** A String / StringName result as an AssemblyScript string ("" for anything else). */
+export function retString(): string {
+  const t = retType();
+  if (t != STRING && t != 21 || retLen < 8) return "";
+  const n = <i32>load<u32>(RET + 4);
+  return String.UTF8.decodeUnsafe(RET + 8, <usize>min(n, RET_CAP - 8));
+}
 /** The raw result bytes (valid until the next call). */
 export function retPtr(): usize { return RET; }
 export function retLength(): i32 { return retLen; }

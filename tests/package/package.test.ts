@@ -2,7 +2,7 @@
 // the README's TypeScript example type-checks and runs exactly as written.
 import { describe, expect, it } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDir } from '../helpers/tmp';
 
@@ -61,4 +61,39 @@ describe('the npm package', () => {
     const cli = spawnSync(join(app, 'node_modules/.bin/wasgo'), ['inspect', 'mods/first-mod.wasm', '--json'], { cwd: app, encoding: 'utf8' });
     expect(JSON.parse(cli.stdout).exports.map((e: { name: string }) => e.name)).toEqual(['main', 'update', 'spin', 'memory']);
   }, 120_000);
+
+  it('scaffolds a mod with the packed CLI (wasgo new) that builds on the typed bindings and runs with npm test', () => {
+    const dir = tempDir('wasgo-new-');
+    const tgz = execFileSync(npm, ['pack', '--ignore-scripts', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+    // The package as npm installs it: unpacked into node_modules/wasgo, with its bin linked.
+    const pkg = join(dir, 'pkg');
+    mkdirSync(pkg);
+    execFileSync('tar', ['xzf', join(dir, tgz), '-C', pkg]);
+    const wasgoBin = join(pkg, 'package/bin/wasgo.mjs');
+    const made = spawnSync(process.execPath, [wasgoBin, 'new', 'my-mod'], { cwd: dir, encoding: 'utf8' });
+    expect(made.stderr).toBe('');
+    expect(made.status).toBe(0);
+    const mod = join(dir, 'my-mod');
+    const manifest = JSON.parse(readFileSync(join(mod, 'package.json'), 'utf8'));
+    expect(manifest.devDependencies).toEqual({ assemblyscript: JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).devDependencies.assemblyscript, wasgo: '^0.1.0' });
+    expect(readFileSync(join(mod, 'src/my-mod.ts'), 'utf8')).toContain('from "wasgo/godot"');
+    // "npm install" offline: the packed wasgo, and this repository's assemblyscript (and its dependencies).
+    mkdirSync(join(mod, 'node_modules/.bin'), { recursive: true });
+    cpSync(join(pkg, 'package'), join(mod, 'node_modules/wasgo'), { recursive: true });
+    symlinkSync(join(root, 'node_modules/assemblyscript'), join(mod, 'node_modules/assemblyscript'));
+    symlinkSync('../wasgo/bin/wasgo.mjs', join(mod, 'node_modules/.bin/wasgo'));
+    symlinkSync('../assemblyscript/bin/asc.js', join(mod, 'node_modules/.bin/asc'));
+    const build = spawnSync(npm, ['run', 'build'], { cwd: mod, encoding: 'utf8' });
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    const wasm = readFileSync(join(mod, 'build/my-mod.wasm'));
+    expect(wasm.includes(Buffer.from('name')), 'the name section is kept').toBe(true);
+    const test = spawnSync(npm, ['test', '--silent'], { cwd: mod, encoding: 'utf8' });
+    expect(test.stdout).toBe('my-mod: ready\n');
+    expect(test.status).toBe(0);
+    // A level-3 call in the level-1 project fails the build, naming the level.
+    writeFileSync(join(mod, 'src/my-mod.ts'), 'import { OS } from "wasgo/godot";\nexport function main(): i32 { return <i32>OS.get_processor_count(); }\n');
+    const bad = spawnSync(npm, ['run', 'build'], { cwd: mod, encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout + bad.stderr).toContain('OS.get_processor_count needs safety level 3, these are the level-1 bindings (wasgo/godot)');
+  }, 180_000);
 });

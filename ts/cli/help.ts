@@ -38,6 +38,8 @@ ${SANDBOX}
   --timeout-ms N       with --worker: wall-clock limit for main (default 10000; 0 = none)
   --api FILE.json      the game's modding API (the JSON twin of its WasGoApi resource): its
                        functions are linked as stubs that log their calls to stderr and return 0
+  --godot-stubs        answer the godot module with stubs (print to stdout, mod_node = 1, every other
+                       call 0): runs a Godot mod's main outside a game (docs/sdk.md)
 
 options for a .ant.zip (docs/antwasm.md):
   --frames N           call every module's update(frame) N times after the game starts (default 3)
@@ -78,6 +80,20 @@ examples:
     details: `Writes a new signing key to <keyfile> (mode 0600; never overwrites) and prints its public
 key, which games list as trusted (--trust KEY, or trustedKeys in the settings). The key file is
 private: keep it out of version control (*.key.json and *.key are git-ignored here).`,
+  },
+  new: {
+    summary: 'scaffold a mod project on the typed Godot bindings',
+    usage: ['wasgo new <name> [--lang as|c] [--level 1|2|3] [--dir PATH]'],
+    details: `Creates the folder <name> (or --dir) with package.json, src/<name>.ts (AssemblyScript,
+the default) or src/<name>.c, README.md and .gitignore. Then: npm install && npm run build
+(build/<name>.wasm, name section kept) && npm test (runs main once: wasgo run --godot-stubs).
+The source imports the bindings of --level (default 1): using what that level does not allow
+fails the build with a message naming the level. docs/sdk.md.
+
+options:
+  --lang as|c          AssemblyScript (default; needs the assemblyscript package) or C (needs clang)
+  --level 1|2|3        the safety level the mod is written for (default 1)
+  --dir PATH           where to create the project (default ./<name>); must not exist`,
   },
   help: {
     summary: 'this help, or a command\'s: wasgo help <command>',

@@ -7,6 +7,7 @@ import { parse, UsageError, wantsHelp } from './args';
 import { CliFileError, fileError } from './files';
 import { COMMANDS, commandHelp, generalHelp, usageLines } from './help';
 import { inspectCommand } from './inspect';
+import { newCommand } from './new';
 import { runCommand } from './run';
 
 /** Exit status for a mod that was refused, trapped or killed (like `docker run`). */
@@ -27,6 +28,7 @@ async function main(argv: string[]): Promise<number> {
     case 'pack': return packCommand(rest);
     case 'validate': return validateCommand(rest);
     case 'keygen': return keygenCommand(rest);
+    case 'new': return newCommand(rest);
     case 'inspect': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } } as const);
       if (positionals.length !== 1) throw new UsageError(positionals.length ? 'expected one file' : 'which file?');

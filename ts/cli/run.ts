@@ -4,6 +4,7 @@ import { isAntPackageArg, runAntCommand } from './ant';
 import { parse, settingOption, sandboxSettings, SANDBOX_OPTIONS, UsageError } from './args';
 import { checkInput } from './files';
 import { registerApiStubs } from './api';
+import { godotStubs } from './godot-stubs';
 
 export const RUN_OPTIONS = {
   ...SANDBOX_OPTIONS,
@@ -11,6 +12,7 @@ export const RUN_OPTIONS = {
   worker: { type: 'boolean' },
   'timeout-ms': { type: 'string' },
   api: { type: 'string' },
+  'godot-stubs': { type: 'boolean' },
 } as const;
 
 /** `wasgo run <file> [options] [-- args]`: prints the mod's output, exits with main's result. */
@@ -30,6 +32,11 @@ export async function runCommand(argv: string[]): Promise<number> {
   // The game's API (the JSON twin of its WasGoApi resource): stubs that log their calls.
   if (values.api) registerApiStubs(engine, values.api, (line) => process.stderr.write(`${line}\n`));
   const entry = values.entry ? { entry: values.entry } : {};
+  if (values['godot-stubs']) {
+    if (values.worker) throw new UsageError('--godot-stubs runs inline (not with --worker)');
+    const imports = godotStubs((t) => process.stdout.write(`${t}\n`), (t) => process.stderr.write(`${basename(file)}: error: ${t}\n`));
+    return engine.run(file, { args: passthrough, ...entry, imports });
+  }
   if (!values.worker) return engine.run(file, { args: passthrough, ...entry });
   // --worker: main runs in a worker thread (killable, async host functions such as http_request work).
   const instance = await engine.loadMod(file);
