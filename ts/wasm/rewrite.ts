@@ -581,6 +581,10 @@ type BodyLimits = Pick<ModuleLimits, 'maxLoopDepth' | 'maxBodyBytes'>;
 const NO_BODY_LIMITS: BodyLimits = { maxLoopDepth: Infinity, maxBodyBytes: Infinity };
 // table.grow: the grow request before it (emitTableGrowGate)
 const EV_TABLE_GROW = 13;
+/** rLive value of a live loop-header region (1 = any other live region). */
+const LOOP_HEAD = 2;
+/** Least a loop header's charge bills (chargeOf). */
+export const LOOP_HEADER_MIN = 6;
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
@@ -735,6 +739,20 @@ class Meter {
     this.rAlias[id] = id;
     this.cur = id;
     this.event(pos, EV_CHARGE, id, header);
+  }
+
+  /**
+   * What region `id`'s charge bills: its cost, or 0 once folded into its parent. A loop header
+   * bills at least LOOP_HEADER_MIN: every pass runs the charge sequence itself (~7 instructions),
+   * so nearly empty nested headers would otherwise run several times longer per unit than a
+   * plain loop (tests/attack/nested-loop-headers.test.ts). Headers of real loops cost more than
+   * the minimum already, so a plain loop's price is unchanged.
+   */
+  private chargeOf(id: number): number {
+    const live = this.rLive[id]!;
+    if (!live) return 0;
+    const cost = this.rCost[id]!;
+    return live === LOOP_HEAD && cost < LOOP_HEADER_MIN ? LOOP_HEADER_MIN : cost;
   }
 
   private growRegions(): void {
@@ -932,6 +950,7 @@ class Meter {
             this.event(at - base, EV_LOOP_OPEN, bytes[at + 1]!, this.rN);
           }
           this.region(after, -1, false, wrap);
+          this.rLive[this.cur] = LOOP_HEAD; // charged at least LOOP_HEADER_MIN (see chargeOf)
           break;
         }
         case Ctl.If: {
@@ -1056,7 +1075,7 @@ class Meter {
       switch (kind) {
         case EV_CHARGE: {
           const id = evA;
-          let cost = this.rLive[id] ? this.rCost[id]! : 0;
+          let cost = this.chargeOf(id);
           if (local && evB && cost > 0 && cost <= MAX_WRAPPED_CHARGE) {
             // Header of a wrapped loop: `F -= c; if (F < 0) br $cold` (the refill is outside the loop).
             w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.i32Const).sleb32(cost).byte(Opcode.i32Sub).byte(Opcode.localTee).uleb(fuelLocal)
@@ -1125,7 +1144,7 @@ class Meter {
           if (!local) break;
           // <the loop> br $done / end $cold: F = refill(F) + c (the header charges c again); br $re
           // / end $re / unreachable / end $done
-          const cost = this.rLive[evA] ? this.rCost[evA]! : 0;
+          const cost = this.chargeOf(evA);
           w.byte(Opcode.br).byte(2).byte(Opcode.end);
           if (cost > 0 && cost <= MAX_WRAPPED_CHARGE) {
             w.byte(Opcode.localGet).uleb(fuelLocal).byte(Opcode.call).uleb(HL).byte(Opcode.i32Const).sleb32(cost).byte(Opcode.i32Add)
