@@ -8,7 +8,7 @@ import { checkLimit, type ModuleLimits } from './limits';
 import { readModule, type FunctionBody, type WasmModule } from './module';
 import { Ctl, FEATURE, Imm, OPS } from './opcodes';
 import { checkReservedNames } from './reserved';
-import { makeSection, SectionId, writeSections, type Section } from './sections';
+import { frameSection, makeSection, SECTION_HEADER_ROOM, SectionId, writeSections, type Section } from './sections';
 
 /**
  * The module rewriter: one decode of the module, one pass over each function body, one emit.
@@ -614,7 +614,10 @@ class Meter {
 
   /** The code section, or undefined when a `try` turned frame counting on: start again. */
   private codeOnce(): Section | undefined {
-    const w = new Writer();
+    // Sized for typical growth (~1.2x) so the section is rarely copied while it grows, and
+    // framed in place (frameSection): the bodies are copied once, into this buffer.
+    const codeBytes = this.m.sections.find((s) => s.id === SectionId.code)?.payload.length ?? 0;
+    const w = new Writer(Math.ceil(codeBytes * 1.25) + 256).skip(SECTION_HEADER_ROOM);
     w.uleb(this.m.code.length + 2);
     const funcs = new Writer();
     let hinted = 0;
@@ -654,7 +657,7 @@ class Meter {
     const hl = new Writer().uleb(0).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
       .byte(Opcode.localGet).uleb(0).byte(Opcode.call).uleb(R).byte(Opcode.end);
     for (const h of [hg, hl]) w.uleb(h.length).copy(h.buffer, 0, h.length);
-    return makeSection(SectionId.code, w.view());
+    return frameSection(SectionId.code, w, 0);
   }
 
   /** Starts a region at `pos`; `parent` as in rParent. Closes the current one unless `keepOpen`. */
@@ -776,32 +779,42 @@ class Meter {
     this.rCost[this.cur]! += localsCharge(body);
     const bytes = m.bytes;
     const end = r.end;
+    const fImp = this.fImp;
     while (this.fKind.length > 0) {
-      if (r.done()) r.fail('function body ends inside a block');
-      const at = r.pos;
-      // Fast path: plain instructions (weight 1, no control effect) with at most LEB immediates.
-      const k = FAST[bytes[at]!]!;
-      if (k !== 0 && !(k === 3 && at + 1 < end && (bytes[at + 1]! & 0x40) !== 0)) {
-        let p = at + 1;
-        for (let n = k === 3 ? 2 : k - 1; n > 0; n--) {
-          while (p < end && (bytes[p]! & 0x80) !== 0) p++;
-          p++;
+      // Fast run: plain instructions (no control effect, at most LEB immediates) and direct
+      // calls. Their weights are summed in a local and added to the region once: the region
+      // cannot change inside the run.
+      let p = r.pos;
+      let acc = 0;
+      while (p < end) {
+        const op = bytes[p]!;
+        const k = FAST[op]!;
+        if (k !== 0) {
+          if (k === 3 && p + 1 < end && (bytes[p + 1]! & 0x40) !== 0) break; // memarg with a memory index
+          let q = p + 1;
+          for (let n = k === 3 ? 2 : k - 1; n > 0; n--) {
+            while (q < end && (bytes[q]! & 0x80) !== 0) q++;
+            q++;
+          }
+          if (q > end) r.fail('instruction runs past the end of the body', p);
+          acc += OP_WEIGHT[op]!;
+          p = q;
+          continue;
         }
-        if (p > end) r.fail('instruction runs past the end of the body', at);
-        r.pos = p;
-        if (this.cur >= 0) this.rCost[this.cur]! += OP_WEIGHT[bytes[at]!]!;
-        continue;
-      }
-      if (bytes[at] === Opcode.call) {
-        // Fast path for direct calls: remap the index past the refill import, weigh, go on.
-        r.pos = at + 1;
+        if (op !== Opcode.call) break;
+        // Direct call: remap the index past the refill import, weigh, go on.
+        r.pos = p + 1;
         const f = r.uleb();
-        if (f >= this.fImp) this.event(at + 1 - base, EV_PATCH, r.pos - base, f + 1);
+        if (f >= fImp) this.event(p + 1 - base, EV_PATCH, r.pos - base, f + 1);
         if (this.depth) this.event(r.pos - base, EV_DEPTH_RESTORE, 0, 0);
         this.hasCall = true;
-        if (this.cur >= 0) this.rCost[this.cur]! += CALL_WEIGHT;
-        continue;
+        acc += CALL_WEIGHT;
+        p = r.pos;
       }
+      r.pos = p;
+      if (acc !== 0 && this.cur >= 0) this.rCost[this.cur]! += acc;
+      if (r.done()) r.fail('function body ends inside a block');
+      const at = r.pos;
       const e = decodeOp(r);
       const ctl = e.ctl;
       const weight = ctl === Ctl.None && bytes[at] === 0xfd ? simdWeight(bytes, at + 1) : WEIGHT_OF[ctl]!;
