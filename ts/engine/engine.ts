@@ -1,4 +1,4 @@
-import { EngineShutDown, InstantiateError, LoadError, OutOfFuel, Timeout, WasGoError } from './errors';
+import { EngineShutDown, InstantiateError, LoadError, ModuleTooLarge, OutOfFuel, Timeout, WasGoError } from './errors';
 import { calibration } from './calibrate';
 import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
@@ -56,6 +56,13 @@ export interface RunOptions extends InstanceOptions, CallOptions {
 }
 
 const REALM_KEY = Symbol.for('wasgo.engine');
+
+/**
+ * Largest module `compileSync` takes (Godot's load_mod, ANT LoadModule): it validates, rewrites
+ * and compiles on the calling thread, which is the game's, and browsers refuse synchronous
+ * compiles over 8 MB on the main thread anyway (Chrome). Bigger modules load with `compile`.
+ */
+export const SYNC_COMPILE_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * The one WasGo engine of this JS realm. It owns the settings, the function table, the
@@ -186,6 +193,9 @@ export class WasGoEngine {
    * synchronous compilation of large modules on the main thread (Chrome: over 8 MB).
    */
   compileSync(binary: ModuleBinary): CompiledModule {
+    if (binary.bytes.length > SYNC_COMPILE_MAX_BYTES) {
+      throw new ModuleTooLarge(`${binary.bytes.length} bytes is over the ${SYNC_COMPILE_MAX_BYTES}-byte ceiling of a synchronous load on the game thread (${SYNC_COMPILE_MAX_BYTES / 2 ** 20} MiB; browsers refuse bigger synchronous compiles): load it asynchronously (engine.compile / loadMod)`, { module: binary.name });
+    }
     const prepared = this.prepare(binary);
     try {
       return this.compiled(binary.name, prepared, new WebAssembly.Module(prepared.bytes));

@@ -306,13 +306,7 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
         break;
       case SectionId.start: out.push(meter ? encodeSection.start(shift(m.start!)) : s); break;
       case SectionId.element:
-        out.push(meter
-          ? encodeSection.elements(m.elements.map((e) => ({
-            ...e,
-            offset: e.offset && remapConstExpr(e.offset, shift, name),
-            items: 'funcs' in e.items ? { funcs: e.items.funcs.map(shift) } : { exprs: e.items.exprs.map((x) => remapConstExpr(x, shift, name)) },
-          })))
-          : s);
+        out.push(meter ? makeSection(s.id, remapElements(s.payload, fImp, name)) : s);
         break;
       case SectionId.code:
         if (meter?.hintSection) out.push(meter.hintSection); // code metadata goes before the code
@@ -424,6 +418,55 @@ function remapConstExpr(expr: Uint8Array, shift: (f: number) => number, moduleNa
   }
   if (copied === 0) return expr;
   return w.bytes(expr.subarray(copied)).viewFrom(start);
+}
+
+/**
+ * The element section with every function index shifted past the refill import, streamed: bytes
+ * are copied, only indices are re-encoded (no object per segment or item). The section was
+ * decoded (and so checked) by readModule before.
+ */
+function remapElements(payload: Uint8Array, fImp: number, moduleName: string): Uint8Array {
+  const r = new Reader(payload, moduleName);
+  const w = new Writer(payload.length + (payload.length >> 3) + 16);
+  const uleb = () => w.uleb(r.uleb());
+  const func = () => { const f = r.uleb(); w.uleb(f >= fImp ? f + 1 : f); };
+  const expr = () => {
+    if (payload[r.pos] === Opcode.refFunc) {
+      // the usual item, `ref.func f; end`
+      r.pos++;
+      w.byte(Opcode.refFunc);
+      func();
+      if (payload[r.pos] === Opcode.end) { r.pos++; w.byte(Opcode.end); return; }
+    }
+    for (;;) {
+      const at = r.pos;
+      const e = decodeOp(r);
+      if (e.imm === Imm.Func) {
+        w.copy(payload, at, r.pos);
+        func();
+        continue;
+      }
+      skipImm(r, e.imm);
+      w.copy(payload, at, r.pos);
+      if (payload[at] === Opcode.end) return;
+    }
+  };
+  const n = r.uleb();
+  w.uleb(n);
+  for (let i = 0; i < n; i++) {
+    const flags = r.uleb();
+    w.uleb(flags);
+    if ((flags & 3) === 2) uleb(); // table index
+    if ((flags & 1) === 0) expr(); // active: offset
+    if (flags & 3) w.byte(r.byte()); // element kind / reference type
+    const k = r.uleb();
+    w.uleb(k);
+    for (let j = 0; j < k; j++) {
+      if (flags & 4) expr();
+      else func();
+    }
+  }
+  return w.view();
 }
 
 /**
