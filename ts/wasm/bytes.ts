@@ -169,6 +169,28 @@ export class Writer {
     return this;
   }
 
+  /**
+   * Ends a run written after `skip(room)` at `at`: writes its length as a u32 LEB right before it
+   * and moves the run back over the room the LEB did not use.
+   */
+  closeSized(at: number, room: number): this {
+    const start = at + room;
+    const size = this.length - start;
+    let n = 1;
+    for (let v = size; v >= 0x80; v = Math.floor(v / 128)) n++;
+    if (n > room) throw new RangeError(`a ${size}-byte run needs ${n} bytes of size, ${room} reserved`);
+    const buf = this.buf;
+    if (n < room) buf.copyWithin(at + n, start, this.length);
+    let v = size;
+    for (let i = 0; i < n; i++) {
+      const b = v % 128;
+      v = Math.floor(v / 128);
+      buf[at + i] = i < n - 1 ? b | 0x80 : b;
+    }
+    this.length -= room - n;
+    return this;
+  }
+
   /** Appends src[start, end): a plain loop for short runs (no subarray object), set() for long ones. */
   copy(src: Uint8Array, start: number, end: number): this {
     const n = end - start;

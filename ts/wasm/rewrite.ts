@@ -532,7 +532,8 @@ function scanAll(m: WasmModule): void {
 
 /**
  * Opcodes the scanner steps over without the general decoder: 1 = no immediate, 2 = one LEB,
- * 3 = memarg (two LEBs; the general path when the align field flags a memory index).
+ * 3 = memarg (two LEBs; the general path when the align field flags a memory index), 4 = f32.const
+ * (4 bytes), 5 = f64.const (8 bytes).
  */
 const FAST = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
@@ -541,6 +542,8 @@ for (let b = 0; b < 256; b++) {
   if (e.imm === Imm.None) FAST[b] = 1;
   else if (e.imm === Imm.Local || e.imm === Imm.Global || e.imm === Imm.Table || e.imm === Imm.I32 || e.imm === Imm.I64) FAST[b] = 2;
   else if (e.imm === Imm.MemArg) FAST[b] = 3;
+  else if (e.imm === Imm.F32) FAST[b] = 4;
+  else if (e.imm === Imm.F64) FAST[b] = 5;
 }
 
 /** Weight of the SIMD instruction whose sub-opcode LEB starts at `p` (already validated). */
@@ -636,7 +639,6 @@ class Meter {
    */
   depth = false;
 
-  private readonly body = new Writer();
 
   constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number, private readonly countFrames = false) {}
 
@@ -677,8 +679,13 @@ class Meter {
         }
         hints.reset();
         hintCount = 0;
-        this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
-        w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
+        // The body is emitted in place after room for its size (a u32 LEB, 5 bytes at most),
+        // then moved back over the bytes the size does not need: never copied through a second buffer.
+        const at = w.length;
+        w.skip(5);
+        hintBase = w.length;
+        this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length, w);
+        w.closeSized(at, 5);
         if (hintCount) {
           funcs.uleb(this.fImp + 1 + i).uleb(hintCount).copy(hints.buffer, 0, hints.length);
           hinted++;
@@ -835,9 +842,12 @@ class Meter {
         if (k !== 0) {
           if (k === 3 && p + 1 < end && (bytes[p + 1]! & 0x40) !== 0) break; // memarg with a memory index
           let q = p + 1;
-          for (let n = k === 3 ? 2 : k - 1; n > 0; n--) {
-            while (q < end && (bytes[q]! & 0x80) !== 0) q++;
-            q++;
+          if (k >= 4) q += k === 4 ? 4 : 8;
+          else {
+            for (let n = k === 3 ? 2 : k - 1; n > 0; n--) {
+              while (q < end && (bytes[q]! & 0x80) !== 0) q++;
+              q++;
+            }
           }
           if (q > end) r.fail('instruction runs past the end of the body', p);
           acc += OP_WEIGHT[op]!;
@@ -1004,8 +1014,7 @@ class Meter {
     this.region(after, open);
   }
 
-  private emitBody(body: FunctionBody, params: number): void {
-    const w = this.body.reset();
+  private emitBody(body: FunctionBody, params: number, w: Writer): void {
     const local = this.hasLoop && !this.hasCall && !this.hasTry;
     const firstAdded = params + body.localCount;
     const fuelLocal = firstAdded;
@@ -1170,9 +1179,11 @@ class Meter {
  */
 let hints: Writer | undefined;
 let hintCount = 0;
+/** Where the body being emitted starts in the code section's writer (hint offsets are relative to it). */
+let hintBase = 0;
 function hintAt(offset: number): void {
   if (!hints) return;
-  hints.uleb(offset).uleb(1).byte(0);
+  hints.uleb(offset - hintBase).uleb(1).byte(0);
   hintCount++;
 }
 
