@@ -14,7 +14,9 @@ import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
 import { LineBuffer, wasiFunctions } from '../table/wasi';
 import type { ModuleInfo } from '../wasm/info';
-import { prepareModule, rewrittenInvalid, type PreparedModule } from './prepare';
+import { prepareModule, rewriteKey, rewrittenInvalid, type PreparedModule } from './prepare';
+import { loadCache } from './load-cache';
+import { offThreadByDefault, prepareOffThread } from '../isolate/loader';
 import { maxMemoryBytes, maxTableBytes, MemoryBudget } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
@@ -178,8 +180,14 @@ export class WasGoEngine {
     }
   }
 
-  /** Step 3: validates, applies memory caps and fuel metering, compiles. */
-  async compile(binary: ModuleBinary): Promise<CompiledModule> {
+  /**
+   * Step 3: validates, applies memory caps and fuel metering, compiles. With `offThread` (default:
+   * in browsers, for modules of 64 KiB or more) the validation, rewrite and compile run in a loader
+   * worker (ts/isolate/loader.ts): the game's main thread only hashes the bytes (Web Crypto) and
+   * receives the compiled module. A module in the load cache skips the rewrite either way.
+   */
+  async compile(binary: ModuleBinary, options: { offThread?: boolean } = {}): Promise<CompiledModule> {
+    if (options.offThread ?? offThreadByDefault(binary.bytes.length)) return this.compileOffThread(binary);
     const prepared = this.prepare(binary);
     try {
       return this.compiled(binary.name, prepared, await WebAssembly.compile(prepared.bytes));
@@ -206,12 +214,30 @@ export class WasGoEngine {
 
   private prepare(binary: ModuleBinary): PreparedModule {
     this.ensureUp();
-    const s = this.settingsValue;
     // Original validated and rewritten once; the compile right after is the rewritten bytes' validation.
-    return prepareModule(binary.bytes, {
-      name: binary.name, memoryMb: s.memoryMb, meter: s.fuelPerCall > 0 || s.fuelPerMain > 0,
-      maxTableEntries: s.maxTableEntries, revalidate: false,
-    });
+    return prepareModule(binary.bytes, { ...this.prepareOptions(binary.name), revalidate: false });
+  }
+
+  private prepareOptions(name: string) {
+    const s = this.settingsValue;
+    return { name, memoryMb: s.memoryMb, meter: s.fuelPerCall > 0 || s.fuelPerMain > 0, maxTableEntries: s.maxTableEntries };
+  }
+
+  private async compileOffThread(binary: ModuleBinary): Promise<CompiledModule> {
+    this.ensureUp();
+    const options = this.prepareOptions(binary.name);
+    const key = await loadCache.keyAsync(binary.bytes, rewriteKey(options));
+    const hit = loadCache.get(key);
+    if (hit) {
+      try {
+        return this.compiled(binary.name, hit, await WebAssembly.compile(hit.bytes));
+      } catch (e) {
+        throw rewrittenInvalid(hit.bytes, binary.name, e);
+      }
+    }
+    const { prepared, module } = await prepareOffThread(binary.bytes, options);
+    loadCache.put(key, { ...prepared, rewritten: true, validated: true });
+    return this.compiled(binary.name, prepared, module);
   }
 
   private compiled(name: string, p: PreparedModule, module: WebAssembly.Module): CompiledModule {

@@ -17,7 +17,7 @@
  */
 import type { ModuleInfo } from '../wasm/info';
 import type { ModuleLimits } from '../wasm/limits';
-import { sha256, sha256Hex } from './sha256';
+import { sha256, sha256Async, sha256Hex } from './sha256';
 import type { FrameMap } from './traps';
 
 export interface CachedPrepare {
@@ -86,10 +86,19 @@ export class LoadCache {
 
   /** The cache key of a module (hex): hashes the bytes once. */
   key(bytes: Uint8Array, k: RewriteKey): string {
+    return this.keyOf(sha256(bytes), k);
+  }
+
+  /** The same key, hashing with Web Crypto where that is the native hash (the async load path). */
+  async keyAsync(bytes: Uint8Array, k: RewriteKey): Promise<string> {
+    return this.keyOf(await sha256Async(bytes), k);
+  }
+
+  private keyOf(digest: Uint8Array, k: RewriteKey): string {
     const l = k.limits;
     const shape = Object.keys(l).sort().map((n) => `${n}=${l[n as keyof ModuleLimits]}`).join(',');
     const settings = `${REWRITER_ID}|meter=${k.meter}|pages=${k.maxPages}|${shape}`;
-    return sha256Hex(concat(sha256(bytes), new TextEncoder().encode(settings)));
+    return sha256Hex(concat(digest, new TextEncoder().encode(settings)));
   }
 
   get(key: string): CachedPrepare | undefined {

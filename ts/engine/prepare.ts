@@ -5,7 +5,7 @@ import { describeModule } from '../wasm/inspect';
 import { readModule } from '../wasm/module';
 import { resolveLimits, type ModuleLimits } from '../wasm/limits';
 import { PAGE_BYTES } from '../wasm/memory-caps';
-import { loadCache } from './load-cache';
+import { loadCache, type RewriteKey } from './load-cache';
 import { maxTableEntries, rewriteModule } from '../wasm/rewrite';
 
 export interface PrepareOptions {
@@ -52,10 +52,10 @@ export interface PreparedModule {
  */
 export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedModule {
   const input = bytes as Uint8Array<ArrayBuffer>;
-  const maxPages = Math.floor((o.memoryMb * 1024 * 1024) / PAGE_BYTES);
-  const limits = resolveLimits(o.limits, o.maxTableEntries);
+  const rk = rewriteKey(o);
+  const { maxPages, limits } = rk;
   // A module prepared before with the same settings: only V8's compile is left to pay.
-  const key = o.cache === false ? undefined : loadCache.key(bytes, { meter: o.meter, maxPages, limits });
+  const key = o.cache === false ? undefined : loadCache.key(bytes, rk);
   const hit = key === undefined ? undefined : loadCache.get(key);
   if (hit) {
     // Entries put by a caller that compiled them itself (revalidate: false) were not validated here.
@@ -78,6 +78,11 @@ export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedMod
   const prepared: PreparedModule = { bytes: r.bytes, info, tableEntries: maxTableEntries(r), metered: r.metered, frames };
   if (key !== undefined) loadCache.put(key, { ...prepared, rewritten: r.rewritten, validated: !r.rewritten || o.revalidate !== false });
   return prepared;
+}
+
+/** Everything in the options that shapes the rewrite (the load cache's key besides the bytes). */
+export function rewriteKey(o: PrepareOptions): RewriteKey {
+  return { meter: o.meter, maxPages: Math.floor((o.memoryMb * 1024 * 1024) / PAGE_BYTES), limits: resolveLimits(o.limits, o.maxTableEntries) };
 }
 
 /** CompileError with V8's reason (and the offset when its message has one). */

@@ -21,6 +21,13 @@ export function sha256(bytes: Uint8Array): Uint8Array {
   return sha256Js(bytes);
 }
 
+/** Web Crypto's native digest where there is no synchronous native one (browsers): off the JS thread's hot path. */
+export async function sha256Async(bytes: Uint8Array): Promise<Uint8Array> {
+  const subtle = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle;
+  if (nodeCrypto || !subtle) return sha256(bytes);
+  return new Uint8Array(await subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
+}
+
 export function sha256Hex(bytes: Uint8Array): string {
   let s = '';
   for (const b of sha256(bytes)) s += b.toString(16).padStart(2, '0');
