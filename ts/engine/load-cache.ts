@@ -17,7 +17,7 @@
  */
 import type { ModuleInfo } from '../wasm/info';
 import type { ModuleLimits } from '../wasm/limits';
-import { sha256, sha256Async, sha256Hex } from './sha256';
+import { NATIVE_SYNC_SHA256, sha256, sha256Async, sha256Hex } from './sha256';
 import type { FrameMap } from './traps';
 
 export interface CachedPrepare {
@@ -53,6 +53,9 @@ export interface LoadCacheOptions {
 
 export const DEFAULT_CACHE_MEMORY_BYTES = 128 * 1024 * 1024;
 
+/** Largest module the sync path hashes with the portable JS SHA-256 (~30 ms per MB on this VM). */
+export const SYNC_JS_HASH_MAX_BYTES = 1024 * 1024;
+
 /**
  * Identity of the rewriter: bump when the rewrite's output changes for the same input, so a disk
  * cache written by an older WasGo is never served (the in-memory cache lives one process only).
@@ -84,8 +87,13 @@ export class LoadCache {
     this.held = 0;
   }
 
-  /** The cache key of a module (hex): hashes the bytes once. */
-  key(bytes: Uint8Array, k: RewriteKey): string {
+  /**
+   * The cache key of a module (hex): hashes the bytes once. Undefined (no caching on this path)
+   * for a module over SYNC_JS_HASH_MAX_BYTES where only the portable JS hash can run synchronously
+   * (browsers): hashing would cost more than it saves. The async path (keyAsync) caches those.
+   */
+  key(bytes: Uint8Array, k: RewriteKey): string | undefined {
+    if (!NATIVE_SYNC_SHA256 && bytes.length > SYNC_JS_HASH_MAX_BYTES) return undefined;
     return this.keyOf(sha256(bytes), k);
   }
 
