@@ -47,7 +47,7 @@ export class Reader {
 
   /** Unsigned LEB128 of at most `bits` bits (u32 by default; u64 values above 2^53 lose precision). */
   uleb(bits = 32): number {
-    // Fast path (the loader's hottest read): a well-formed u32 of up to 4 bytes inside the bounds.
+    // Fast path (the loader's hottest read): a well-formed u32 inside the bounds.
     if (bits === 32) {
       const b = this.bytes;
       let p = this.pos;
@@ -63,6 +63,11 @@ export class Reader {
         x = b[p++]!;
         v |= (x & 0x7f) << 21;
         if (x < 0x80) { this.pos = p; return v; }
+        // 5 bytes (linkers pad relocatable indices to 5): the last holds bits 28-31 only
+        if (p < this.end) {
+          x = b[p++]!;
+          if (x < 0x10) { this.pos = p; return v + x * 0x10000000; }
+        }
       }
     }
     return this.ulebSlow(bits);
