@@ -4,6 +4,7 @@
 // examples are skipped with one line saying what to install (examples/build-examples.mjs).
 import * as esbuild from 'esbuild';
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { buildExamples } from './examples/build-examples.mjs';
@@ -15,13 +16,21 @@ const common = { bundle: true, sourcemap: false, logLevel: quiet ? 'error' : 'wa
 // Worker mode (ts/isolate): the worker's code is bundled on its own and embedded as a string in
 // every bundle below, so no extra file has to be shipped or found (browsers use a Blob URL).
 // Keep these options in step with WORKER_BUNDLE in ts/isolate/worker.ts.
+/** A hash of the loader's sources: the disk load cache never serves a rewrite of another build (ts/engine/load-cache.ts). */
+function rewriterId() {
+  const h = createHash('sha256');
+  const files = [...readdirSync('ts/wasm').filter((f) => f.endsWith('.ts')).map((f) => join('ts/wasm', f)), 'ts/engine/prepare.ts', 'ts/engine/load-cache.ts'].sort();
+  for (const f of files) h.update(f).update(readFileSync(f));
+  return h.digest('hex').slice(0, 16);
+}
+
 async function workerDefine() {
   if (!existsSync('ts/isolate/worker-entry.ts')) return {};
   const out = await esbuild.build({
     ...common, entryPoints: ['ts/isolate/worker-entry.ts'], write: false,
     format: 'iife', globalName: 'WasGoWorker', platform: 'browser',
   });
-  return { __WASGO_WORKER_SOURCE__: JSON.stringify(out.outputFiles[0].text) };
+  return { __WASGO_WORKER_SOURCE__: JSON.stringify(out.outputFiles[0].text), __WASGO_REWRITER_ID__: JSON.stringify(rewriterId()) };
 }
 
 async function buildTs() {

@@ -8,4 +8,5 @@ export { WASI_MODULE, WASI_ERRNO } from './table/wasi';
 export type { ImportLink, ImportStatus } from './table/linker';
 export { GuestMemory } from './guest/memory';
 export { liveWorkers, noLiveWorkers, workerUnavailableReason } from './isolate/worker';
+export { offThreadLoads, stopLoader } from './isolate/loader';
 export { setPlatform, type HostPlatform } from './platform/platform';

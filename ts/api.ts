@@ -8,5 +8,6 @@ export { DEFAULT_SETTINGS, resolveSettings, LEVELS, type SafetyLevel, type WasGo
 export { WasGoEngine, type ModuleBinary, type CompiledModule, type ModSource, type InstanceOptions, type RunOptions } from './engine/engine';
 export { WasGoInstance, type EntryPoint, type CallOptions, type InstanceState, type WasmValue } from './engine/instance';
 export type { EngineEvents } from './engine/events';
+export { configureLoadCache, type LoadCacheOptions } from './engine/load-cache';
 export type { MainRun, MainRunState, StartOptions, ChannelOptions } from './isolate/run';
 export type { HostFunctionSpec, HostCallContext, ParamKind, ResultKind, OutBuffer, ValueOut, GuestRegion } from './table/host-function';

@@ -9,6 +9,7 @@ import * as esbuild from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 import { WORKER_BUNDLE } from '../../ts/isolate/worker';
 import { wat } from '../helpers/wat';
+import { straightLeaf } from '../../bench/load';
 
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => existsSync(p));
 
@@ -27,6 +28,7 @@ describe.skipIf(!CHROMIUM)('worker mode in a browser', () => {
   let base = '';
   let mod: number[] = [];
   let loop: number[] = [];
+  let leaf: number[] = [];
 
   beforeAll(async () => {
     const js = await browserBundle();
@@ -37,6 +39,7 @@ describe.skipIf(!CHROMIUM)('worker mode in a browser', () => {
       (data (i32.const 16) "hi from a web worker")
       (func (export "main") (result i32) (call $print (i32.const 16) (i32.const 20)) (call $later (i32.const 21))))`)];
     loop = [...await wat('(module (func (export "main") (loop $l (br $l))))')];
+    leaf = [...straightLeaf(300_000).bytes];
     server = createServer((req, res) => {
       const isolated = req.url?.startsWith('/isolated') ?? false;
       const headers: Record<string, string> = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
@@ -121,6 +124,29 @@ describe.skipIf(!CHROMIUM)('worker mode in a browser', () => {
     expect(r.supervised).toBe(true);
     expect(r.stoppedAfter).toBeGreaterThanOrEqual(95);
     expect(r.stoppedAfter).toBeLessThan(400);
+  });
+
+  it('loads a big mod off the main thread (a loader worker, no COOP/COEP needed) and from the load cache the second time', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${base}/plain/`);
+    const r = await page.evaluate(async (bytes: number[]) => {
+      const W = (globalThis as any).WasGo;
+      const engine = W.WasGoEngine.get().init({});
+      const u = new Uint8Array(bytes);
+      const before = W.offThreadLoads();
+      const inst = await engine.loadMod(u, { name: 'leaf.wasm' });
+      inst.call('loop', [2]);
+      const served = W.offThreadLoads() - before;
+      const again = await engine.loadMod(u, { name: 'leaf.wasm' });
+      again.call('loop', [1]);
+      return { served, servedAgain: W.offThreadLoads() - before, metered: inst.metered, fuel: inst.lastCallFuel, fuel2: again.lastCallFuel };
+    }, leaf);
+    await page.close();
+    expect(r.served).toBe(1); // validated, rewritten and compiled in the loader worker
+    expect(r.servedAgain).toBe(1); // the second load came from the load cache: no rewrite anywhere
+    expect(r.metered).toBe(true);
+    expect(r.fuel).toBeGreaterThan(2 * 100_000); // the leaf is charged (~170k instructions per call)
+    expect(r.fuel2).toBeGreaterThan(100_000);
   });
 
   it('says worker mode needs COOP/COEP on a page that is not cross-origin isolated', async () => {

@@ -225,14 +225,15 @@ export class AntGame {
         const lookalike = [...pkg.files.keys()].find((n) => n.toLowerCase() === coreEntry);
         throw new PackageRefused('MissingCore', `no /core.wasm at the zip root${lookalike ? ` (found ${JSON.stringify(lookalike)}; the name is case-sensitive)` : ''}`, undefined, place);
       }
-      // Compile (never run) every entry that looks like wasm, so LoadModule can instantiate synchronously.
-      for (const [entry, bytes] of pkg.files) {
-        if (!hasWasmMagic(bytes)) continue;
+      // Only the Core is compiled now: other modules when LoadModule first asks for them
+      // (compileEntry), so a package cannot make loading pay for modules it never loads.
+      const core = pkg.files.get(coreEntry)!;
+      if (hasWasmMagic(core)) {
         try {
-          this.compiled.set(entry, await this.engine.compile({ name: this.moduleName(`/${entry}`), bytes }));
+          this.compiled.set(coreEntry, await this.engine.compile({ name: this.moduleName(`/${coreEntry}`), bytes: core }));
         } catch (e) {
           if (!(e instanceof WasGoError)) throw e;
-          this.compileErrors.set(entry, e.describe());
+          this.compileErrors.set(coreEntry, e.describe());
         }
       }
       if (!this.compiled.has(coreEntry)) {
@@ -348,7 +349,7 @@ export class AntGame {
     if (entry === undefined || bytes === undefined) { // 3
       return { result: PATH_RESOLUTION_ERROR, reason: entry === undefined ? 'not an absolute package path to a file' : 'no such file in the package' };
     }
-    const compiled = this.compiled.get(entry);
+    const compiled = this.compiled.get(entry) ?? this.compileEntry(entry, bytes);
     if (!compiled) return { result: RESOLUTION_ERROR, reason: this.compileErrors.get(entry) ?? 'not a WebAssembly module' }; // 4
     if (this.instantiations >= this.maxModules) {
       return { result: NO_MORE_MEMORY_ERROR, reason: `the game may instantiate at most ${this.maxModules} modules (maxModules)` };
@@ -382,6 +383,24 @@ export class AntGame {
       return { result: RESOLUTION_ERROR, reason: `${role === 'main' ? 'the Main' : 'the module'} failed while loading: ${describe(e)}` };
     }
     return { result: ref.id }; // 9
+  }
+
+  /**
+   * Compiles a module on its first LoadModule, synchronously (the import returns the ModuleId),
+   * within the engine's synchronous-compile ceiling (SYNC_COMPILE_MAX_BYTES, ModuleTooLarge past
+   * it). The result (or the error) is kept: loading the path again instantiates at once.
+   */
+  private compileEntry(entry: string, bytes: Uint8Array): CompiledModule | undefined {
+    if (this.compileErrors.has(entry) || !hasWasmMagic(bytes)) return undefined;
+    try {
+      const compiled = this.engine.compileSync({ name: this.moduleName(`/${entry}`), bytes });
+      this.compiled.set(entry, compiled);
+      return compiled;
+    } catch (e) {
+      if (!(e instanceof WasGoError)) throw e;
+      this.compileErrors.set(entry, e.describe());
+      return undefined;
+    }
   }
 
   // ---------------------------------------------------------------- bookkeeping

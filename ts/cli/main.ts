@@ -1,6 +1,7 @@
 import { ProcExit, WasGoError } from '../engine/errors';
 import { nodePlatform } from '../platform/node';
 import { setPlatform } from '../platform/platform';
+import { configureLoadCache } from '../engine/load-cache';
 import { VERSION } from '../version';
 import { keygenCommand, packCommand, validateCommand } from './ant';
 import { parse, UsageError, wantsHelp } from './args';
@@ -48,6 +49,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 setPlatform(nodePlatform);
+// Prepared modules kept on disk across runs only when asked (docs/limits.md "Load cache").
+if (process.env.WASGO_CACHE_DIR) configureLoadCache({ dir: process.env.WASGO_CACHE_DIR });
 const argv = process.argv.slice(2);
 const dash = argv.indexOf('--');
 const verbose = (dash >= 0 ? argv.slice(0, dash) : argv).includes('--verbose');

@@ -1,4 +1,4 @@
-import { EngineShutDown, InstantiateError, LoadError, OutOfFuel, Timeout, WasGoError } from './errors';
+import { EngineShutDown, InstantiateError, LoadError, ModuleTooLarge, OutOfFuel, Timeout, WasGoError } from './errors';
 import { calibration } from './calibrate';
 import { clock, FuelPort, Metering, type Meter } from './meter';
 import { Events, type EngineEvents } from './events';
@@ -14,8 +14,10 @@ import { Random } from '../table/random';
 import { unsafeFunctions, wrappers } from '../table/wrappers';
 import { LineBuffer, wasiFunctions } from '../table/wasi';
 import type { ModuleInfo } from '../wasm/info';
-import { prepareModule, rewrittenInvalid, type PreparedModule } from './prepare';
+import { prepareModule, rewriteKey, rewrittenInvalid, type PreparedModule } from './prepare';
 import { GrowGate, growGate, workerGrowGate, type WorkerMemory } from './grow-gate';
+import { loadCache } from './load-cache';
+import { offThreadByDefault, prepareOffThread } from '../isolate/loader';
 import { initialMemoryBytes, maxMemoryBytes, MemoryBudget, tableShapes } from './memory-budget';
 
 /** A module's bytes, as loaded (lifecycle step 2). */
@@ -59,6 +61,13 @@ export interface RunOptions extends InstanceOptions, CallOptions {
 const PAGE = 65536;
 
 const REALM_KEY = Symbol.for('wasgo.engine');
+
+/**
+ * Largest module `compileSync` takes (Godot's load_mod, ANT LoadModule): it validates, rewrites
+ * and compiles on the calling thread, which is the game's, and browsers refuse synchronous
+ * compiles over 8 MB on the main thread anyway (Chrome). Bigger modules load with `compile`.
+ */
+export const SYNC_COMPILE_MAX_BYTES = 8 * 1024 * 1024;
 
 /**
  * The one WasGo engine of this JS realm. It owns the settings, the function table, the
@@ -188,8 +197,14 @@ export class WasGoEngine {
     }
   }
 
-  /** Step 3: validates, applies memory caps and fuel metering, compiles. */
-  async compile(binary: ModuleBinary): Promise<CompiledModule> {
+  /**
+   * Step 3: validates, applies memory caps and fuel metering, compiles. With `offThread` (default:
+   * in browsers, for modules of 64 KiB or more) the validation, rewrite and compile run in a loader
+   * worker (ts/isolate/loader.ts): the game's main thread only hashes the bytes (Web Crypto) and
+   * receives the compiled module. A module in the load cache skips the rewrite either way.
+   */
+  async compile(binary: ModuleBinary, options: { offThread?: boolean } = {}): Promise<CompiledModule> {
+    if (options.offThread ?? offThreadByDefault(binary.bytes.length)) return this.compileOffThread(binary);
     const prepared = this.prepare(binary);
     try {
       return this.compiled(binary.name, prepared, await WebAssembly.compile(prepared.bytes));
@@ -203,6 +218,9 @@ export class WasGoEngine {
    * synchronous compilation of large modules on the main thread (Chrome: over 8 MB).
    */
   compileSync(binary: ModuleBinary): CompiledModule {
+    if (binary.bytes.length > SYNC_COMPILE_MAX_BYTES) {
+      throw new ModuleTooLarge(`${binary.bytes.length} bytes is over the ${SYNC_COMPILE_MAX_BYTES}-byte ceiling of a synchronous load on the game thread (${SYNC_COMPILE_MAX_BYTES / 2 ** 20} MiB; browsers refuse bigger synchronous compiles): load it asynchronously (engine.compile / loadMod)`, { module: binary.name });
+    }
     const prepared = this.prepare(binary);
     try {
       return this.compiled(binary.name, prepared, new WebAssembly.Module(prepared.bytes));
@@ -213,12 +231,30 @@ export class WasGoEngine {
 
   private prepare(binary: ModuleBinary): PreparedModule {
     this.ensureUp();
-    const s = this.settingsValue;
     // Original validated and rewritten once; the compile right after is the rewritten bytes' validation.
-    return prepareModule(binary.bytes, {
-      name: binary.name, memoryMb: s.memoryMb, meter: s.fuelPerCall > 0 || s.fuelPerMain > 0,
-      maxTableEntries: s.maxTableEntries, revalidate: false,
-    });
+    return prepareModule(binary.bytes, { ...this.prepareOptions(binary.name), revalidate: false });
+  }
+
+  private prepareOptions(name: string) {
+    const s = this.settingsValue;
+    return { name, memoryMb: s.memoryMb, meter: s.fuelPerCall > 0 || s.fuelPerMain > 0, maxTableEntries: s.maxTableEntries };
+  }
+
+  private async compileOffThread(binary: ModuleBinary): Promise<CompiledModule> {
+    this.ensureUp();
+    const options = this.prepareOptions(binary.name);
+    const key = await loadCache.keyAsync(binary.bytes, rewriteKey(options));
+    const hit = loadCache.get(key);
+    if (hit) {
+      try {
+        return this.compiled(binary.name, hit, await WebAssembly.compile(hit.bytes));
+      } catch (e) {
+        throw rewrittenInvalid(hit.bytes, binary.name, e);
+      }
+    }
+    const { prepared, module } = await prepareOffThread(binary.bytes, options);
+    loadCache.put(key, { ...prepared, rewritten: true, validated: true });
+    return this.compiled(binary.name, prepared, module);
   }
 
   private compiled(name: string, p: PreparedModule, module: WebAssembly.Module): CompiledModule {

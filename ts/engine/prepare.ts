@@ -5,6 +5,7 @@ import { describeModule } from '../wasm/inspect';
 import { readModule } from '../wasm/module';
 import { resolveLimits, type ModuleLimits } from '../wasm/limits';
 import { PAGE_BYTES } from '../wasm/memory-caps';
+import { loadCache, type RewriteKey } from './load-cache';
 import { maxTableEntries, rewriteModule } from '../wasm/rewrite';
 
 export interface PrepareOptions {
@@ -21,6 +22,11 @@ export interface PrepareOptions {
    * may pass false and treat a compile failure as InternalError itself.
    */
   revalidate?: boolean;
+  /**
+   * Use the load cache (default true): a module prepared before with the same bytes and settings
+   * is not validated or rewritten again (ts/engine/load-cache.ts). False: always prepare anew.
+   */
+  cache?: boolean;
 }
 
 export interface PreparedModule {
@@ -46,9 +52,20 @@ export interface PreparedModule {
  */
 export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedModule {
   const input = bytes as Uint8Array<ArrayBuffer>;
+  const rk = rewriteKey(o);
+  const { maxPages, limits } = rk;
+  // A module prepared before with the same settings: only V8's compile is left to pay.
+  const key = o.cache === false ? undefined : loadCache.key(bytes, rk);
+  const hit = key === undefined ? undefined : loadCache.get(key);
+  if (hit) {
+    // Entries put by a caller that compiled them itself (revalidate: false) were not validated here.
+    if (!hit.validated && o.revalidate !== false) {
+      if (hit.rewritten && !WebAssembly.validate(hit.bytes)) throw rewrittenInvalid(hit.bytes, o.name);
+      loadCache.markValidated(key!);
+    }
+    return { bytes: hit.bytes, info: hit.info, tableEntries: hit.tableEntries, metered: hit.metered, frames: hit.frames };
+  }
   if (!WebAssembly.validate(input)) throw invalidModule(input, o.name);
-  const maxPages = Math.floor((o.memoryMb * 1024 * 1024) / PAGE_BYTES);
-  const limits = resolveLimits(o.limits, o.maxTableEntries);
   const r = rewriteModule(bytes, { moduleName: o.name, meter: o.meter, maxPages, limits });
   if (r.rewritten && o.revalidate !== false && !WebAssembly.validate(r.bytes)) throw rewrittenInvalid(r.bytes, o.name);
   const info = describeModule(r.module);
@@ -58,7 +75,14 @@ export function prepareModule(bytes: Uint8Array, o: PrepareOptions): PreparedMod
     : undefined;
   // Carried on `info` too: it is what reaches a worker (ts/isolate links and binds from it).
   if (frames) (info as ModuleInfo & { frames?: FrameMap }).frames = frames;
-  return { bytes: r.bytes, info, tableEntries: maxTableEntries(r), metered: r.metered, frames };
+  const prepared: PreparedModule = { bytes: r.bytes, info, tableEntries: maxTableEntries(r), metered: r.metered, frames };
+  if (key !== undefined) loadCache.put(key, { ...prepared, rewritten: r.rewritten, validated: !r.rewritten || o.revalidate !== false });
+  return prepared;
+}
+
+/** Everything in the options that shapes the rewrite (the load cache's key besides the bytes). */
+export function rewriteKey(o: PrepareOptions): RewriteKey {
+  return { meter: o.meter, maxPages: Math.floor((o.memoryMb * 1024 * 1024) / PAGE_BYTES), limits: resolveLimits(o.limits, o.maxTableEntries) };
 }
 
 /** CompileError with V8's reason (and the offset when its message has one). */

@@ -95,6 +95,21 @@ export interface InitMessage {
   spinUs: number;
 }
 
+/**
+ * The loader: a worker that validates, rewrites and compiles modules off the main thread
+ * (engine.compile with offThread, ts/isolate/loader.ts). One worker serves many requests.
+ */
+export interface PrepareRequest {
+  type: 'prepare';
+  id: number;
+  bytes: Uint8Array;
+  options: { name: string; memoryMb: number; meter: boolean; maxTableEntries?: number | undefined };
+}
+
+export type PrepareReply =
+  | { type: 'prepared'; id: number; prepared: { bytes: Uint8Array<ArrayBuffer>; info: ModuleInfo; tableEntries: number; metered: boolean; frames?: { importedFunctions: number; definedFunctions: number } | undefined }; module: WebAssembly.Module }
+  | { type: 'prepare-failed'; id: number; error: SerializedError };
+
 export type WorkerMessage =
   | { type: 'started' }
   | { type: 'wake' }

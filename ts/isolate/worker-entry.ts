@@ -5,7 +5,8 @@
  * decoding and error stubs) except that every host function forwards the decoded arguments to
  * the main thread over the channel and blocks until the answer comes back.
  */
-import { HostError, InstantiateError, ValueTooLarge, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
+import { HostError, InstantiateError, InternalError, ValueTooLarge, WasGoError, WorkerError, type ErrorPlace } from '../engine/errors';
+import { prepareModule, rewrittenInvalid } from '../engine/prepare';
 import { classify, guestFrames } from '../engine/traps';
 import { allocatorOf, writeArgv } from '../guest/argv';
 import { FunctionTable } from '../table/function-table';
@@ -15,23 +16,44 @@ import { FUEL_REFILL_MODULE, FUEL_REFILL_NAME, START_EXPORT, TABLE_GROW_REQUEST,
 import { GuestEnd } from './channel';
 import {
   F_BEAT, F_STOPPED, F_USED, HEADER_BYTES, K_CALL, K_FAULT, Reader, Writer, applyOutputs, readResult, serializeError, writeArg,
-  type FunctionDescriptor, type InitMessage, type WorkerMessage,
+  type FunctionDescriptor, type InitMessage, type PrepareReply, type PrepareRequest, type WorkerMessage,
 } from './protocol';
 import { WorkerMeter, epochNow, workerPricing, type HostPricing } from './worker-meter';
 
 /** How the worker talks to its parent (Node's parentPort or a Web Worker's self). */
 export interface WorkerPort {
-  post(message: WorkerMessage): void;
-  listen(fn: (message: InitMessage) => void): void;
+  post(message: WorkerMessage | PrepareReply): void;
+  listen(fn: (message: InitMessage | PrepareRequest) => void): void;
 }
 
 export function serve(port: WorkerPort): void {
   let started = false;
   port.listen((m) => {
+    if (m?.type === 'prepare') {
+      if (!started) void prepare(m, port); // a loader worker (ts/isolate/loader.ts) never runs a guest
+      return;
+    }
     if (m?.type !== 'init' || started) return;
     started = true;
     run(m, port);
   });
+}
+
+/** Validates, rewrites and compiles one module for the main thread (its load cache is the main thread's). */
+async function prepare(m: PrepareRequest, port: WorkerPort): Promise<void> {
+  try {
+    const p = prepareModule(m.bytes, { ...m.options, revalidate: false, cache: false });
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(p.bytes);
+    } catch (e) {
+      throw rewrittenInvalid(p.bytes, m.options.name, e);
+    }
+    port.post({ type: 'prepared', id: m.id, prepared: { bytes: p.bytes, info: p.info, tableEntries: p.tableEntries, metered: p.metered, frames: p.frames }, module });
+  } catch (e) {
+    const error = e instanceof WasGoError ? e : new InternalError(`loading ${m.options.name} in the loader worker failed: ${(e as Error)?.message ?? String(e)}`, { module: m.options.name });
+    port.post({ type: 'prepare-failed', id: m.id, error: serializeError(error) });
+  }
 }
 
 function run(init: InitMessage, port: WorkerPort): void {

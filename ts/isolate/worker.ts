@@ -43,10 +43,10 @@ export interface SpawnOptions {
 /** esbuild options for the worker bundle (build.mjs uses the same). */
 export const WORKER_BUNDLE = { bundle: true, format: 'iife', globalName: 'WasGoWorker', platform: 'browser', target: 'es2022' } as const;
 
-const NODE_ADAPTER = `
+export const NODE_ADAPTER = `
 ;(() => { const { parentPort } = require('node:worker_threads');
 WasGoWorker.serve({ post: (m) => parentPort.postMessage(m), listen: (fn) => parentPort.on('message', fn) }); })();`;
-const WEB_ADAPTER = `
+export const WEB_ADAPTER = `
 ;WasGoWorker.serve({ post: (m) => self.postMessage(m), listen: (fn) => self.addEventListener('message', (e) => fn(e.data)) });`;
 
 let live = 0;
@@ -330,7 +330,7 @@ let sourcePromise: Promise<string> | undefined;
 let readySource: string | undefined = typeof __WASGO_WORKER_SOURCE__ === 'string' ? __WASGO_WORKER_SOURCE__ : undefined;
 
 /** The worker bundle: embedded by build.mjs, or (running from the TypeScript sources) built on first use. */
-function workerSource(): Promise<string> {
+export function workerSource(): Promise<string> {
   if (readySource !== undefined) return Promise.resolve(readySource);
   sourcePromise ??= buildFromSources().then((s) => (readySource = s));
   return sourcePromise;

@@ -47,6 +47,33 @@ export class Reader {
 
   /** Unsigned LEB128 of at most `bits` bits (u32 by default; u64 values above 2^53 lose precision). */
   uleb(bits = 32): number {
+    // Fast path (the loader's hottest read): a well-formed u32 inside the bounds.
+    if (bits === 32) {
+      const b = this.bytes;
+      let p = this.pos;
+      if (p + 4 <= this.end) {
+        let v = b[p++]!;
+        if (v < 0x80) { this.pos = p; return v; }
+        let x = b[p++]!;
+        v = (v & 0x7f) | ((x & 0x7f) << 7);
+        if (x < 0x80) { this.pos = p; return v; }
+        x = b[p++]!;
+        v |= (x & 0x7f) << 14;
+        if (x < 0x80) { this.pos = p; return v; }
+        x = b[p++]!;
+        v |= (x & 0x7f) << 21;
+        if (x < 0x80) { this.pos = p; return v; }
+        // 5 bytes (linkers pad relocatable indices to 5): the last holds bits 28-31 only
+        if (p < this.end) {
+          x = b[p++]!;
+          if (x < 0x10) { this.pos = p; return v + x * 0x10000000; }
+        }
+      }
+    }
+    return this.ulebSlow(bits);
+  }
+
+  private ulebSlow(bits: number): number {
     const start = this.pos;
     const maxBytes = Math.ceil(bits / 7);
     let result = 0;
@@ -110,8 +137,20 @@ const utf8Encoder = new TextEncoder();
 
 /** Growable byte buffer with the LEB128 encoders the binary format needs. */
 export class Writer {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   length = 0;
+
+  /** `capacity`: bytes to reserve up front (a good guess saves the copies of growing). */
+  constructor(capacity = 256) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
+
+  /** Advances over `n` bytes left for a later write (e.g. a section header placed by `frameSection`). */
+  skip(n: number): this {
+    this.room(n);
+    this.length += n;
+    return this;
+  }
 
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -132,6 +171,28 @@ export class Writer {
     this.room(b.length);
     this.buf.set(b, this.length);
     this.length += b.length;
+    return this;
+  }
+
+  /**
+   * Ends a run written after `skip(room)` at `at`: writes its length as a u32 LEB right before it
+   * and moves the run back over the room the LEB did not use.
+   */
+  closeSized(at: number, room: number): this {
+    const start = at + room;
+    const size = this.length - start;
+    let n = 1;
+    for (let v = size; v >= 0x80; v = Math.floor(v / 128)) n++;
+    if (n > room) throw new RangeError(`a ${size}-byte run needs ${n} bytes of size, ${room} reserved`);
+    const buf = this.buf;
+    if (n < room) buf.copyWithin(at + n, start, this.length);
+    let v = size;
+    for (let i = 0; i < n; i++) {
+      const b = v % 128;
+      v = Math.floor(v / 128);
+      buf[at + i] = i < n - 1 ? b | 0x80 : b;
+    }
+    this.length -= room - n;
     return this;
   }
 

@@ -315,8 +315,51 @@ function elementSegment(r: Reader): ElementSegment {
     if (usesExprs) elemType = valType(r);
     else if (r.byte() !== 0x00) r.fail('unknown element kind', r.pos - 1);
   }
-  const items = usesExprs ? { exprs: r.vec(constExpr) } : { funcs: r.vec((v) => v.uleb()) };
+  const items = usesExprs ? exprItems(r) : { funcs: r.vec((v) => v.uleb()) };
   return { flags, mode, table, offset, elemType, items };
+}
+
+/**
+ * Element expressions, checked as they are read but kept as offsets: a segment may hold 330 000
+ * of them, and one view object each was most of its load time (GC). Views are made on first use.
+ */
+class ExprItems {
+  private views: Uint8Array[] | undefined;
+  constructor(private readonly src: Uint8Array, private readonly bounds: Int32Array) {}
+  get exprs(): Uint8Array[] {
+    if (!this.views) {
+      const b = this.bounds;
+      const out: Uint8Array[] = [];
+      for (let i = 0; i + 1 < b.length; i++) out.push(this.src.subarray(b[i], b[i + 1]));
+      this.views = out;
+    }
+    return this.views;
+  }
+}
+
+function exprItems(r: Reader): { exprs: Uint8Array[] } {
+  const at = r.pos;
+  const n = r.uleb();
+  if (n > r.end - r.pos) r.fail(`vector of ${n} items cannot fit in the ${r.end - r.pos} bytes left`, at);
+  const bounds = new Int32Array(n + 1);
+  bounds[0] = r.pos;
+  const b = r.bytes;
+  for (let i = 0; i < n; i++) {
+    // Fast path for the usual item, `ref.func f; end` (f at most 4 LEB bytes); the rest in full.
+    const p = r.pos;
+    if (b[p] === 0xd2 && p + 6 <= r.end) {
+      let q = p + 1;
+      while (q < p + 4 && (b[q]! & 0x80) !== 0) q++;
+      if ((b[q]! & 0x80) === 0 && b[q + 1] === 0x0b) {
+        r.pos = q + 2;
+        bounds[i + 1] = r.pos;
+        continue;
+      }
+    }
+    skipConstExpr(r);
+    bounds[i + 1] = r.pos;
+  }
+  return new ExprItems(r.bytes, bounds);
 }
 
 function dataSegment(r: Reader): DataSegment {

@@ -9,7 +9,7 @@ import { checkLimit, type ModuleLimits } from './limits';
 import { readModule, type Export, type FunctionBody, type WasmModule } from './module';
 import { Ctl, FEATURE, Imm, OPS } from './opcodes';
 import { checkReservedNames } from './reserved';
-import { makeSection, SectionId, writeSections, type Section } from './sections';
+import { frameSection, makeSection, SECTION_HEADER_ROOM, SectionId, writeSections, type Section } from './sections';
 
 /**
  * The module rewriter: one decode of the module, one pass over each function body, one emit.
@@ -307,13 +307,7 @@ export function rewriteModule(bytes: Uint8Array, o: RewriteOptions): Rewritten {
         break;
       case SectionId.start: if (o.hostAccess === false) out.push(meter ? encodeSection.start(shift(m.start!)) : s); break; // else deferred: START_EXPORT
       case SectionId.element:
-        out.push(meter
-          ? encodeSection.elements(m.elements.map((e) => ({
-            ...e,
-            offset: e.offset && remapConstExpr(e.offset, shift, name),
-            items: 'funcs' in e.items ? { funcs: e.items.funcs.map(shift) } : { exprs: e.items.exprs.map((x) => remapConstExpr(x, shift, name)) },
-          })))
-          : s);
+        out.push(meter ? makeSection(s.id, remapElements(s.payload, fImp, name)) : s);
         break;
       case SectionId.code:
         if (meter?.hintSection) out.push(meter.hintSection); // code metadata goes before the code
@@ -483,6 +477,55 @@ function remapConstExpr(expr: Uint8Array, shift: (f: number) => number, moduleNa
 }
 
 /**
+ * The element section with every function index shifted past the refill import, streamed: bytes
+ * are copied, only indices are re-encoded (no object per segment or item). The section was
+ * decoded (and so checked) by readModule before.
+ */
+function remapElements(payload: Uint8Array, fImp: number, moduleName: string): Uint8Array {
+  const r = new Reader(payload, moduleName);
+  const w = new Writer(payload.length + (payload.length >> 3) + 16);
+  const uleb = () => w.uleb(r.uleb());
+  const func = () => { const f = r.uleb(); w.uleb(f >= fImp ? f + 1 : f); };
+  const expr = () => {
+    if (payload[r.pos] === Opcode.refFunc) {
+      // the usual item, `ref.func f; end`
+      r.pos++;
+      w.byte(Opcode.refFunc);
+      func();
+      if (payload[r.pos] === Opcode.end) { r.pos++; w.byte(Opcode.end); return; }
+    }
+    for (;;) {
+      const at = r.pos;
+      const e = decodeOp(r);
+      if (e.imm === Imm.Func) {
+        w.copy(payload, at, r.pos);
+        func();
+        continue;
+      }
+      skipImm(r, e.imm);
+      w.copy(payload, at, r.pos);
+      if (payload[at] === Opcode.end) return;
+    }
+  };
+  const n = r.uleb();
+  w.uleb(n);
+  for (let i = 0; i < n; i++) {
+    const flags = r.uleb();
+    w.uleb(flags);
+    if ((flags & 3) === 2) uleb(); // table index
+    if ((flags & 1) === 0) expr(); // active: offset
+    if (flags & 3) w.byte(r.byte()); // element kind / reference type
+    const k = r.uleb();
+    w.uleb(k);
+    for (let j = 0; j < k; j++) {
+      if (flags & 4) expr();
+      else func();
+    }
+  }
+  return w.view();
+}
+
+/**
  * The name section with function indices shifted past the refill import (function names and
  * local names; label names are dropped: the rewrite adds blocks). Streams the payload: names
  * are copied as bytes, never decoded. A malformed section is dropped (engines ignore it too).
@@ -545,7 +588,8 @@ function scanAll(m: WasmModule, limits: BodyLimits): void {
 
 /**
  * Opcodes the scanner steps over without the general decoder: 1 = no immediate, 2 = one LEB,
- * 3 = memarg (two LEBs; the general path when the align field flags a memory index).
+ * 3 = memarg (two LEBs; the general path when the align field flags a memory index), 4 = f32.const
+ * (4 bytes), 5 = f64.const (8 bytes).
  */
 const FAST = new Uint8Array(256);
 for (let b = 0; b < 256; b++) {
@@ -554,6 +598,48 @@ for (let b = 0; b < 256; b++) {
   if (e.imm === Imm.None) FAST[b] = 1;
   else if (e.imm === Imm.Local || e.imm === Imm.Global || e.imm === Imm.Table || e.imm === Imm.I32 || e.imm === Imm.I64) FAST[b] = 2;
   else if (e.imm === Imm.MemArg) FAST[b] = 3;
+  else if (e.imm === Imm.F32) FAST[b] = 4;
+  else if (e.imm === Imm.F64) FAST[b] = 5;
+}
+
+/** Weight of the plain instructions stepped over by the last plainRun. */
+let runWeight = 0;
+
+/**
+ * Steps over plain instructions (FAST) from `p`; returns where the first other one starts (or
+ * `end`), with their summed weight in runWeight; -(offset + 1) when one runs past `end`. A small
+ * function of its own: the scanner's hottest loop, which V8 optimises best alone.
+ */
+function plainRun(bytes: Uint8Array, p: number, end: number): number {
+  let w = 0;
+  while (p < end) {
+    const op = bytes[p]!;
+    const k = FAST[op]!;
+    if (k === 0) break;
+    let q = p + 1;
+    if (k === 1) {
+      // no immediate
+    } else if (k === 2) {
+      while (q < end && (bytes[q]! & 0x80) !== 0) q++;
+      q++;
+    } else if (k === 3) {
+      if (q < end && (bytes[q]! & 0x40) !== 0) break; // memarg with a memory index: the general path
+      while (q < end && (bytes[q]! & 0x80) !== 0) q++;
+      q++;
+      while (q < end && (bytes[q]! & 0x80) !== 0) q++;
+      q++;
+    } else {
+      q += k === 4 ? 4 : 8;
+    }
+    if (q > end) {
+      runWeight = w;
+      return -p - 1;
+    }
+    w += OP_WEIGHT[op]!;
+    p = q;
+  }
+  runWeight = w;
+  return p;
 }
 
 /** Weight of the SIMD instruction whose sub-opcode LEB starts at `p` (already validated). */
@@ -656,7 +742,6 @@ class Meter {
    */
   depth = false;
 
-  private readonly body = new Writer();
 
   /** Loops open around the current instruction (checked against maxLoopDepth). */
   private loopDepth = 0;
@@ -680,7 +765,10 @@ class Meter {
 
   /** The code section, or undefined when a `try` turned frame counting on: start again. */
   private codeOnce(): Section | undefined {
-    const w = new Writer();
+    // Sized for typical growth (~1.2x) so the section is rarely copied while it grows, and
+    // framed in place (frameSection): the bodies are copied once, into this buffer.
+    const codeBytes = this.m.sections.find((s) => s.id === SectionId.code)?.payload.length ?? 0;
+    const w = new Writer(Math.ceil(codeBytes * 1.25) + 256).skip(SECTION_HEADER_ROOM);
     w.uleb(this.m.code.length + 2);
     const funcs = new Writer();
     let hinted = 0;
@@ -696,13 +784,19 @@ class Meter {
         }
         hints.reset();
         hintCount = 0;
-        this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length);
+        // The body is emitted in place after room for its size (a u32 LEB, 5 bytes at most),
+        // then moved back over the bytes the size does not need: never copied through a second buffer.
+        const at = w.length;
+        w.skip(5);
+        hintBase = w.length;
+        this.emitBody(b, this.m.types[this.m.functions[i]!]!.params.length, w);
         // V8 compiles a body lazily, inside its first call, where no deadline can see it: the
         // metered body is what it compiles, so the cap holds for it too (docs/limits.md).
-        if (this.body.length > this.limits.maxBodyBytes) {
-          checkLimit(this.limits, 'maxBodyBytes', this.body.length, `size of function ${this.fImp + i} as metered`, this.m.name, b.codeOffset);
+        const size = w.length - at - 5;
+        if (size > this.limits.maxBodyBytes) {
+          checkLimit(this.limits, 'maxBodyBytes', size, `size of function ${this.fImp + i} as metered`, this.m.name, b.codeOffset);
         }
-        w.uleb(this.body.length).copy(this.body.buffer, 0, this.body.length);
+        w.closeSized(at, 5);
         if (hintCount) {
           funcs.uleb(this.fImp + 1 + i).uleb(hintCount).copy(hints.buffer, 0, hints.length);
           hinted++;
@@ -724,7 +818,7 @@ class Meter {
     const hl = new Writer().uleb(0).byte(Opcode.i32Const).byte(0).byte(Opcode.globalSet).uleb(G)
       .byte(Opcode.localGet).uleb(0).byte(Opcode.call).uleb(R).byte(Opcode.end);
     for (const h of [hg, hl]) w.uleb(h.length).copy(h.buffer, 0, h.length);
-    return makeSection(SectionId.code, w.view());
+    return frameSection(SectionId.code, w, 0);
   }
 
   /** Starts a region at `pos`; `parent` as in rParent. Closes the current one unless `keepOpen`. */
@@ -861,32 +955,31 @@ class Meter {
     this.rCost[this.cur]! += localsCharge(body);
     const bytes = m.bytes;
     const end = r.end;
+    const fImp = this.fImp;
     while (this.fKind.length > 0) {
-      if (r.done()) r.fail('function body ends inside a block');
-      const at = r.pos;
-      // Fast path: plain instructions (weight 1, no control effect) with at most LEB immediates.
-      const k = FAST[bytes[at]!]!;
-      if (k !== 0 && !(k === 3 && at + 1 < end && (bytes[at + 1]! & 0x40) !== 0)) {
-        let p = at + 1;
-        for (let n = k === 3 ? 2 : k - 1; n > 0; n--) {
-          while (p < end && (bytes[p]! & 0x80) !== 0) p++;
-          p++;
-        }
-        if (p > end) r.fail('instruction runs past the end of the body', at);
-        r.pos = p;
-        if (this.cur >= 0) this.rCost[this.cur]! += OP_WEIGHT[bytes[at]!]!;
-        continue;
-      }
-      if (bytes[at] === Opcode.call) {
-        // Fast path for direct calls: remap the index past the refill import, weigh, go on.
-        r.pos = at + 1;
+      // Fast run: plain instructions (no control effect, at most LEB immediates) and direct
+      // calls. Their weights are summed in a local and added to the region once: the region
+      // cannot change inside the run.
+      let p = r.pos;
+      let acc = 0;
+      for (;;) {
+        p = plainRun(bytes, p, end);
+        if (p < 0) r.fail('instruction runs past the end of the body', -p - 1);
+        acc += runWeight;
+        if (p >= end || bytes[p] !== Opcode.call) break;
+        // Direct call: remap the index past the refill import, weigh, go on.
+        r.pos = p + 1;
         const f = r.uleb();
-        if (f >= this.fImp) this.event(at + 1 - base, EV_PATCH, r.pos - base, f + 1);
+        if (f >= fImp) this.event(p + 1 - base, EV_PATCH, r.pos - base, f + 1);
         if (this.depth) this.event(r.pos - base, EV_DEPTH_RESTORE, 0, 0);
         this.hasCall = true;
-        if (this.cur >= 0) this.rCost[this.cur]! += CALL_WEIGHT;
-        continue;
+        acc += CALL_WEIGHT;
+        p = r.pos;
       }
+      r.pos = p;
+      if (acc !== 0 && this.cur >= 0) this.rCost[this.cur]! += acc;
+      if (r.done()) r.fail('function body ends inside a block');
+      const at = r.pos;
       const e = decodeOp(r);
       const ctl = e.ctl;
       const weight = ctl === Ctl.None && bytes[at] === 0xfd ? simdWeight(bytes, at + 1) : WEIGHT_OF[ctl]!;
@@ -1039,8 +1132,7 @@ class Meter {
     this.region(after, open);
   }
 
-  private emitBody(body: FunctionBody, params: number): void {
-    const w = this.body.reset();
+  private emitBody(body: FunctionBody, params: number, w: Writer): void {
     const local = this.hasLoop && !this.hasCall && !this.hasTry;
     const firstAdded = params + body.localCount;
     const fuelLocal = firstAdded;
@@ -1203,9 +1295,11 @@ class Meter {
  */
 let hints: Writer | undefined;
 let hintCount = 0;
+/** Where the body being emitted starts in the code section's writer (hint offsets are relative to it). */
+let hintBase = 0;
 function hintAt(offset: number): void {
   if (!hints) return;
-  hints.uleb(offset).uleb(1).byte(0);
+  hints.uleb(offset - hintBase).uleb(1).byte(0);
   hintCount++;
 }
 

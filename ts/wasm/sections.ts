@@ -49,15 +49,40 @@ export function readSections(bytes: Uint8Array, moduleName: string): Section[] {
   return sections;
 }
 
+/** The module: the header and every section's bytes, copied once into a buffer of the exact size. */
 export function writeSections(sections: readonly Section[]): Uint8Array<ArrayBuffer> {
-  const w = new Writer().bytes(HEADER);
-  for (const s of sections) w.bytes(s.raw);
-  return w.finish();
+  let size = HEADER.length;
+  for (const s of sections) size += s.raw.length;
+  const out = new Uint8Array(size);
+  out.set(HEADER);
+  let at = HEADER.length;
+  for (const s of sections) {
+    out.set(s.raw, at);
+    at += s.raw.length;
+  }
+  return out;
 }
 
 export function makeSection(id: number, payload: Uint8Array): Section {
-  const raw = new Writer().byte(id).uleb(payload.length).bytes(payload).finish();
+  const raw = new Writer(payload.length + SECTION_HEADER_ROOM).byte(id).uleb(payload.length).bytes(payload).finish();
   return { id, raw, payloadOffset: -1, payload: raw.subarray(raw.length - payload.length) };
+}
+
+/** Bytes a section header (id byte + u32 size LEB) takes at most. */
+export const SECTION_HEADER_ROOM = 6;
+
+/**
+ * A section whose payload was written into `w` after `w.skip(SECTION_HEADER_ROOM)` at `start`:
+ * the header goes right before the payload, so the (possibly large) payload is never copied.
+ */
+export function frameSection(id: number, w: Writer, start: number): Section {
+  const payloadStart = start + SECTION_HEADER_ROOM;
+  const size = w.length - payloadStart;
+  const header = new Writer(SECTION_HEADER_ROOM).byte(id).uleb(size).view();
+  const buf = w.buffer;
+  const rawStart = payloadStart - header.length;
+  buf.set(header, rawStart);
+  return { id, raw: buf.subarray(rawStart, w.length), payloadOffset: -1, payload: buf.subarray(payloadStart, w.length) };
 }
 
 /** Replaces the section with this id, or inserts it where the format's order puts it. */
