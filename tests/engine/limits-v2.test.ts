@@ -182,16 +182,18 @@ describe('host calls are priced by time, with a floor', () => {
       const { engine } = freshEngine({ maxCallMs: 0 });
       // The same loop without the call, and one with a few more instructions per pass (so the
       // plain figure is not flattered by a loop too tight to measure), under the same load.
-      // Medians of 3: timing on a shared machine is noisy. Host time is priced at the calibrated
+      // Host time is priced at the calibrated
       // units/ns, clamped to the contract's unit (so with the v1 pass, whose units are ~0.1 ns,
       // the floor of the bound is 1 / unitsPerNs rather than the plain loop's figure).
-      const median = async (text: string, budget: number) => {
-        const xs = [await nsPerUnit(engine, text, budget), await nsPerUnit(engine, text, budget), await nsPerUnit(engine, text, budget)];
-        return xs.sort((a, b) => a - b)[1]!;
-      };
+      // Interleaved rounds, the best of each: a load spike on this shared machine hits one sample,
+      // not the figure (the bound is about the cost model, not about the machine's noise).
       await nsPerUnit(engine, HOSTLOOP(imp, call), 2_000_000); // warm up
-      const plain = await median(HOSTLOOP('', '(drop (i32.mul (local.get $i) (i32.const 3)))'), 50_000_000);
-      const host = await median(HOSTLOOP(imp, call), 20_000_000);
+      let plain = Infinity;
+      let host = Infinity;
+      for (let r = 0; r < 5; r++) {
+        plain = Math.min(plain, await nsPerUnit(engine, HOSTLOOP('', '(drop (i32.mul (local.get $i) (i32.const 3)))'), 50_000_000));
+        host = Math.min(host, await nsPerUnit(engine, HOSTLOOP(imp, call), 20_000_000));
+      }
       expect(host).toBeLessThan(3 * Math.max(plain, 1 / engine.unitsPerNs));
     });
   }

@@ -227,7 +227,7 @@ describe('a watchdog that does not need the main thread', () => {
     expect(w.supervised).toBe(false);
     expect(w.lastBeat).toBeGreaterThan(0); // the guest ran
     expect(w.stoppedAt - started).toBeGreaterThanOrEqual(95);
-    expect(w.stoppedAt - started).toBeLessThan(400);
+    expect(w.stoppedAt - started).toBeLessThan(1000); // the main thread is busy for 2 000 ms: stopping before it frees up is the claim (~100-200 ms idle, 435 ms seen under load)
     expect(w.lastBeat).toBeLessThanOrEqual(w.stoppedAt + 1);
   });
 
@@ -245,7 +245,7 @@ describe('a watchdog that does not need the main thread', () => {
     const w = run.watchdog;
     expect(w.supervised).toBe(true);
     expect(w.stoppedAt - started).toBeGreaterThanOrEqual(95);
-    expect(w.stoppedAt - started).toBeLessThan(400);
+    expect(w.stoppedAt - started).toBeLessThan(1000); // the main thread is busy for 2 000 ms: stopping before it frees up is the claim (~100-200 ms idle, 435 ms seen under load)
   });
 
   it('a host call waiting on a busy main thread times out in the worker at the deadline', async () => {
