@@ -8,33 +8,33 @@
  *   Warm (pages already touched) fill/copy of 64 MiB: 1.6-3.2x. The same after `memory.grow`: 6-9x.
  * Bounded: once per page per instance (≤ memoryMb per instance, ≤ totalMemoryMb in all), ~32 ms
  * per 64 MiB, so no hang; but fuel does not say what the call cost.
- * Not fixed: the fix is pricing initial pages at instantiation like memory.grow pages (billed to the
- * start meter: 1024 pages × 2^16 units would take 67% of a default budget, so the grow price per
- * page would need recalibrating first), a cost-model decision for the lead.
+ * Fixed by committing an inline instance's memory when it is granted (ts/engine/commit-pages.ts:
+ * at instantiation and at each granted grow), where the memory budget already counts it. What is
+ * left is each store's TLB/cache miss (~140 ns per page-strided store), the unpriceable class of
+ * "What fuel cannot see" in docs/limits.md, bounded by maxCallMs.
  */
 import { describe, expect, it } from 'vitest';
 import { freshEngine } from '../helpers/engine';
 import { wat } from '../helpers/wat';
 
-const PLAIN = `(module (func (export "f") (param $n i32) (result i32) (local $i i32)
-  (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1))) (br_if $l (i32.lt_u (local.get $i) (local.get $n)))) (local.get $i)))`;
 const TOUCH = `(module (memory 1024) (func (export "f") (local $i i32)
   (loop $l (i32.store8 (local.get $i) (i32.const 1)) (local.set $i (i32.add (local.get $i) (i32.const 4096)))
     (br_if $l (i32.lt_u (local.get $i) (i32.const 67108864))))))`;
 
-describe('first touches of fresh memory pages are priced', () => {
-  it.fails('one store per page of a fresh 64 MiB memory costs at most 10x a plain loop per unit (today ~2 200x)', async () => {
+describe('first touches of fresh memory pages are paid at instantiation, not inside a call', () => {
+  it('one store per page of a fresh 64 MiB memory: the first pass costs about what a second pass does (was ~20x: page faults)', async () => {
     const { engine } = freshEngine();
-    const plain = await engine.loadMod(await wat(PLAIN));
-    plain.call('f', [20_000_000]);
-    let t0 = performance.now();
-    plain.call('f', [20_000_000]);
-    const base = (performance.now() - t0) / plain.lastCallFuel;
     const touch = await engine.loadMod(await wat(TOUCH));
+    let t0 = performance.now();
+    touch.call('f');
+    const first = performance.now() - t0;
     t0 = performance.now();
     touch.call('f');
-    const perUnit = (performance.now() - t0) / touch.lastCallFuel;
+    const second = performance.now() - t0;
     touch.dispose();
-    expect(perUnit / base).toBeLessThan(10);
+    console.log(`64 MiB, one store per 4 KiB page: first pass ${first.toFixed(1)} ms, second ${second.toFixed(1)} ms`);
+    // What is left after committing is the TLB/cache miss of each store (~140 ns), which no
+    // instruction count can price (docs/limits.md, "What fuel cannot see"): bounded by maxCallMs.
+    expect(first).toBeLessThan(5 * Math.max(second, 1));
   });
 });

@@ -16,6 +16,7 @@ import { LineBuffer, wasiFunctions } from '../table/wasi';
 import type { ModuleInfo } from '../wasm/info';
 import { prepareModule, rewriteKey, rewrittenInvalid, type PreparedModule } from './prepare';
 import { GrowGate, growGate, workerGrowGate, type WorkerMemory } from './grow-gate';
+import { commitPages } from './commit-pages';
 import { loadCache } from './load-cache';
 import { offThreadByDefault, prepareOffThread } from '../isolate/loader';
 import { initialMemoryBytes, maxMemoryBytes, MemoryBudget, tableShapes } from './memory-budget';
@@ -402,6 +403,9 @@ export class WasGoEngine {
           this.metering.restore(prev);
         }
       };
+      // Inline instances commit their memory now (engine/commit-pages.ts); a worker main's copy is its own thread's.
+      const memory = binding.memory;
+      if (memory) commitPages(memory.buffer);
       step('', () => instance.runStartFunction());
       if (initialize) step('_initialize failed: ', () => instance.call('_initialize'));
       return instance;

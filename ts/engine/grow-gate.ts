@@ -1,3 +1,4 @@
+import { commitPages } from './commit-pages';
 import type { HostFunctionSpec } from '../table/host-function';
 import type { Binding, RefusedGrow } from '../table/linker';
 import { TABLE_GROW_MAX_ENTRIES, TABLE_GROW_REQUEST, WORKER_GROW_MODULE, WORKER_GROW_NAME } from '../wasm/fuel-names';
@@ -68,7 +69,9 @@ export function growGate(binding: Binding, gate: GrowGate): (v: number) => numbe
     if (v === 0) return size;
     if (!gate.memory(v, size)) return -1;
     try {
-      return memory.grow(v);
+      const old = memory.grow(v);
+      commitPages(memory.buffer, old * PAGE);
+      return old;
     } catch {
       // The JS engine could not commit it (out of memory): as a full memory would, and credited back.
       gate.giveBack(v);
