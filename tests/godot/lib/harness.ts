@@ -35,8 +35,6 @@ export interface ProjectReport {
   project: string;
   results: TestResult[];
   exitCode: number | null;
-  /** Set when the engine crashed inside quit() after all checks passed (a known defect). */
-  teardownCrash?: string | undefined;
   /** From startGame() to the engine's first printed line. */
   firstPrintMs: number | null;
   totalMs: number;
@@ -174,7 +172,6 @@ async function runProject(
   // Let output still in flight through the page binding arrive before judging.
   await page.evaluate(() => 0).catch(() => undefined);
 
-  let teardownCrash: string | undefined;
   const fail = (key: string, detail: string): void => {
     results.push({ name: `${name}/${key}`, ok: false, detail });
   };
@@ -182,15 +179,10 @@ async function runProject(
   else if (end === 'broken') fail('script-error', 'a script failed to compile (see the (stderr) lines above)');
   else if (end === 'crash') fail('crash', 'the page crashed');
   else {
-    // The engine crashing inside quit() after every check passed and DONE arrived is a known,
-    // still unexplained defect (docs/godot.md, "Open defect"): shown loudly, not counted as a check.
-    const allDone = done !== null && done === markers && markers > 0 && results.every((r) => r.ok);
-    if (end.error && allDone) {
-      teardownCrash = end.error.split('\n')[0]!;
-      log(`${prefix}WARNING: the engine crashed while quitting, after all ${markers} checks passed: ${teardownCrash}`);
-    } else if (end.error) fail('start', end.error);
+    // An engine error (a trap, a failed start) fails the project even after DONE.
+    if (end.error) fail('start', end.error);
     if (markers === 0) fail('no-tests', `the project reported no WASGO_TEST markers (exit code ${end.code})`);
-    else if (end.code !== 0 && !teardownCrash && !results.some((r) => !r.ok)) fail('exit-code', `exit code ${end.code} without a FAIL marker`);
+    else if (end.code !== 0 && !results.some((r) => !r.ok)) fail('exit-code', `exit code ${end.code} without a FAIL marker`);
     if (done === null && markers > 0) fail('done', 'no WASGO_TEST DONE line (did the test runner stop early?)');
     else if (done !== null && done !== markers) fail('done', `DONE reported ${done} checks, the harness saw ${markers}`);
   }
@@ -204,5 +196,5 @@ async function runProject(
   const timing = `first print ${firstPrintMs === null ? '-' : (firstPrintMs / 1000).toFixed(2) + ' s'}, total ${(totalMs / 1000).toFixed(2)} s`;
   log(`${failed ? '✗' : '✓'} ${name}: ${passed} passed, ${failed} failed (exit ${exitCode ?? end}, ${timing})`);
   for (const r of results.filter((x) => !x.ok)) log(`    FAIL ${r.name}${r.detail ? ': ' + r.detail : ''}`);
-  return { project: name, results, exitCode, firstPrintMs, totalMs, teardownCrash };
+  return { project: name, results, exitCode, firstPrintMs, totalMs };
 }

@@ -39,7 +39,7 @@ export interface PageOptions {
    * `window.__runGame(pack, args)` (the e2e harness, which runs many packs in one page).
    */
   autostart?: { pack: string; args: string[] } | undefined;
-  /** Canvas fills the window and follows its size (the demo); else a fixed 64×64 canvas (tests). */
+  /** Canvas fills the window and follows its size (the demo); else a 0×0 canvas (tests: nothing is drawn). */
   fill?: boolean | undefined;
 }
 
@@ -52,7 +52,7 @@ export interface PageOptions {
 export function pageHtml(opts: PageOptions): string {
   const canvas = opts.fill
     ? '<canvas id="canvas" style="display:block;width:100vw;height:100vh"></canvas>'
-    : '<canvas id="canvas" width="64" height="64"></canvas>';
+    : '<canvas id="canvas" width="0" height="0"></canvas>';
   const style = opts.fill ? '<style>html,body{margin:0;height:100%;overflow:hidden;background:#101418}</style>' : '';
   const start = opts.autostart
     ? `window.__runGame(${JSON.stringify(opts.autostart.pack)}, ${JSON.stringify(opts.autostart.args)}).then((end) => { window.__gameEnd = end; });`
@@ -64,6 +64,12 @@ export function pageHtml(opts: PageOptions): string {
 <script>
 window.__runGame = (pack, args) => new Promise((resolve) => {
   const t0 = performance.now();
+  const canvas = document.getElementById('canvas');
+  // --headless: the engine must never see the canvas "resized" (docs/godot.md, "The headless
+  // canvas"): its web main loop then reads DisplayServerWeb fields past the end of the headless
+  // display server. A 0×0 canvas under resize policy 0 equals the engine's initial size.
+  const headless = args.includes('--headless');
+  if (headless) { canvas.width = 0; canvas.height = 0; }
   let first = null;
   const out = (stream) => (...a) => {
     if (first === null) first = performance.now() - t0;
@@ -72,12 +78,12 @@ window.__runGame = (pack, args) => new Promise((resolve) => {
     else (stream === 'err' ? console.error : console.log)(text);
   };
   const engine = new Engine({
-    executable: 'index', mainPack: pack, args, canvasResizePolicy: ${opts.fill ? 2 : 0},
+    executable: 'index', mainPack: pack, args, canvasResizePolicy: headless ? 0 : ${opts.fill ? 2 : 0},
     ensureCrossOriginIsolationHeaders: false, unloadAfterInit: false,
     onPrint: out('out'), onPrintError: out('err'),
     onExit: (code) => resolve({ code, firstPrintMs: first, totalMs: performance.now() - t0 }),
   });
-  engine.startGame({ canvas: document.getElementById('canvas') }).catch((e) =>
+  engine.startGame({ canvas }).catch((e) =>
     resolve({ code: -1, firstPrintMs: first, totalMs: performance.now() - t0, error: String((e && e.stack) || e) }));
 });
 ${start}
