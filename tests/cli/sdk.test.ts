@@ -15,15 +15,17 @@ import { tempDir } from '../helpers/tmp';
 const root = process.cwd();
 const wasgo = (cwd: string, ...args: string[]) => spawnSync(process.execPath, [join(root, 'bin/wasgo.mjs'), ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
 
-const fn = (module: string, name: string, params: GameParam[], result: GameResult, level: 1 | 2 | 3, doc?: string) => ({ module, name, params, result, level, ...(doc ? { doc } : {}) });
+const fn = (module: string, name: string, params: GameParam[], result: GameResult, level: 1 | 2 | 3, doc?: string, names?: string[]) => ({ module, name, params, result, level, ...(doc ? { doc } : {}), ...(names ? { names } : {}) });
 const API = {
   functions: [
-    fn('game', 'spawn_enemy', ['string', 'f32', 'f32'], 'i32', 1, 'Spawns an enemy of a kind at (x, y).'),
+    fn('game', 'spawn_enemy', ['string', 'f32', 'f32'], 'i32', 1, 'Spawns an enemy of a kind at (x, y).', ['kind', 'x', 'y']),
     fn('game', 'give_gold', ['i64'], '', 2),
     fn('game', 'player_name', [], 'string', 1),
     fn('game', 'shake', ['node', 'f64'], '', 1),
     fn('game', 'echo', ['variant', 'bytes'], 'bytes', 1),
-    fn('game', 'tag', ['string', 'i32', 'string'], 'variant', 1),
+    // Names the wrappers use themselves: they must not shadow anything.
+    fn('game', 'tag', ['string', 'i32', 'string'], 'variant', 1, undefined, ['out', 'n', '__spills']),
+    fn('game', 'greet', ['string'], 'string', 1, undefined, ['n']),
     fn('ui', 'toast', ['string'], '', 3),
   ],
   additions: [{ level: 1, methods: ['AnimatedSprite2D.play'] }],
@@ -31,7 +33,7 @@ const API = {
 
 const LONG = 'x'.repeat(1500); // longer than the static area for strings: a buffer of its own
 
-const AS_MOD = `import { spawnEnemy, giveGold, playerName, shake, echo, tag, toast } from "./game_api";
+const AS_MOD = `import { spawnEnemy, giveGold, playerName, shake, echo, tag, toast, greet } from "./game_api";
 export function main(): i32 {
   const id = spawnEnemy("orc", 1.5, -2);
   spawnEnemy("gö👾", 0.25, 3);
@@ -42,6 +44,7 @@ export function main(): i32 {
   const b = new Uint8Array(3); b[0] = 1; b[1] = 2; b[2] = 3;
   const e = echo(v, b);
   toast("boss");
+  greet("bob");
   return id + playerName().length * 100 + e.length * 10 + tag("", 0, "").length;
 }
 /** The results the game gave, for the engine test. */
@@ -73,6 +76,8 @@ __attribute__((export_name("main"))) int main(void) {
   int32_t len = game_player_name(name, sizeof name);
   game_tag("a", 7, "z", out, sizeof out);
   ui_toast("boss");
+  char hi[4];
+  game_greet("bob", hi, sizeof hi);
   return id + len * 100 + n * 10 + (name[0] == 0 ? 1 : 0);
 }
 `;
@@ -111,7 +116,13 @@ describe('wasgo sdk --api', async () => {
   it('AssemblyScript: typed functions, camelCase, original name and level in the doc comment', () => {
     const { dir } = generate(API);
     const ts = readFileSync(join(dir, 'src/game_api.ts'), 'utf8');
-    expect(ts).toContain('export function spawnEnemy(arg1: string, arg2: f32, arg3: f32): i32 {');
+    expect(ts).toContain('export function spawnEnemy(kind: string, x: f32, y: f32): i32 {');
+    expect(ts).toContain('export function tag(out: string, n: i32, __spills_: string): Uint8Array {');
+    expect(ts).toContain('export function giveGold(arg1: i64): void {'); // no names: arg1, arg2, ...
+    const h = readFileSync(join(dir, 'src/game_api.h'), 'utf8');
+    expect(h).toContain('static inline int32_t game_spawn_enemy(const char *kind, float x, float y) {');
+    expect(h).toContain('static inline int32_t game_tag(const char *out_, int32_t n, const char *__spills_, uint8_t *out, int32_t cap) {');
+    expect(h).toMatch(/\/\* The game's game\.give_gold\(i64\)\.\n \* Level 2: /);
     expect(ts).toContain('export function playerName(): string {');
     expect(ts).toContain('export function echo(arg1: Uint8Array, arg2: Uint8Array): Uint8Array {');
     expect(ts).toMatch(/The game's `game\.spawn_enemy\(string, f32, f32\) -> i32`\.\n \* Spawns an enemy of a kind at \(x, y\)\.\n \* Level 1: /);
@@ -144,6 +155,7 @@ describe('wasgo sdk --api', async () => {
         'game.shake(node handle 1, 0.5)',
         'game.echo(<8 bytes>, <3 bytes>) -> 0',
         'ui.toast("boss")',
+        'game.greet("bob") -> 0',
         'game.player_name() -> 0',
         'game.tag("", 0, "") -> 0',
       ]);
@@ -199,6 +211,7 @@ describe('wasgo sdk --api', async () => {
       'game.player_name() -> 0',
       'game.tag("a", 7, "z") -> 0',
       'ui.toast("boss")',
+      'game.greet("bob") -> 0',
     ]);
     // The stubs answer 0: the string result is NUL-terminated at 0.
     expect(r.status).toBe(1);

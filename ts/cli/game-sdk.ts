@@ -39,7 +39,7 @@ function asNames(fns: readonly ApiFunction[]): string[] {
   for (const f of fns) count.set(camel(f.name), (count.get(camel(f.name)) ?? 0) + 1);
   const names = fns.map((f) => {
     const base = count.get(camel(f.name))! > 1 ? camel(`${f.module}_${f.name}`) : camel(f.name);
-    return AS_RESERVED.has(base) ? `${base}_` : base;
+    return AS_RESERVED.has(base) || base.startsWith('__') ? `${base}_` : base;
   });
   clash(fns, names, 'AssemblyScript');
   return names;
@@ -72,37 +72,38 @@ const PARAM_NOTE: Partial<Record<GameParam, string>> = {
 };
 
 function asFunction(f: ApiFunction, name: string, importName: string): string {
-  const args = f.params.map((_, i) => `arg${i + 1}`);
+  const args = paramNames(f, AS_RESERVED);
   const abi = gameAbi(f);
   const bigResult = abi.params[abi.params.length - 1] === 'out';
-  // The import: exactly gameAbi's kinds.
+  // The import: exactly gameAbi's kinds (its parameter names are only documentation).
   const rawParams: string[] = [];
   f.params.forEach((k, i) => {
-    if (k === 'string' || k === 'bytes' || k === 'variant') rawParams.push(`${args[i]}: usize`, `${args[i]}Len: i32`);
-    else rawParams.push(`${args[i]}: ${AS_PARAM[k]}`);
+    if (k === 'string' || k === 'bytes' || k === 'variant') rawParams.push(`a${i}: usize`, `a${i}Len: i32`);
+    else rawParams.push(`a${i}: ${AS_PARAM[k]}`);
   });
   if (bigResult) rawParams.push('out: usize', 'cap: i32');
   const rawResult = AS_ABI[abi.result]!;
+  // The wrapper's own names start with __ (a parameter named so gets a trailing _): no shadowing.
   const callArgs: string[] = [];
   const body: string[] = [];
-  if (f.params.includes('string')) body.push('  scratchUsed = 0; spills.length = 0;');
+  if (f.params.includes('string')) body.push('  __scratchUsed = 0; __spills.length = 0;');
   f.params.forEach((k, i) => {
     const a = args[i]!;
     if (k === 'string') {
-      body.push(`  const ${a}Ptr = utf8(${a}); const ${a}Len = utf8Length;`);
-      callArgs.push(`${a}Ptr`, `${a}Len`);
+      body.push(`  const __p${i} = __utf8(${a}); const __l${i} = __utf8Length;`);
+      callArgs.push(`__p${i}`, `__l${i}`);
     } else if (k === 'bytes' || k === 'variant') {
       callArgs.push(`${a}.dataStart`, `${a}.byteLength`);
     } else {
       callArgs.push(a);
     }
   });
-  const call = `${importName}(${[...callArgs, ...(bigResult ? ['out', 'RESULT_BYTES'] : [])].join(', ')})`;
+  const call = `${importName}(${[...callArgs, ...(bigResult ? ['__out', '__RESULT_BYTES'] : [])].join(', ')})`;
   if (bigResult) {
-    body.unshift('  const out = resultBuffer();');
-    body.push(`  const n = ${call};`);
-    body.push(`  if (n > RESULT_BYTES) tooLong("${f.module}.${f.name}", n);`);
-    body.push(f.result === 'string' ? '  return String.UTF8.decodeUnsafe(out, <usize>n);' : '  return bytesAt(out, n);');
+    body.unshift('  const __out = __resultBuffer();');
+    body.push(`  const __n = ${call};`);
+    body.push(`  if (__n > __RESULT_BYTES) __tooLong("${f.module}.${f.name}", __n);`);
+    body.push(f.result === 'string' ? '  return String.UTF8.decodeUnsafe(__out, <usize>__n);' : '  return __bytesAt(__out, __n);');
   } else {
     body.push(`  ${rawResult === 'void' ? '' : 'return '}${call};`);
   }
@@ -124,46 +125,58 @@ function asFunction(f: ApiFunction, name: string, importName: string): string {
   ].join('\n');
 }
 
-const AS_RUNTIME = `// The arguments' strings are encoded into a static area (no allocation per call); a longer one
-// gets a buffer of its own, kept alive in \`spills\` until the next call.
-const SCRATCH_BYTES: i32 = ${SCRATCH_BYTES};
-const SCRATCH: usize = memory.data(SCRATCH_BYTES);
-let scratchUsed: i32 = 0;
-let utf8Length: i32 = 0;
-const spills: ArrayBuffer[] = [];
+/** The parameters' names: the API's `names` (else arg1, arg2, ...); a reserved word or a name starting with __ gets a trailing _. */
+function paramNames(f: ApiFunction, reserved: ReadonlySet<string>, taken: readonly string[] = []): string[] {
+  const seen = new Set(taken);
+  return f.params.map((_, i) => {
+    let n = f.names?.[i] ?? `arg${i + 1}`;
+    if (reserved.has(n) || n.startsWith('__')) n += '_';
+    while (seen.has(n)) n += '_';
+    seen.add(n);
+    return n;
+  });
+}
 
-function utf8(s: string): usize {
+const AS_RUNTIME = `// The arguments' strings are encoded into a static area (no allocation per call); a longer one
+// gets a buffer of its own, kept alive in \`__spills\` until the next call.
+const __SCRATCH_BYTES: i32 = ${SCRATCH_BYTES};
+const __SCRATCH: usize = memory.data(__SCRATCH_BYTES);
+let __scratchUsed: i32 = 0;
+let __utf8Length: i32 = 0;
+const __spills: ArrayBuffer[] = [];
+
+function __utf8(s: string): usize {
   const most = s.length * 3;
   let at: usize;
-  if (most <= SCRATCH_BYTES - scratchUsed) {
-    at = SCRATCH + <usize>scratchUsed;
+  if (most <= __SCRATCH_BYTES - __scratchUsed) {
+    at = __SCRATCH + <usize>__scratchUsed;
   } else {
     const b = new ArrayBuffer(most);
-    spills.push(b);
+    __spills.push(b);
     at = changetype<usize>(b);
   }
-  utf8Length = <i32>String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, at);
-  if (at == SCRATCH + <usize>scratchUsed) scratchUsed += utf8Length;
+  __utf8Length = <i32>String.UTF8.encodeUnsafe(changetype<usize>(s), s.length, at);
+  if (at == __SCRATCH + <usize>__scratchUsed) __scratchUsed += __utf8Length;
   return at;
 }
 
-// String, bytes and variant results land in one buffer of RESULT_BYTES, made on first use.
-const RESULT_BYTES: i32 = ${RESULT_BYTES};
-let results: ArrayBuffer | null = null;
+// String, bytes and variant results land in one buffer of __RESULT_BYTES, made on first use.
+const __RESULT_BYTES: i32 = ${RESULT_BYTES};
+let __results: ArrayBuffer | null = null;
 
-function resultBuffer(): usize {
-  if (results === null) results = new ArrayBuffer(RESULT_BYTES);
-  return changetype<usize>(results);
+function __resultBuffer(): usize {
+  if (__results === null) __results = new ArrayBuffer(__RESULT_BYTES);
+  return changetype<usize>(__results);
 }
 
-function bytesAt(at: usize, n: i32): Uint8Array {
+function __bytesAt(at: usize, n: i32): Uint8Array {
   const r = new Uint8Array(n);
   memory.copy(r.dataStart, at, <usize>n);
   return r;
 }
 
-function tooLong(name: string, n: i32): void {
-  throw new Error(name + ": the result is " + n.toString() + " bytes, more than the " + RESULT_BYTES.toString() + " this binding reserves (RESULT_BYTES)");
+function __tooLong(name: string, n: i32): void {
+  throw new Error(name + ": the result is " + n.toString() + " bytes, more than the " + __RESULT_BYTES.toString() + " this binding reserves (__RESULT_BYTES in ${GAME_SDK_STEM}.ts)");
 }`;
 
 function assemblyScript(api: GameApiData, source: string): string {
@@ -171,7 +184,7 @@ function assemblyScript(api: GameApiData, source: string): string {
   const uses = (k: GameParam) => api.functions.some((f) => f.params.includes(k));
   const big = api.functions.some((f) => f.result === 'string' || f.result === 'bytes' || f.result === 'variant');
   // Only the helpers the API needs: an unused `memory.data` would still take room in the module.
-  const runtime = AS_RUNTIME.split('\n\n').filter((part) => (part.includes('SCRATCH') || part.startsWith('function utf8') ? uses('string') : big)).join('\n\n');
+  const runtime = AS_RUNTIME.split('\n\n').filter((part) => (part.includes('__SCRATCH') ? uses('string') : big)).join('\n\n');
   return [
     `// The game's modding API, typed: generated by \`wasgo sdk --api ${source}\` (docs/sdk.md, "The game's API").`,
     '// Do not edit: regenerate when the API changes. Each function calls the import of the same',
@@ -185,8 +198,14 @@ function assemblyScript(api: GameApiData, source: string): string {
 const C_PARAM: Readonly<Record<GameParam, string>> = { i32: 'int32_t', i64: 'int64_t', f32: 'float', f64: 'double', string: 'const char *', bytes: 'const uint8_t *', variant: 'const uint8_t *', node: 'int32_t' };
 const C_RESULT: Readonly<Record<string, string>> = { i32: 'int32_t', i64: 'int64_t', f32: 'float', f64: 'double', void: 'void' };
 
+const C_RESERVED = new Set(('auto break case char const continue default do double else enum extern float for goto if inline int long register '
+  + 'restrict return short signed sizeof static struct switch typedef union unsigned void volatile while bool true false out cap').split(' '));
+
 function cFunction(f: ApiFunction, name: string): string {
-  const args = f.params.map((_, i) => `arg${i + 1}`);
+  // `out` and `cap` are the result buffer's: a parameter named so gets a trailing _.
+  const args = paramNames(f, C_RESERVED);
+  const lens = new Set(args);
+  const lenOf = (a: string) => { let l = `${a}_len`; while (lens.has(l)) l += '_'; lens.add(l); return l; };
   const abi = gameAbi(f);
   const bigResult = abi.params[abi.params.length - 1] === 'out';
   const decl = (a: string, t: string) => `${t}${t.endsWith('*') ? '' : ' '}${a}`;
@@ -198,11 +217,12 @@ function cFunction(f: ApiFunction, name: string): string {
     raw.push(decl(a, C_PARAM[k]));
     typed.push(decl(a, C_PARAM[k]));
     if (k === 'bytes' || k === 'variant') {
-      raw.push(`int32_t ${a}_len`);
-      typed.push(`int32_t ${a}_len`);
-      pass.push(a, `${a}_len`);
+      const l = lenOf(a);
+      raw.push(`int32_t ${l}`);
+      typed.push(`int32_t ${l}`);
+      pass.push(a, l);
     } else if (k === 'string') {
-      raw.push(`int32_t ${a}_len`);
+      raw.push(`int32_t ${lenOf(a)}`);
       pass.push(a, `wasgo_api_strlen(${a})`);
     } else {
       pass.push(a);
@@ -218,7 +238,9 @@ function cFunction(f: ApiFunction, name: string): string {
   let body: string;
   if (f.result === 'string') {
     // snprintf's contract: at most cap - 1 bytes and a NUL; returns the full length.
-    body = `{ int32_t n = ${name}_abi(${[...pass, 'out', 'cap > 0 ? cap - 1 : 0'].join(', ')}); if (cap > 0) out[n < cap - 1 ? n : cap - 1] = 0; return n; }`;
+    let n = 'n';
+    while (lens.has(n)) n += '_';
+    body = `{ int32_t ${n} = ${name}_abi(${[...pass, 'out', 'cap > 0 ? cap - 1 : 0'].join(', ')}); if (cap > 0) out[${n} < cap - 1 ? ${n} : cap - 1] = 0; return ${n}; }`;
   } else {
     body = `{ ${result === 'void' ? '' : 'return '}${name}_abi(${[...pass, ...(bigResult ? ['out', 'cap'] : [])].join(', ')}); }`;
   }
