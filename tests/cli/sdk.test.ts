@@ -227,6 +227,9 @@ describe('wasgo sdk --api', async () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
     writeFileSync(join(dir, 'dup.json'), JSON.stringify({ functions: [fn('game', 'spawn_enemy', [], '', 1), fn('game', 'spawnEnemy', [], '', 1)] }));
     expect(wasgo(dir, 'sdk', '--api', 'dup.json', '-o', 'out').stderr).toBe('wasgo: SettingsError: game.spawn_enemy and game.spawnEnemy both become gameSpawnEnemy in AssemblyScript; rename one in the API\n');
+    // Checked exactly as wasgo run --api (and Godot) checks it: a denied policy addition too.
+    writeFileSync(join(dir, 'denied.json'), JSON.stringify({ ...API, additions: [{ level: 1, methods: ['OS.execute'] }] }));
+    expect(wasgo(dir, 'sdk', '--api', 'denied.json', '-o', 'out').stderr).toMatch(/^wasgo: SettingsError: denied\.json: invalid policy additions: OS\.execute: .*rule 'system'/);
     writeFileSync(join(dir, 'broken.json'), '{ "functions": [');
     expect(wasgo(dir, 'sdk', '--api', 'broken.json', '-o', 'out').stderr).toMatch(/^wasgo: SettingsError: broken\.json: not JSON: /);
     expect(wasgo(dir, 'sdk', '--api', 'missing.json', '-o', 'out').stderr).toBe('wasgo: FileNotFound: missing.json: no such API file\n');

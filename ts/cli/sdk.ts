@@ -1,12 +1,11 @@
 // `wasgo sdk --api <file.json> -o <dir>`: typed AssemblyScript and C bindings of the game's own
 // functions (game-sdk.ts; docs/sdk.md, "The game's API"). The file is the JSON twin of the
-// game's WasGoApi resource, checked by the same parser as Godot and `wasgo run --api`.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// game's WasGoApi resource, checked exactly as by `wasgo run --api` (readApiFile).
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { SettingsError } from '../engine/errors';
-import { parseGameApi } from '../godot/game-api-data';
+import { readApiFile } from './api';
 import { parse, UsageError } from './args';
-import { checkInput, fileError } from './files';
+import { fileError } from './files';
 import { GAME_SDK_STEM, generateGameSdk } from './game-sdk';
 
 export const SDK_OPTIONS = {
@@ -21,14 +20,8 @@ export function sdkCommand(argv: string[]): number {
   if (!file) throw new UsageError('which API? --api <file.json> (the JSON twin of the game\'s WasGoApi resource)');
   const dir = values.output;
   if (!dir) throw new UsageError('where to? -o <dir>');
-  checkInput(file, 'API file');
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw fileError(e, file, 'API file') ?? new SettingsError(`${file}: not JSON: ${(e as Error).message}`);
-  }
-  const files = generateGameSdk(parseGameApi(json, file), basename(file));
+  const api = readApiFile(file);
+  const files = generateGameSdk(api, basename(file));
   const out = { [`${GAME_SDK_STEM}.ts`]: files.assemblyscript, [`${GAME_SDK_STEM}.h`]: files.c };
   try {
     mkdirSync(dir, { recursive: true });
@@ -36,7 +29,7 @@ export function sdkCommand(argv: string[]): number {
   } catch (e) {
     throw fileError(e, dir, 'folder', true) ?? e;
   }
-  const count = (json as { functions?: unknown[] }).functions?.length ?? 0;
+  const count = api.functions.length;
   process.stdout.write(`wrote ${Object.keys(out).map((n) => join(dir, n)).join(' and ')} (${count} function${count === 1 ? '' : 's'})\n`);
   return 0;
 }
