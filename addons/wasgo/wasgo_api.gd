@@ -4,7 +4,8 @@
 ##
 ## functions: one Dictionary per function mods may import:
 ##   { "module": "game", "name": "spawn", "params": ["string", "f32", "f32"], "result": "i32",
-##     "level": 1, "target": { "node": "/root/Game", "method": "spawn" } }
+##     "level": 1, "target": { "node": "/root/Game", "method": "spawn" },
+##     "names": ["kind", "x", "y"], "doc": "Spawns an enemy." }   # names, doc: optional
 ## (kinds as for WasGoEngine.register_function; the target is a method of an autoload,
 ## /root/<Name>, or of a node at an absolute path; a missing target is a startup error).
 ## additions: policy additions per level, each holding at every level above it too:
@@ -31,6 +32,10 @@ func to_data() -> Dictionary:
 			"params": Array(PackedStringArray(f.get("params", []))), "result": str(f.get("result", "")),
 			"level": int(f.get("level", 1)),
 		}
+		if f.has("names"):  # parameter names for `wasgo sdk`'s typed bindings
+			d["names"] = Array(PackedStringArray(f["names"]))
+		if f.has("doc"):
+			d["doc"] = str(f["doc"])
 		var t = f.get("target")
 		if t is Dictionary:
 			d["target"] = {"node": str(t.get("node", "")), "method": str(t.get("method", ""))}

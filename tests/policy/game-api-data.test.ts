@@ -40,6 +40,7 @@ describe('parseGameApi', () => {
     const api = parseGameApi(SAMPLE, 'api.json');
     expect(api.functions.map((f) => `${f.module}.${f.name}@${f.level}`)).toEqual(['game.spawn@1', 'game.hp@2']);
     expect(api.functions[0]!.target).toEqual({ node: '/root/Game', method: 'spawn' });
+    expect(parseGameApi({ functions: [{ ...SAMPLE.functions[0], names: ['kind', 'x', 'y'] }] }, 'api.json').functions[0]!.names).toEqual(['kind', 'x', 'y']);
     expect(api.additions).toEqual(SAMPLE.additions);
   });
 
@@ -54,6 +55,9 @@ describe('parseGameApi', () => {
     ['relative target', { functions: [{ ...SAMPLE.functions[0], target: { node: 'Game', method: 'spawn' } }] }, /absolute path/],
     ['addition level', { additions: [{ level: 0, methods: ['AnimatedSprite2D.play'] }] }, /additions\[0\]: level must be/],
     ['addition key', { additions: [{ level: 1, properties: ['x'] }] }, /unknown key "properties"/],
+    ['too few names', { functions: [{ ...SAMPLE.functions[0], names: ['kind', 'x'] }] }, /functions\[0\]\.names: 2 names for 3 parameters/],
+    ['a name not an identifier', { functions: [{ ...SAMPLE.functions[0], names: ['kind', 'x', 'the y'] }] }, /functions\[0\]\.names\[2\] must be an identifier/],
+    ['a name twice', { functions: [{ ...SAMPLE.functions[0], names: ['x', 'y', 'x'] }] }, /functions\[0\]\.names: x is given twice/],
     ['addition names', { additions: [{ level: 1, methods: [3] }] }, /additions\[0\]\.methods\[0\] must be a non-empty string/],
   ];
   for (const [what, value, re] of bad) {

@@ -8,18 +8,24 @@
 import { readFileSync } from 'node:fs';
 import type { WasGoEngine } from '../engine/engine';
 import { SettingsError } from '../engine/errors';
-import { additionsOf, parseGameApi, type ApiFunction } from '../godot/game-api-data';
+import { additionsOf, parseGameApi, type ApiFunction, type GameApiData } from '../godot/game-api-data';
+import { checkInput, fileError } from './files';
 import { gameAbi } from '../godot/game-functions';
 import { createPolicy } from '../godot/policy';
 import type { HostCallContext } from '../table/host-function';
 
-/** Registers the stubs of `file`'s functions; returns how many. SettingsError when the file is not valid. */
-export function registerApiStubs(engine: WasGoEngine, file: string, log: (line: string) => void): number {
+/**
+ * Reads and checks the game's API file, as Godot would (the same parser; a refused policy
+ * addition is the same error): SettingsError naming the file and the entry; a missing or
+ * unreadable file is a CliFileError (exit 2). Shared by `wasgo run --api` and `wasgo sdk --api`.
+ */
+export function readApiFile(file: string): GameApiData {
+  checkInput(file, 'API file');
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new SettingsError(`--api ${file}: ${(e as Error).message}`);
+    throw fileError(e, file, 'API file') ?? new SettingsError(`${file}: not JSON: ${(e as Error).message}`);
   }
   const api = parseGameApi(json, file);
   try {
@@ -27,6 +33,12 @@ export function registerApiStubs(engine: WasGoEngine, file: string, log: (line: 
   } catch (e) {
     throw new SettingsError(`${file}: ${(e as Error).message}`);
   }
+  return api;
+}
+
+/** Registers the stubs of `file`'s functions; returns how many. SettingsError when the file is not valid. */
+export function registerApiStubs(engine: WasGoEngine, file: string, log: (line: string) => void): number {
+  const api = readApiFile(file);
   for (const f of api.functions) engine.register(stub(f, log));
   return api.functions.length;
 }

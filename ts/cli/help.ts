@@ -95,6 +95,22 @@ options:
   --level 1|2|3        the safety level the mod is written for (default 1)
   --dir PATH           where to create the project (default ./<name>); must not exist`,
   },
+  sdk: {
+    summary: 'typed AssemblyScript and C bindings of the game\'s own functions',
+    usage: ['wasgo sdk --api <file.json> -o <dir>'],
+    details: `Reads the game's modding API (the JSON twin of its WasGoApi resource, as for wasgo run --api)
+and writes <dir>/game_api.ts and <dir>/game_api.h: one typed function per entry, so a mod calls
+spawnEnemy("orc", 1, 2) (AssemblyScript; game_spawn_enemy("orc", 1, 2) in C) instead of an
+import with pointer/length pairs. Each doc comment names the original module.name and its
+level. A malformed API file is refused, naming the entry (SettingsError). docs/sdk.md.
+
+options:
+  --api FILE.json      the game's API
+  -o, --output DIR     where to write the two files (created if missing; they are overwritten)
+
+example:
+  wasgo sdk --api mod_api.json -o src && wasgo run build/my-mod.wasm --api mod_api.json`,
+  },
   help: {
     summary: 'this help, or a command\'s: wasgo help <command>',
     usage: ['wasgo help [command]', 'wasgo <command> --help'],

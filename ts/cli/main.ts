@@ -10,6 +10,7 @@ import { COMMANDS, commandHelp, generalHelp, usageLines } from './help';
 import { inspectCommand } from './inspect';
 import { newCommand } from './new';
 import { runCommand } from './run';
+import { sdkCommand } from './sdk';
 
 /** Exit status for a mod that was refused, trapped or killed (like `docker run`). */
 export const EXIT_MOD_FAILED = 125;
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
     case 'validate': return validateCommand(rest);
     case 'keygen': return keygenCommand(rest);
     case 'new': return newCommand(rest);
+    case 'sdk': return sdkCommand(rest);
     case 'inspect': {
       const { values, positionals } = parse(rest, { json: { type: 'boolean' } } as const);
       if (positionals.length !== 1) throw new UsageError(positionals.length ? 'expected one file' : 'which file?');

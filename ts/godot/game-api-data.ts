@@ -2,7 +2,7 @@
  * The game's modding API as plain data — what a WasGoApi resource (addons/wasgo/wasgo_api.gd)
  * or its JSON twin holds, the same for Godot and for `wasgo run --api file.json`:
  *
- *   { "functions": [ { "module": "game", "name": "spawn", "params": ["string", "f32", "f32"],
+ *   { "functions": [ { "module": "game", "name": "spawn", "params": ["string", "f32", "f32"], "names": ["kind", "x", "y"],
  *                      "result": "i32", "level": 1, "target": { "node": "/root/Game", "method": "spawn" } } ],
  *     "additions": [ { "level": 1, "methods": ["AnimatedSprite2D.play"], "construct": ["Timer"],
  *                      "singletons": ["Input"], "scripts": ["Enemy.hit"] } ] }
@@ -24,6 +24,8 @@ export interface ApiTarget {
 }
 
 export interface ApiFunction extends GameFunctionDecl {
+  /** The parameters' names, one per parameter (optional): what `wasgo sdk` calls them in the typed bindings (else arg1, arg2, ...). */
+  names?: string[] | undefined;
   /** Where the call goes in the game; absent in data meant only for the CLI (its calls are logged). */
   target?: ApiTarget | undefined;
 }
@@ -70,7 +72,7 @@ export function parseGameApi(value: unknown, source: string): GameApiData {
     const where = `functions[${i}]`;
     if (f === null || typeof f !== 'object' || Array.isArray(f)) return fail(`${where} must be an object`);
     const o = f as Record<string, unknown>;
-    for (const k of Object.keys(o)) if (!['module', 'name', 'params', 'result', 'level', 'target', 'doc'].includes(k)) fail(`${where}: unknown key ${JSON.stringify(k)}`);
+    for (const k of Object.keys(o)) if (!['module', 'name', 'params', 'names', 'result', 'level', 'target', 'doc'].includes(k)) fail(`${where}: unknown key ${JSON.stringify(k)}`);
     const decl: ApiFunction = {
       module: String(o.module ?? ''), name: String(o.name ?? ''),
       params: strings(o.params, `${where}.params`) as GameParam[],
@@ -82,6 +84,15 @@ export function parseGameApi(value: unknown, source: string): GameApiData {
       checkDecl(decl);
     } catch (e) {
       fail(`${where}: ${(e as Error).message}`);
+    }
+    if (o.names !== undefined) {
+      const names = strings(o.names, `${where}.names`);
+      if (names.length !== decl.params.length) fail(`${where}.names: ${names.length} names for ${decl.params.length} parameters`);
+      names.forEach((n, j) => {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(n) || n.length > 64) fail(`${where}.names[${j}] must be an identifier (letters, digits, _), got ${JSON.stringify(n)}`);
+        if (names.indexOf(n) !== j) fail(`${where}.names: ${n} is given twice`);
+      });
+      decl.names = names;
     }
     if (o.target !== undefined) {
       const t = o.target as Record<string, unknown> | null;

@@ -37,6 +37,10 @@ func test_engine(t: T) -> void:
 	t.eq("the resource's setting", ProjectSettings.get_setting("wasgo/api/resource"), "res://mod_api.tres")
 	await t.frames(self, 2)
 	t.check("targets resolved after start: still ready", WasGoEngine.is_ready(), WasGoEngine.load_error())
+	# Parameter names and doc (for `wasgo sdk`) reach the JSON twin and change nothing at run time.
+	var spawn: Dictionary = load("res://mod_api.tres").to_data()["functions"][0]
+	t.eq("the twin keeps the parameter names", spawn.get("names"), ["kind", "x", "y"])
+	t.eq("and the doc", spawn.get("doc"), "Spawns an enemy.")
 
 
 func test_function_on_autoload(t: T) -> void:
