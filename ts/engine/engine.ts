@@ -244,6 +244,9 @@ export class WasGoEngine {
   private async compileOffThread(binary: ModuleBinary): Promise<CompiledModule> {
     this.ensureUp();
     const options = this.prepareOptions(binary.name);
+    // Our own copy before the first await: bytes the caller changes while the hash is pending must
+    // not be rewritten and cached under the key of the bytes it passed (cache poisoning across mods).
+    binary = { ...binary, bytes: binary.bytes.slice() };
     const key = await loadCache.keyAsync(binary.bytes, rewriteKey(options));
     const hit = loadCache.get(key);
     if (hit) {
