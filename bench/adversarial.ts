@@ -61,6 +61,10 @@ export const ADVERSARIAL: AdvKernel[] = [
     ${LOOP('(global.set $g (i32.rem_s (i32.rem_s (i32.rem_s (i32.rem_s (i32.or (global.get $g) (i32.const 0x7fffff)) (i32.const 3331)) (i32.const 977)) (i32.const 31)) (i32.const 7)))')})` },
   { name: 'f64.sqrt/div chain in a loop', n: 2_000_000, wat: `(module (global $g (mut f64) (f64.const 2))
     ${LOOP('(global.set $g (f64.div (f64.sqrt (f64.div (f64.sqrt (f64.add (global.get $g) (f64.const 3))) (f64.const 1.1))) (f64.const 0.9)))')})` },
+  { name: 'f64.floor chain in a loop', n: 2_000_000, wat: `(module (global $g (mut f64) (f64.const 2.5))
+    ${LOOP('(global.set $g (f64.floor (f64.ceil (f64.nearest (f64.trunc (f64.add (global.get $g) (f64.const 0.5)))))))')})` },
+  { name: 'f64<->i32 conversion chain in a loop', n: 2_000_000, wat: `(module (global $g (mut f64) (f64.const 2.5))
+    ${LOOP('(global.set $g (f64.convert_i32_u (i32.trunc_sat_f64_u (f64.convert_i32_s (i32.trunc_f64_s (global.get $g))))))')})` },
   { name: 'memory.fill 64 KiB in a loop', n: 20_000, wat: `(module (memory 2)
     ${LOOP('(memory.fill (i32.const 0) (local.get $i) (i32.const 65536))')})` },
   { name: 'memory.copy 64 KiB in a loop', n: 20_000, wat: `(module (memory 2)
