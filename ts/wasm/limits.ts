@@ -36,6 +36,14 @@ export interface ModuleLimits {
    * its cost per byte stays within ~2x of real code (tests/attack/loop-nesting.test.ts).
    */
   maxLoopDepth: number;
+  /**
+   * Locals (parameters included) x control merges (labels, branches, br_table targets, ends) of one
+   * function body. V8's baseline compiler merges every local at each of them, inside the
+   * function's first call where no deadline sees it: 49 000 locals x 10 000 `br_if` (a 40 KB
+   * module) compiled for 2.5-2.9 s (tests/attack/liftoff-merges.test.ts), ~5.5 ns per unit of
+   * this product. The worst function of Godot's 37.7 MB engine: 91 x 7 379 = 0.67 M.
+   */
+  maxLocalMerges: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ModuleLimits> = Object.freeze({
@@ -51,6 +59,7 @@ export const DEFAULT_LIMITS: Readonly<ModuleLimits> = Object.freeze({
   maxTypes: 10_000,
   maxSegments: 100_000,
   maxLoopDepth: 256,
+  maxLocalMerges: 4_000_000,
 });
 
 export function resolveLimits(l: Partial<ModuleLimits> = {}, maxTableEntries?: number): ModuleLimits {

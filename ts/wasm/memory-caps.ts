@@ -44,5 +44,5 @@ export function capMemories(bytes: Uint8Array, opts: MemoryCapOptions): CappedMo
 
 const UNLIMITED: ModuleLimits = {
   maxTables: Infinity, maxTableEntries: 0xffffffff, maxFunctions: Infinity, maxGlobals: Infinity, maxLocals: Infinity,
-  maxExports: Infinity, maxImports: Infinity, maxCustomBytes: Infinity, maxBodyBytes: Infinity, maxTypes: Infinity, maxSegments: Infinity, maxLoopDepth: Infinity,
+  maxExports: Infinity, maxImports: Infinity, maxCustomBytes: Infinity, maxBodyBytes: Infinity, maxTypes: Infinity, maxSegments: Infinity, maxLoopDepth: Infinity, maxLocalMerges: Infinity,
 };

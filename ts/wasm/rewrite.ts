@@ -617,7 +617,7 @@ function skipName(r: Reader): void {
 /** Feature gate over every body when not metering (metering gates as it rewrites). */
 function scanAll(m: WasmModule, limits: BodyLimits): void {
   const scanner = new Meter(m, 0, 0, false, limits);
-  for (let i = 0; i < m.code.length; i++) scanner.scanBody(m.code[i]!);
+  for (let i = 0; i < m.code.length; i++) scanner.scanBody(m.code[i]!, m.types[m.functions[i]!]!.params.length);
 }
 
 // ---- metering ----
@@ -699,8 +699,8 @@ const EV_DEPTH_RESTORE = 8, EV_DEPTH_TAIL = 9, EV_DEPTH_CATCH = 10, EV_THROW = 1
 /** A static charge of its own right before the instruction (throw/rethrow: not paid by code that does not throw). */
 const EV_STATIC = 12;
 /** The limits the scanner checks per body. */
-type BodyLimits = Pick<ModuleLimits, 'maxLoopDepth' | 'maxBodyBytes'>;
-const NO_BODY_LIMITS: BodyLimits = { maxLoopDepth: Infinity, maxBodyBytes: Infinity };
+type BodyLimits = Pick<ModuleLimits, 'maxLoopDepth' | 'maxBodyBytes' | 'maxLocalMerges'>;
+const NO_BODY_LIMITS: BodyLimits = { maxLoopDepth: Infinity, maxBodyBytes: Infinity, maxLocalMerges: Infinity };
 // table.grow: the grow request before it (emitTableGrowGate)
 const EV_TABLE_GROW = 13;
 /** rLive value of a live loop-header region (1 = any other live region). */
@@ -709,6 +709,13 @@ const LOOP_HEAD = 2;
 export const LOOP_HEADER_MIN = 6;
 /** Labels each wrapped loop adds around itself: block $done, loop $re, block $cold. */
 const LOOP_WRAP = 3;
+/**
+ * Control merges an instruction costs V8's baseline compiler (Liftoff merges every local at each
+ * label and branch): a loop counts its wrappers' labels too (LOOP_WRAP); br_table counts its targets.
+ */
+const MERGES = new Uint8Array(64);
+for (const c of [Ctl.Block, Ctl.If, Ctl.Else, Ctl.End, Ctl.Br, Ctl.BrIf, Ctl.Try, Ctl.Catch, Ctl.CatchAll, Ctl.Delegate]) MERGES[c] = 1;
+MERGES[Ctl.Loop] = 1 + LOOP_WRAP;
 /** Largest loop-header charge paid back on re-entry (s + c must stay inside i32). */
 const MAX_WRAPPED_CHARGE = 1 << 20;
 /** Block types a loop may have to be wrapped: empty or one value type (no loop parameters). */
@@ -781,6 +788,8 @@ class Meter {
 
   /** Loops open around the current instruction (checked against maxLoopDepth). */
   private loopDepth = 0;
+  /** Control merges in the body so far (labels, branch targets, ends), checked against maxLocalMerges. */
+  private merges = 0;
   constructor(private readonly m: WasmModule, private readonly fImp: number, private readonly fuel: number, private readonly countFrames = false,
     private readonly limits: BodyLimits = NO_BODY_LIMITS) {}
 
@@ -812,7 +821,7 @@ class Meter {
     try {
       for (let i = 0; i < this.m.code.length; i++) {
         const b = this.m.code[i]!;
-        this.scanBody(b);
+        this.scanBody(b, this.m.types[this.m.functions[i]!]!.params.length);
         if (this.sawTry && !this.depth && this.countFrames) {
           // Every function that calls must count frames: the bodies already done are redone.
           this.depth = true;
@@ -977,7 +986,7 @@ class Meter {
     return i === 0;
   }
 
-  scanBody(body: FunctionBody): void {
+  scanBody(body: FunctionBody, params = 0): void {
     const m = this.m;
     const base = body.codeOffset;
     const r = new Reader(m.bytes, m.name, base, base + body.code.length);
@@ -985,6 +994,7 @@ class Meter {
     this.cur = -1;
     this.evN = 0;
     this.loopDepth = 0;
+    this.merges = 0;
     this.hasLoop = false; this.hasCall = false; this.hasTry = false; this.needScratch = false;
     this.push(F_FUNC);
     this.region(0);
@@ -1018,6 +1028,7 @@ class Meter {
       const at = r.pos;
       const e = decodeOp(r);
       const ctl = e.ctl;
+      this.merges += MERGES[ctl]!;
       const weight = ctl !== Ctl.None ? WEIGHT_OF[ctl]!
         : bytes[at] === 0xfd ? prefixedWeight(bytes, at + 1, SIMD_WEIGHTS) : bytes[at] === 0xfc ? prefixedWeight(bytes, at + 1, FC_WEIGHTS) : WEIGHT_OF[ctl]!;
       if (this.depth && (ctl === Ctl.ReturnCall || ctl === Ctl.ReturnCallIndirect)) this.event(at - base, EV_DEPTH_TAIL, 0, 0);
@@ -1047,6 +1058,7 @@ class Meter {
       } else if (e.imm === Imm.BrTable) {
         const n = r.uleb();
         if (n > r.end - r.pos) r.fail('br_table runs past the body', at);
+        this.merges += n + 1;
         let toFunction = false;
         const first = this.evN;
         for (let i = 0; i <= n; i++) {
@@ -1134,6 +1146,11 @@ class Meter {
       }
     }
     if (!r.done()) r.fail('instructions after the end of the function body');
+    const work = (body.localCount + params) * this.merges;
+    if (work > this.limits.maxLocalMerges) {
+      throw new ModuleTooLarge(`locals x control merges in function ${this.fImp + m.code.indexOf(body)}: ${body.localCount + params} x ${this.merges} = ${work} is over the limit maxLocalMerges = ${this.limits.maxLocalMerges}`,
+        { module: m.name, offset: body.codeOffset });
+    }
   }
 
   private end(at: number, after: number): void {
