@@ -589,7 +589,7 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 			var o := _live(args[2])
 			box["v"] = o.get_class() if o != null else ""
 			box["s"] = "ok"
-		"game_call": _op_game_call(box, args[2], args[3], args[4], args[5])
+		"game_call": _op_game_call(box, args[2], args[3], args[4], args[5], int(args[6]) != 0)
 		"connect": _op_connect(box, args[2], args[3], args[4], args[5], args[6])
 		"disconnect":
 			box["s"] = "ok"
@@ -1142,7 +1142,9 @@ func _expression(callee: String, argc: int, box: Dictionary) -> Expression:
 ## A mod's call of a game function (ts/godot/game-functions.ts): args are var_to_bytes of an
 ## Array TypeScript built (a node as its ObjectID, a variant as a PackedByteArray of its
 ## encoding); the answer is tagged in `c`: i (int as a String), f (float), b (base64), n (none).
-func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree: String) -> void:
+## `capped` (below level 3): a string / bytes / variant result over the caps is refused
+## (too_large) before it is serialized, as for Godot calls.
+func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree: String, capped: bool) -> void:
 	var f = _game_functions.get(fn)
 	if f == null:
 		box["m"] = "the function is not registered any more"
@@ -1205,7 +1207,17 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 		box["s"] = "godot"
 		return
 	var t := typeof(r)
-	match str(f[2]):
+	var kind := str(f[2])
+	if capped and (kind == "string" or kind == "bytes" or kind == "variant"):
+		var why := _too_large(r)
+		if why == "" and kind == "string" and (t == TYPE_STRING or t == TYPE_STRING_NAME) and str(r).length() * 3 > _max_value_bytes:
+			var n := str(r).to_utf8_buffer().size()
+			why = "a String of %d bytes" % n if n > _max_value_bytes else ""
+		if why != "":
+			box["m"] = why
+			box["s"] = "too_large"
+			return
+	match kind:
 		"":
 			box["c"] = "n"
 		"i32", "i64":
@@ -1230,7 +1242,12 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 				box["m"] = "its result holds " + why.trim_prefix("an ").trim_prefix("a ")
 				box["s"] = "godot"
 				return
-			box["v"] = Marshalls.raw_to_base64(var_to_bytes(r))
+			var bytes := var_to_bytes(r)
+			if capped and bytes.size() > _max_value_bytes:
+				box["m"] = "%d bytes" % bytes.size()
+				box["s"] = "too_large"
+				return
+			box["v"] = Marshalls.raw_to_base64(bytes)
 			box["c"] = "b"
 	if not box.has("c"):
 		# A runtime error inside the Callable ends it with null (release builds print nothing).
