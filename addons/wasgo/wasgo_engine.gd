@@ -710,6 +710,25 @@ func _handles_in(instance: int, v: Variant, connection: int = 0) -> Variant:
 
 ## Why `v` may not be an argument: objects anywhere inside it (an EncodedObjectAsID decoded
 ## from bytes, say) and, unless allowed, RIDs. "" when it is fine.
+## Whether a decoded container (or one inside it) is typed by a class or script: bytes_to_var
+## turns a script-typed Array into Array[EncodedObjectAsID], an object the game never asked for.
+func _object_typed(v: Variant) -> bool:
+	match typeof(v):
+		TYPE_ARRAY:
+			if v.get_typed_builtin() == TYPE_OBJECT:
+				return true
+			for e in v:
+				if _object_typed(e):
+					return true
+		TYPE_DICTIONARY:
+			if v.get_typed_key_builtin() == TYPE_OBJECT or v.get_typed_value_builtin() == TYPE_OBJECT:
+				return true
+			for k in v:
+				if _object_typed(k) or _object_typed(v[k]):
+					return true
+	return false
+
+
 func _smuggled(v: Variant, allow_rid: bool) -> String:
 	match typeof(v):
 		TYPE_OBJECT:
@@ -1179,6 +1198,8 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 				box["s"] = "godot"
 				return
 			var why := _smuggled(v, false)
+			if why == "" and _object_typed(v):
+				why = "an Array or Dictionary typed by a class or script (objects are passed only as node handles)"
 			if why != "":
 				box["m"] = "argument %d: %s" % [i + 1, why]
 				box["s"] = "godot"

@@ -1,0 +1,106 @@
+## Hostile var_to_bytes() encodings sent as a game function's `variant` argument. The mod
+## (WAT, inlined below) stores words into its memory (store32), then calls game.echo(variant)
+## -> variant on them (send), or on Arrays nested `d` deep (nest).
+extends Node
+
+const T = preload("res://wasgo_test/t.gd")
+const Mods = preload("res://wasgo_test/mods.gd")
+
+## (module (import "game" "echo" (func (param i32 i32 i32 i32) (result i32))) (memory 16)
+##   store32(addr, v), send(ptr, len) = echo(ptr, len, 0, 0), nest(d) = echo of [[[...null]]] d deep)
+const MOD_B64 := "AGFzbQEAAAABGQRgBH9/f38Bf2ACf38AYAJ/fwF/YAF/AX8CDQEEZ2FtZQRlY2hvAAADBAMBAgMFAwEAEAciBAZtZW1vcnkCAAdzdG9yZTMyAAEEc2VuZAACBG5lc3QAAwpkAwkAIAAgATYCAAsMACAAIAFBAEEAEAALSwEBfwJAA0AgASAATw0BIAFBCGxBHDYCACABQQhsQQRqQQE2AgAgAUEBaiEBDAALCyAAQQhsQQA2AgBBACAAQQhsQQRqQQBBABAACwAfBG5hbWUBBwEABGVjaG8CDwQAAAEAAgADAgABZAEBaQ=="
+
+var seen := []
+
+
+func _ready() -> void:
+	WasGoEngine.register_function("game", "echo", func(v: Variant) -> Variant: seen.append(v); return _depth(v), ["variant"], "variant")
+	T.run(self)
+
+
+func _depth(v: Variant) -> int:
+	var d := 0
+	while v is Array and not v.is_empty():
+		v = v[0]
+		d += 1
+	return d
+
+
+func _mod(level: int = 1) -> Variant:
+	var n := Mods.fresh_node(self)
+	return WasGoEngine.load_mod(Marshalls.base64_to_raw(MOD_B64), n, {"name": "variants", "level": level})
+
+
+func _send(mod, bytes: PackedByteArray) -> Variant:
+	var padded := bytes.duplicate()
+	while padded.size() % 4 != 0:
+		padded.append(0)
+	for i in range(0, padded.size(), 4):
+		mod.call_export("store32", [i, padded.decode_u32(i)])
+	return mod.call_export("send", [0, bytes.size()])
+
+
+static func words(w: Array) -> PackedByteArray:
+	var b := PackedByteArray()
+	b.resize(w.size() * 4)
+	for i in w.size():
+		b.encode_u32(i * 4, int(w[i]))
+	return b
+
+
+func test_refused_encodings(t: T) -> void:
+	var path := "res://x.gd".to_utf8_buffer()
+	var script_typed := words([28 | (3 << 16), path.size()]) + path + PackedByteArray([0, 0]) + words([0])
+	var cases := {
+		"PackedByteArray claiming 2^31 bytes": words([29, 0x7fffffff, 0]),
+		"Array claiming 2^31 elements": words([28, 0x7fffffff]),
+		"String claiming 2^31 bytes": words([4, 0x7fffffff, 0x41414141]),
+		"Dictionary claiming 2^31 entries": words([27, 0x7fffffff]),
+		"unknown type 255": words([255]),
+		"truncated 64-bit int": words([2 | (1 << 16), 5]),
+		"an RID": words([23, 1, 0]),
+		"a Callable": words([25]),
+		"a Signal": words([26, 0, 1, 0]),
+		"an object as ID inside an Array": words([28, 1, 24 | (1 << 16), 1, 0]),
+		"a full object": words([24, 4]) + "Node".to_utf8_buffer() + words([0]),
+		"an Array typed by a script path": script_typed,
+		"an Array typed by a class name": words([28 | (2 << 16), 4]) + "Node".to_utf8_buffer() + words([0]),
+		"a script-typed Array inside an Array": words([28, 1]) + script_typed,
+		"nothing (0 bytes)": PackedByteArray(),
+		"3 bytes": PackedByteArray([0, 0, 0]),
+	}
+	for what in cases:
+		var mod = _mod()
+		if not t.check(what + ": loaded", mod != null, str(WasGoEngine.last_load_error())):
+			return
+		seen.clear()
+		var r = _send(mod, cases[what])
+		t.eq(what + ": refused (HostError)", [r, mod.last_error().get("code")], [null, "HostError"])
+		t.check(what + ": names the function", str(mod.last_error().get("message", "")).contains("game.echo"), str(mod.last_error()))
+		t.eq(what + ": the game's function never ran", seen, [])
+
+
+func test_accepted(t: T) -> void:
+	var mod = _mod()
+	seen.clear()
+	t.eq("NIL", _send(mod, words([0])), 8)
+	t.eq("an int", _send(mod, words([2, 7])), 8)
+	t.eq("the game saw them", seen, [null, 7])
+	t.eq("no error", mod.last_error(), {})
+
+
+func test_deep_nesting(t: T) -> void:
+	for d in [100, 1000, 1023, 1024, 1025, 1100, 4000, 7000]:
+		var mod = _mod()
+		seen.clear()
+		var r = mod.call_export("nest", [d])
+		var code = mod.last_error().get("code", "")
+		t.check("depth %d: answered or refused (HostError / ValueTooLarge)" % d, (r == 8 and code == "") or (r == null and code in ["HostError", "ValueTooLarge"]), "%s %s" % [r, mod.last_error()])
+		if r == 8:
+			t.eq("depth %d: the game saw it whole" % d, _depth(seen[0]), d)
+	# Level 3: no cap on the arguments' size.
+	var top = _mod(3)
+	var r3 = top.call_export("nest", [100000])
+	t.check("level 3, depth 100000: refused, the game goes on", r3 == null and top.last_error().get("code") == "HostError", "%s %s" % [r3, top.last_error()])
+	var after = _mod()
+	t.eq("the engine still answers", after.call_export("nest", [3]), 8)
