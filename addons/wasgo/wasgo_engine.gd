@@ -1223,6 +1223,8 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 	var r = callable.callv(args)
 	var failure := _call_failure
 	_call_failure = outer
+	if failure == "" and r is Object and r.get_class() == "GDScriptFunctionState":
+		failure = "it awaited: the Callable returned before its result (game functions must return without await)"
 	if failure != "":
 		box["m"] = failure
 		box["s"] = "godot"

@@ -104,3 +104,83 @@ func test_deep_nesting(t: T) -> void:
 	t.check("level 3, depth 100000: refused, the game goes on", r3 == null and top.last_error().get("code") == "HostError", "%s %s" % [r3, top.last_error()])
 	var after = _mod()
 	t.eq("the engine still answers", after.call_export("nest", [3]), 8)
+
+
+## game.echo again, with another Callable (unregister, then register: the same name, a new function).
+func _echo_with(f: Callable) -> void:
+	WasGoEngine.unregister_function("game", "echo")
+	WasGoEngine.register_function("game", "echo", f, ["variant"], "variant")
+
+
+func _restore_echo() -> void:
+	_echo_with(func(v: Variant) -> Variant: seen.append(v); return _depth(v))
+
+
+var current_mod = null
+
+
+func test_callable_awaits(t: T) -> void:
+	var resumed := [false]
+	_echo_with(func(_v: Variant) -> Variant:
+		await get_tree().process_frame
+		resumed[0] = true
+		return 1)
+	var mod = _mod()
+	var r = mod.call_export("nest", [1])
+	t.eq("an awaiting Callable: the call fails (HostError naming the function)", [r, mod.last_error().get("code")], [null, "HostError"])
+	t.check("says it awaited", str(mod.last_error().get("message", "")).contains("game.echo") and str(mod.last_error().get("message", "")).contains("await"), str(mod.last_error()))
+	await get_tree().process_frame
+	await get_tree().process_frame
+	t.check("the coroutine finished later without harm", resumed[0])
+	_restore_echo()
+	t.eq("the next mod calls it", _mod().call_export("nest", [2]), 8)
+
+
+func test_callable_reenters_the_mod(t: T) -> void:
+	var depth := [0]
+	_echo_with(func(_v: Variant) -> Variant:
+		depth[0] += 1
+		var r = current_mod.call_export("nest", [1])
+		return 0 if r == null else r)
+	current_mod = _mod()
+	var r = current_mod.call_export("nest", [1])
+	var code = current_mod.last_error().get("code", "")
+	t.check("re-entry is bounded: the mod fails, the game goes on", code in ["ReentrancyLimit", "HostError"] or r != null, "%s %s" % [r, current_mod.last_error()])
+	t.check("it went deeper than once, and stopped", depth[0] > 1 and depth[0] < 1000, str(depth[0]))
+	t.eq("re-entry depth back to 0", int(WasGoEngine.stats().get("reentryDepth", -1)), 0)
+	current_mod = null
+	_restore_echo()
+
+
+func test_callable_kills_the_mod(t: T) -> void:
+	_echo_with(func(_v: Variant) -> Variant:
+		current_mod.kill()
+		return PackedByteArray([1, 2, 3]))
+	current_mod = _mod()
+	var r = current_mod.call_export("nest", [1])
+	t.check("the call ends (no result or a clean error)", r == null or r is int, str(r))
+	t.check("the mod is dead", not current_mod.is_alive())
+	current_mod = null
+	_restore_echo()
+	t.eq("the engine still answers", _mod().call_export("nest", [3]), 8)
+
+
+func test_callable_unregisters_itself(t: T) -> void:
+	_echo_with(func(_v: Variant) -> Variant:
+		WasGoEngine.unregister_function("game", "echo")
+		return 5)
+	var mod = _mod()
+	t.eq("this call ends with its result", mod.call_export("nest", [1]), 8)
+	t.eq("the next fails (HostError)", [mod.call_export("nest", [1]), mod.last_error().get("code")], [null, "HostError"])
+	_restore_echo()
+	var again = _mod()
+	t.eq("registered again: a new mod calls the new function", again.call_export("nest", [1]), 8)
+
+
+func test_stats_count_refusals(t: T) -> void:
+	var mod = _mod()
+	mod.call_export("nest", [1])
+	var bad = _send(mod, words([23, 1, 0]))
+	var st: Dictionary = mod.stats()
+	t.eq("refused call still counted as a game call", st.get("game_calls"), 2)
+	t.eq("refused", bad, null)
