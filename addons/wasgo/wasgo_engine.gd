@@ -457,13 +457,19 @@ const MONITORED := ["fuel_used", "calls", "godot_calls", "game_calls", "denied",
 
 
 ## With wasgo/debug/monitors on: the mod's counters in the debugger's Monitors tab, as
-## "WasGo/<mod name>/<counter>" (the instance id is added when two live mods share a name).
+## "WasGo/<mod name>/<counter>" (the instance id is added while the label is taken, e.g. by
+## another live mod of that name, or one named like "<name> #<id>").
 func _add_monitors(mod: WasGoMod) -> void:
 	if not ProjectSettings.get_setting("wasgo/debug/monitors", false):
 		return
 	var label := mod.name.replace("/", "_")
-	if Performance.has_custom_monitor("WasGo/%s/calls" % label):
-		label = "%s #%d" % [label, mod._id]
+	# A mod may be named like another's disambiguated label ("m #7"): add suffixes until free,
+	# else its monitors would show (and, freed, remove) the other mod's.
+	var base := label
+	var n := 0
+	while Performance.has_custom_monitor("WasGo/%s/calls" % label):
+		n += 1
+		label = "%s #%d" % [base, mod._id] if n == 1 else "%s #%d.%d" % [base, mod._id, n]
 	var ref := weakref(mod)
 	for key in MONITORED:
 		var monitor := "WasGo/%s/%s" % [label, key]

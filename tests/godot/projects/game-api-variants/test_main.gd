@@ -184,3 +184,23 @@ func test_stats_count_refusals(t: T) -> void:
 	var st: Dictionary = mod.stats()
 	t.eq("refused call still counted as a game call", st.get("game_calls"), 2)
 	t.eq("refused", bad, null)
+
+
+## A mod named like another's disambiguated label ("m #<id>") must not take over its monitors.
+func test_monitor_labels_never_collide(t: T) -> void:
+	var bytes := Marshalls.base64_to_raw(MOD_B64)
+	var a = WasGoEngine.load_mod(bytes, Mods.fresh_node(self), {"name": "m"})
+	var next: int = a.id() + 2
+	var b = WasGoEngine.load_mod(bytes, Mods.fresh_node(self), {"name": "m #%d" % next})
+	var c = WasGoEngine.load_mod(bytes, Mods.fresh_node(self), {"name": "m"})
+	if not t.check("ids as predicted", c != null and c.id() == next, "%s" % [c.id() if c != null else null]):
+		return
+	var labels := [a._monitors[0], b._monitors[0], c._monitors[0]]
+	t.check("three mods, three monitor sets", labels[0] != labels[1] and labels[1] != labels[2] and labels[0] != labels[2], str(labels))
+	c.call_export("nest", [1])
+	t.eq("c's monitor shows c's calls", Performance.get_custom_monitor(c._monitors[1]), 1)
+	t.eq("b's monitor shows b's calls", Performance.get_custom_monitor(b._monitors[1]), 0)
+	var b_monitors: PackedStringArray = b._monitors
+	c.kill()
+	c = null
+	t.check("freeing c leaves b's monitors", Performance.has_custom_monitor(b_monitors[0]), str(b_monitors))
