@@ -309,7 +309,7 @@ func _register(module: String, fn_name: String, callable: Callable, params: Pack
 		push_error("WasGo: register_function(%s.%s): WasGo is not ready: %s" % [module, fn_name, _load_error])
 		return ERR_UNCONFIGURED
 	var id := _next_game_function
-	var r = JSON.parse_string(str(_godot.registerFunction(id, module, fn_name, ",".join(params), result, level)))
+	var r = JSON.parse_string(str(_godot.registerFunction(id, module, fn_name, JSON.stringify(params), result, level)))
 	if not (r is Dictionary) or not r.get("ok", false):
 		var message: String = str(r.get("message", "")) if r is Dictionary else "no answer from the WasGo engine"
 		_last_register_error = message
@@ -714,28 +714,36 @@ func _handles_in(instance: int, v: Variant, connection: int = 0) -> Variant:
 	return v
 
 
-## Why `v` may not be an argument: objects anywhere inside it (an EncodedObjectAsID decoded
-## from bytes, say) and, unless allowed, RIDs. "" when it is fine.
 ## Whether a decoded container (or one inside it) is typed by a class or script: bytes_to_var
 ## turns a script-typed Array into Array[EncodedObjectAsID], an object the game never asked for.
-func _object_typed(v: Variant) -> bool:
+func _object_typed(v: Variant, depth := 0) -> bool:
 	match typeof(v):
 		TYPE_ARRAY:
 			if v.get_typed_builtin() == TYPE_OBJECT:
 				return true
 			for e in v:
-				if _object_typed(e):
+				if depth < MAX_NESTING and _object_typed(e, depth + 1):
 					return true
 		TYPE_DICTIONARY:
 			if v.get_typed_key_builtin() == TYPE_OBJECT or v.get_typed_value_builtin() == TYPE_OBJECT:
 				return true
 			for k in v:
-				if _object_typed(k) or _object_typed(v[k]):
+				if depth < MAX_NESTING and (_object_typed(k, depth + 1) or _object_typed(v[k], depth + 1)):
 					return true
 	return false
 
 
-func _smuggled(v: Variant, allow_rid: bool) -> String:
+## How deep a guest's value may nest (Arrays / Dictionaries): each level is a GDScript call
+## here, several wasm frames each; Godot's own 1024 ran the browser's stack out (a level-1 mod
+## with 8 KB of nested Arrays made the bridge operation fail with "Maximum call stack size").
+const MAX_NESTING := 64
+
+
+## Why `v` may not be an argument: objects anywhere inside it (an EncodedObjectAsID decoded
+## from bytes, say) and, unless allowed, RIDs, or nesting deeper than MAX_NESTING. "" when it is fine.
+func _smuggled(v: Variant, allow_rid: bool, depth := 0) -> String:
+	if depth >= MAX_NESTING and (typeof(v) == TYPE_ARRAY or typeof(v) == TYPE_DICTIONARY):
+		return "a value nested deeper than %d Arrays / Dictionaries" % MAX_NESTING
 	match typeof(v):
 		TYPE_OBJECT:
 			return "an object inside an argument (objects are passed only as handles in Object parameters)" if v != null else ""
@@ -746,14 +754,14 @@ func _smuggled(v: Variant, allow_rid: bool) -> String:
 			return "a %s inside an argument (it names an object; objects are passed only as handles in Object parameters)" % type_string(typeof(v))
 		TYPE_ARRAY:
 			for e in v:
-				var why := _smuggled(e, allow_rid)
+				var why := _smuggled(e, allow_rid, depth + 1)
 				if why != "":
 					return why
 		TYPE_DICTIONARY:
 			for k in v:
-				var why := _smuggled(k, allow_rid)
+				var why := _smuggled(k, allow_rid, depth + 1)
 				if why == "":
-					why = _smuggled(v[k], allow_rid)
+					why = _smuggled(v[k], allow_rid, depth + 1)
 				if why != "":
 					return why
 	return ""
