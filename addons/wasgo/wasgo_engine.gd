@@ -309,7 +309,7 @@ func _register(module: String, fn_name: String, callable: Callable, params: Pack
 		push_error("WasGo: register_function(%s.%s): WasGo is not ready: %s" % [module, fn_name, _load_error])
 		return ERR_UNCONFIGURED
 	var id := _next_game_function
-	var r = JSON.parse_string(str(_godot.registerFunction(id, module, fn_name, ",".join(params), result, level)))
+	var r = JSON.parse_string(str(_godot.registerFunction(id, module, fn_name, JSON.stringify(params), result, level)))
 	if not (r is Dictionary) or not r.get("ok", false):
 		var message: String = str(r.get("message", "")) if r is Dictionary else "no answer from the WasGo engine"
 		_last_register_error = message
@@ -457,13 +457,19 @@ const MONITORED := ["fuel_used", "calls", "godot_calls", "game_calls", "denied",
 
 
 ## With wasgo/debug/monitors on: the mod's counters in the debugger's Monitors tab, as
-## "WasGo/<mod name>/<counter>" (the instance id is added when two live mods share a name).
+## "WasGo/<mod name>/<counter>" (the instance id is added while the label is taken, e.g. by
+## another live mod of that name, or one named like "<name> #<id>").
 func _add_monitors(mod: WasGoMod) -> void:
 	if not ProjectSettings.get_setting("wasgo/debug/monitors", false):
 		return
 	var label := mod.name.replace("/", "_")
-	if Performance.has_custom_monitor("WasGo/%s/calls" % label):
-		label = "%s #%d" % [label, mod._id]
+	# A mod may be named like another's disambiguated label ("m #7"): add suffixes until free,
+	# else its monitors would show (and, freed, remove) the other mod's.
+	var base := label
+	var n := 0
+	while Performance.has_custom_monitor("WasGo/%s/calls" % label):
+		n += 1
+		label = "%s #%d" % [base, mod._id] if n == 1 else "%s #%d.%d" % [base, mod._id, n]
 	var ref := weakref(mod)
 	for key in MONITORED:
 		var monitor := "WasGo/%s/%s" % [label, key]
@@ -589,7 +595,7 @@ func _dispatch(op: String, box: Dictionary, args: Array) -> void:
 			var o := _live(args[2])
 			box["v"] = o.get_class() if o != null else ""
 			box["s"] = "ok"
-		"game_call": _op_game_call(box, args[2], args[3], args[4], args[5])
+		"game_call": _op_game_call(box, args[2], args[3], args[4], args[5], int(args[6]) != 0)
 		"connect": _op_connect(box, args[2], args[3], args[4], args[5], args[6])
 		"disconnect":
 			box["s"] = "ok"
@@ -708,9 +714,36 @@ func _handles_in(instance: int, v: Variant, connection: int = 0) -> Variant:
 	return v
 
 
+## Whether a decoded container (or one inside it) is typed by a class or script: bytes_to_var
+## turns a script-typed Array into Array[EncodedObjectAsID], an object the game never asked for.
+func _object_typed(v: Variant, depth := 0) -> bool:
+	match typeof(v):
+		TYPE_ARRAY:
+			if v.get_typed_builtin() == TYPE_OBJECT:
+				return true
+			for e in v:
+				if depth < MAX_NESTING and _object_typed(e, depth + 1):
+					return true
+		TYPE_DICTIONARY:
+			if v.get_typed_key_builtin() == TYPE_OBJECT or v.get_typed_value_builtin() == TYPE_OBJECT:
+				return true
+			for k in v:
+				if depth < MAX_NESTING and (_object_typed(k, depth + 1) or _object_typed(v[k], depth + 1)):
+					return true
+	return false
+
+
+## How deep a guest's value may nest (Arrays / Dictionaries): each level is a GDScript call
+## here, several wasm frames each; Godot's own 1024 ran the browser's stack out (a level-1 mod
+## with 8 KB of nested Arrays made the bridge operation fail with "Maximum call stack size").
+const MAX_NESTING := 64
+
+
 ## Why `v` may not be an argument: objects anywhere inside it (an EncodedObjectAsID decoded
-## from bytes, say) and, unless allowed, RIDs. "" when it is fine.
-func _smuggled(v: Variant, allow_rid: bool) -> String:
+## from bytes, say) and, unless allowed, RIDs, or nesting deeper than MAX_NESTING. "" when it is fine.
+func _smuggled(v: Variant, allow_rid: bool, depth := 0) -> String:
+	if depth >= MAX_NESTING and (typeof(v) == TYPE_ARRAY or typeof(v) == TYPE_DICTIONARY):
+		return "a value nested deeper than %d Arrays / Dictionaries" % MAX_NESTING
 	match typeof(v):
 		TYPE_OBJECT:
 			return "an object inside an argument (objects are passed only as handles in Object parameters)" if v != null else ""
@@ -721,14 +754,14 @@ func _smuggled(v: Variant, allow_rid: bool) -> String:
 			return "a %s inside an argument (it names an object; objects are passed only as handles in Object parameters)" % type_string(typeof(v))
 		TYPE_ARRAY:
 			for e in v:
-				var why := _smuggled(e, allow_rid)
+				var why := _smuggled(e, allow_rid, depth + 1)
 				if why != "":
 					return why
 		TYPE_DICTIONARY:
 			for k in v:
-				var why := _smuggled(k, allow_rid)
+				var why := _smuggled(k, allow_rid, depth + 1)
 				if why == "":
-					why = _smuggled(v[k], allow_rid)
+					why = _smuggled(v[k], allow_rid, depth + 1)
 				if why != "":
 					return why
 	return ""
@@ -1142,7 +1175,9 @@ func _expression(callee: String, argc: int, box: Dictionary) -> Expression:
 ## A mod's call of a game function (ts/godot/game-functions.ts): args are var_to_bytes of an
 ## Array TypeScript built (a node as its ObjectID, a variant as a PackedByteArray of its
 ## encoding); the answer is tagged in `c`: i (int as a String), f (float), b (base64), n (none).
-func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree: String) -> void:
+## `capped` (below level 3): a string / bytes / variant result over the caps is refused
+## (too_large) before it is serialized, as for Godot calls.
+func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree: String, capped: bool) -> void:
 	var f = _game_functions.get(fn)
 	if f == null:
 		box["m"] = "the function is not registered any more"
@@ -1177,6 +1212,8 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 				box["s"] = "godot"
 				return
 			var why := _smuggled(v, false)
+			if why == "" and _object_typed(v):
+				why = "an Array or Dictionary typed by a class or script (objects are passed only as node handles)"
 			if why != "":
 				box["m"] = "argument %d: %s" % [i + 1, why]
 				box["s"] = "godot"
@@ -1200,12 +1237,24 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 	var r = callable.callv(args)
 	var failure := _call_failure
 	_call_failure = outer
+	if failure == "" and r is Object and r.get_class() == "GDScriptFunctionState":
+		failure = "it awaited: the Callable returned before its result (game functions must return without await)"
 	if failure != "":
 		box["m"] = failure
 		box["s"] = "godot"
 		return
 	var t := typeof(r)
-	match str(f[2]):
+	var kind := str(f[2])
+	if capped and (kind == "string" or kind == "bytes" or kind == "variant"):
+		var why := _too_large(r)
+		if why == "" and kind == "string" and (t == TYPE_STRING or t == TYPE_STRING_NAME) and str(r).length() * 3 > _max_value_bytes:
+			var n := str(r).to_utf8_buffer().size()
+			why = "a String of %d bytes" % n if n > _max_value_bytes else ""
+		if why != "":
+			box["m"] = why
+			box["s"] = "too_large"
+			return
+	match kind:
 		"":
 			box["c"] = "n"
 		"i32", "i64":
@@ -1230,7 +1279,12 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 				box["m"] = "its result holds " + why.trim_prefix("an ").trim_prefix("a ")
 				box["s"] = "godot"
 				return
-			box["v"] = Marshalls.raw_to_base64(var_to_bytes(r))
+			var bytes := var_to_bytes(r)
+			if capped and bytes.size() > _max_value_bytes:
+				box["m"] = "%d bytes" % bytes.size()
+				box["s"] = "too_large"
+				return
+			box["v"] = Marshalls.raw_to_base64(bytes)
 			box["c"] = "b"
 	if not box.has("c"):
 		# A runtime error inside the Callable ends it with null (release builds print nothing).

@@ -145,9 +145,11 @@ export interface GodotBridge {
   /**
    * Runs the game function registered as `fn` (game-functions.ts) for `instance`: `args` is
    * var_to_bytes of an Array of its arguments (a `node` argument as its ObjectID, which must lie
-   * in `subtreeOf` unless that is ''). Godot checks and encodes the result by the declared kind.
+   * in `subtreeOf` unless that is ''). Godot checks and encodes the result by the declared kind;
+   * `capped` (below level 3): a string / bytes / variant result over maxValueBytes (or an
+   * Array / Dictionary over maxResultItems) is refused as `too_large` before it is serialized.
    */
-  callGame(fn: number, instance: number, args: Uint8Array, subtreeOf: ObjectId | ''): GameCallOutcome;
+  callGame(fn: number, instance: number, args: Uint8Array, subtreeOf: ObjectId | '', capped: boolean): GameCallOutcome;
   /** Disconnects one connection (nothing when the object is gone). */
   disconnect(instance: number, connection: number): void;
 
@@ -189,8 +191,9 @@ export type GameEvent =
  * - `freed`: a `node` argument names a node that was freed;
  * - `outside`: a `node` argument is outside the subtree required;
  * - `type`: the Callable returned a value of another type (message: its type name);
+ * - `too_large`: the result is over the caps (`capped` calls only; message: its size);
  * - `godot`: any other failure (the game refused the call with fail_call, a variant result holds an object, ...).
  */
 export type GameCallOutcome =
   | { ok: true; value: string | number | Uint8Array | null }
-  | { ok: false; status: 'gone' | 'freed' | 'outside' | 'type' | 'godot'; message: string };
+  | { ok: false; status: 'gone' | 'freed' | 'outside' | 'type' | 'too_large' | 'godot'; message: string };

@@ -149,20 +149,28 @@ export class GameApi {
     });
     const payload = arrayOf(...encoded);
     const cap = this.host.limits.maxValueBytes;
-    if (ctx.level < 3 && payload.length > cap) {
+    const capped = ctx.level < 3;
+    if (capped && payload.length > cap) {
       throw new ValueTooLarge(`${key}: the arguments take ${payload.length} bytes; at most ${cap} per call below level 3 (maxValueBytes, wasgo/limits/max_value_kb)`);
     }
-    const outcome = this.host.bridge.callGame(entry.id, ctx.instanceId, payload, subtreeOf);
-    return this.settle(key, decl, m, ctx, outcome, args[decl.params.length] as OutBuffer | undefined);
+    // Below level 3 the result is capped like a Godot call's: Godot refuses it before serializing.
+    const outcome = this.host.bridge.callGame(entry.id, ctx.instanceId, payload, subtreeOf, capped);
+    return this.settle(key, decl, m, ctx, outcome, args[decl.params.length] as OutBuffer | undefined, capped);
   }
 
-  private settle(key: string, d: GameFunctionDecl, m: ModState | undefined, ctx: HostCallContext, o: GameCallOutcome, out: OutBuffer | undefined): number | bigint | undefined {
+  private settle(key: string, d: GameFunctionDecl, m: ModState | undefined, ctx: HostCallContext, o: GameCallOutcome, out: OutBuffer | undefined, capped: boolean): number | bigint | undefined {
+    const { maxValueBytes: cap, maxResultItems } = this.host.limits;
+    const tooLarge = (size: string): never => {
+      throw new ValueTooLarge(`${key}: the game's function returned ${size}; at most ${cap} bytes (and ${maxResultItems} elements) per call below level 3 (maxValueBytes, wasgo/limits/max_value_kb)`);
+    };
     if (!o.ok) {
       switch (o.status) {
         case 'outside':
           throw new GodotPolicyDenied(`${key}: ${o.message}: the node is outside the mod's subtree; not allowed at safety level ${m?.level ?? ctx.level}; it needs level 3`, 3);
         case 'freed':
           throw new HandleError(`${key}: ${o.message}`);
+        case 'too_large':
+          return tooLarge(o.message);
         case 'type':
           throw new HostError(`${key}: the game's function returned ${o.message}, not ${d.result === '' ? 'nothing' : `a ${d.result}`}`);
         default:
@@ -190,6 +198,8 @@ export class GameApi {
       default: {
         if (!(v instanceof Uint8Array)) wrong(String(v));
         const bytes = v as Uint8Array;
+        // Also here: a bridge that did not cap (or a value just over once encoded) never reaches the mod.
+        if (capped && bytes.length > cap) tooLarge(`${bytes.length} bytes`);
         ctx.charge?.(bytes.length);
         out?.write(bytes);
         return bytes.length;

@@ -259,9 +259,9 @@ export class WebBridge implements GodotBridge {
     return this.withChecks(checks, () => this.outcome(this.op('utility', instance, name, toBase64(args), capped ? 1 : 0)));
   }
 
-  callGame(fn: number, instance: number, args: Uint8Array, subtreeOf: ObjectId | ''): GameCallOutcome {
+  callGame(fn: number, instance: number, args: Uint8Array, subtreeOf: ObjectId | '', capped: boolean): GameCallOutcome {
     // The class slot `c` tags the value: i = int (decimal string), f = float, b = base64 bytes, n = none.
-    const b = this.op('game_call', fn, instance, toBase64(args), subtreeOf);
+    const b = this.op('game_call', fn, instance, toBase64(args), subtreeOf, capped ? 1 : 0);
     if (b.s === 'ok') {
       switch (b.c) {
         case 'i': return { ok: true, value: this.str(b) };
@@ -270,7 +270,7 @@ export class WebBridge implements GodotBridge {
         default: return { ok: true, value: null };
       }
     }
-    const status = (['gone', 'freed', 'outside', 'type'] as const).find((s) => s === b.s) ?? 'godot';
+    const status = (['gone', 'freed', 'outside', 'type', 'too_large'] as const).find((s) => s === b.s) ?? 'godot';
     return { ok: false, status, message: b.m ?? String(b.s) };
   }
 

@@ -6,7 +6,7 @@
  * `{ ok: false, code, errno, message, levelNeeded }`.
  */
 import { calibration } from '../engine/calibrate';
-import { HostError, SettingsError, WasGoError } from '../engine/errors';
+import { HostError, RegistrationError, SettingsError, WasGoError } from '../engine/errors';
 import type { WasmValue } from '../engine/instance';
 import type { SafetyLevel, WasGoSettings } from '../engine/settings';
 import { VERSION } from '../version';
@@ -124,11 +124,14 @@ export function loadMod(base64: string, name: string, nodeId: string, nodeClass:
 
 /**
  * Registers a game function (WasGoEngine.register_function): `id` numbers its Callable on the
- * Godot side, `params` is a comma-separated list of kinds; `{ ok }` or a RegistrationError.
+ * Godot side, `params` is a JSON array of kinds; `{ ok }` or a RegistrationError.
  */
 export function registerFunction(id: number, module: string, name: string, params: string, result: string, level: number): string {
   return answer(() => {
-    const kinds = params === '' ? [] : params.split(',');
+    // A JSON array, not a csv: a kind such as "i32,i32" or "" must reach checkDecl as one bad
+    // kind (GDScript keeps the array it was given and would disagree on the count).
+    const kinds: unknown = JSON.parse(params || '[]');
+    if (!Array.isArray(kinds)) throw new RegistrationError(`${module}.${name}: params must be an array of kinds`);
     attached().gameApi.register(id, { module, name, params: kinds as GameParam[], result: result as GameResult, level: level as SafetyLevel });
     return {};
   });
