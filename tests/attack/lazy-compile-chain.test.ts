@@ -63,7 +63,9 @@ describe('a chain of first calls into large functions is bounded by the deadline
   // k functions of `loops` loops each: the same ~6.6 MB either way; what the call pays is the
   // module's code, not one function's.
   for (const [k, share] of [[40, 1], [400, 10]] as const) {
-    it.fails(`${k} functions (each ${share === 1 ? 'just under' : `1/${share} of`} maxBodyBytes as metered) entered for the first time in one call: the call ends within 2x maxCallMs`, async () => {
+    // A timing pin of an open finding: run with WASGO_SLOW_ATTACKS=1 (on a machine several times
+    // faster than this VM the 400-function chain could end inside the bound and flip the pin).
+    (process.env.WASGO_SLOW_ATTACKS ? it.fails : it.skip)(`${k} functions (each ${share === 1 ? 'just under' : `1/${share} of`} maxBodyBytes as metered) entered for the first time in one call: the call ends within 2x maxCallMs`, async () => {
       const { engine } = freshEngine();
       const loops = Math.floor((DEFAULT_LIMITS.maxBodyBytes / 44 - 200) / share);
       const bytes = chainOfLargeFunctions(k, loops, Math.floor(Math.random() * 64));

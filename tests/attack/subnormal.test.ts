@@ -37,7 +37,9 @@ async function nsPerUnit(src: string, n: number): Promise<number> {
 }
 
 describe('subnormal arithmetic', () => {
-  it.fails('a chain of f64.mul on subnormal values runs within 3x a plain loop per unit', async () => {
+  // A timing pin of an open finding: run with WASGO_SLOW_ATTACKS=1 (a CPU without a subnormal
+  // penalty would end inside the bound and flip the pin).
+  (process.env.WASGO_SLOW_ATTACKS ? it.fails : it.skip)('a chain of f64.mul on subnormal values runs within 3x a plain loop per unit', async () => {
     const plain = await nsPerUnit(PLAIN, 20_000_000);
     const sub = await nsPerUnit(SUBNORMAL, 20_000);
     console.log(`plain ${plain.toFixed(3)} ns/unit; subnormal f64.mul chain ${sub.toFixed(2)} ns/unit = ${(sub / plain).toFixed(0)}x`);
