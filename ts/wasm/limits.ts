@@ -46,12 +46,17 @@ export interface ModuleLimits {
   maxLocalMerges: number;
 }
 
+/** V8's limit on locals per function (parameters included). */
+const V8_MAX_LOCALS = 50_000;
+/** Locals the fuel pass may add to a function (counter, scratch, frame depth): maxLocals leaves room for them. */
+const PASS_LOCALS = 3;
+
 export const DEFAULT_LIMITS: Readonly<ModuleLimits> = Object.freeze({
   maxTables: 16,
   maxTableEntries: 100_000,
   maxFunctions: 100_000,
   maxGlobals: 10_000,
-  maxLocals: 50_000,
+  maxLocals: V8_MAX_LOCALS - PASS_LOCALS,
   maxExports: 10_000,
   maxImports: 10_000,
   maxCustomBytes: 4 * 1024 * 1024,
