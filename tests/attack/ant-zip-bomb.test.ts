@@ -21,12 +21,7 @@ import { wat } from '../helpers/wat';
 import { RESOLUTION_ERROR } from '../../ts/ant/spec-codes';
 import { loadCache } from '../../ts/engine/load-cache';
 import { coreRecording, makePackage, play } from '../ant/runtime-helpers';
-
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
+import { uleb } from '../helpers/bytes';
 
 /** `nf` functions `() -> ()`, each `per` × (i32.const 0; drop): valid, ~3·nf·per bytes, deflates ~300:1. */
 export function hugeModule(nf: number, per: number): Uint8Array {

@@ -21,12 +21,7 @@ import { describe, expect, it } from 'vitest';
 import { Timeout } from '../../ts/index';
 import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { freshEngine } from '../helpers/engine';
-
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
+import { uleb } from '../helpers/bytes';
 
 /**
  * export "f" (func 0) calls func 1; func i (1..k) calls func i+1 first, then runs `loops` flat

@@ -19,12 +19,7 @@ import { describe, expect, it } from 'vitest';
 import { ModuleTooLarge } from '../../ts/index';
 import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { freshEngine } from '../helpers/engine';
-
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
+import { exportedFunction } from '../helpers/bytes';
 
 /** `(func (export "f") loop (br_if 0 (i32.const 0)) end × n)` */
 function flatLoops(n: number): Uint8Array<ArrayBuffer> {
@@ -32,9 +27,7 @@ function flatLoops(n: number): Uint8Array<ArrayBuffer> {
   const code = new Uint8Array(1 + n * one.length + 1);
   for (let i = 0; i < n; i++) code.set(one, 1 + i * one.length);
   code[code.length - 1] = 0x0b;
-  const fb = [...uleb(code.length), ...code];
-  return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
-    10, ...uleb(fb.length + 1), 1, ...fb]);
+  return exportedFunction(code);
 }
 
 describe('the first call of a large function is bounded like any other', () => {

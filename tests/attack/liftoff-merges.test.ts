@@ -22,24 +22,14 @@ import { describe, expect, it } from 'vitest';
 import { ModuleTooLarge } from '../../ts/index';
 import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { freshEngine } from '../helpers/engine';
-
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
+import { exportedFunction, uleb } from '../helpers/bytes';
 
 /** `(func (export "f") (local i32 x locals) (loop (br_if 0 (i32.const 0)) x branches))` */
 export function localsAndBranches(locals: number, branches: number, salt: number): Uint8Array<ArrayBuffer> {
   const code: number[] = [1, ...uleb(locals), 0x7f, 0x41, salt & 0x3f, 0x1a, 0x03, 0x40];
   for (let i = 0; i < branches; i++) code.push(0x41, 0, 0x0d, 0);
   code.push(0x0b, 0x0b);
-  const sec = [1, ...uleb(code.length), ...code];
-  const head = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0, 10, ...uleb(sec.length)];
-  const out = new Uint8Array(head.length + sec.length);
-  out.set(head);
-  out.set(sec, head.length);
-  return out;
+  return exportedFunction(code);
 }
 
 describe("a function's first call cannot compile for seconds", () => {

@@ -14,12 +14,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { freshEngine } from '../helpers/engine';
+import { uleb } from '../helpers/bytes';
 
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
 const cat = (parts: Uint8Array[]) => { const out = new Uint8Array(parts.reduce((a, b) => a + b.length, 0)); let o = 0; for (const p of parts) { out.set(p, o); o += p.length; } return out; };
 const sec = (id: number, body: Uint8Array) => cat([Uint8Array.from([id, ...uleb(body.length)]), body]);
 

@@ -9,19 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { ModuleTooLarge } from '../../ts/index';
 import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { freshEngine } from '../helpers/engine';
-
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
+import { exportedFunction, uleb } from '../helpers/bytes';
 
 /** `(func (export "f") (local i32 × n) loop … br_if … end)`: a loop and a call site, so the pass adds its locals. */
 function withLocals(n: number): Uint8Array<ArrayBuffer> {
-  const body = [1, ...uleb(n), 0x7f, 0x03, 0x40, 0x41, 0, 0x0d, 0, 0x0b, 0x0b];
-  const payload = [1, ...uleb(body.length), ...body];
-  return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
-    10, ...uleb(payload.length), ...payload]);
+  return exportedFunction([1, ...uleb(n), 0x7f, 0x03, 0x40, 0x41, 0, 0x0d, 0, 0x0b, 0x0b]);
 }
 
 describe('locals at the cap', () => {

@@ -12,12 +12,7 @@ import { ModuleTooLarge } from '../../ts/index';
 import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { freshEngine } from '../helpers/engine';
 import { nestedLoops } from './turbofan-nesting.test';
-
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
+import { exportedFunction } from '../helpers/bytes';
 
 /** d nested blocks, each holding one loop: loop depth 1 however deep the blocks go. */
 function blocksAroundLoops(d: number): Uint8Array<ArrayBuffer> {
@@ -25,9 +20,7 @@ function blocksAroundLoops(d: number): Uint8Array<ArrayBuffer> {
   const code = new Uint8Array(1 + d * one.length + d + 1);
   for (let i = 0; i < d; i++) code.set(one, 1 + i * one.length);
   code.fill(0x0b, 1 + d * one.length);
-  const fb = [...uleb(code.length), ...code];
-  return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
-    10, ...uleb(fb.length + 1), 1, ...fb]);
+  return exportedFunction(code);
 }
 
 describe('loop nesting is capped (maxLoopDepth)', () => {

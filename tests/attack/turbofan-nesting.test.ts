@@ -12,12 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { ModuleTooLarge } from '../../ts/index';
 import { DEFAULT_LIMITS } from '../../ts/wasm/limits';
 import { freshEngine } from '../helpers/engine';
-
-function uleb(n: number): number[] {
-  const o: number[] = [];
-  do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n);
-  return o;
-}
+import { exportedFunction } from '../helpers/bytes';
 
 /** `(func (export "f") loop (br_if 0 (i32.const 0)) … ×d nested … end)` */
 export function nestedLoops(d: number): Uint8Array<ArrayBuffer> {
@@ -25,9 +20,7 @@ export function nestedLoops(d: number): Uint8Array<ArrayBuffer> {
   const code = new Uint8Array(1 + d * open.length + d + 1);
   for (let i = 0; i < d; i++) code.set(open, 1 + i * open.length);
   code.fill(0x0b, 1 + d * open.length);
-  const fb = [...uleb(code.length), ...code];
-  return Uint8Array.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0,
-    10, ...uleb(fb.length + 1), 1, ...fb]);
+  return exportedFunction(code);
 }
 
 describe('a module cannot make V8 burn a core in the background', () => {
