@@ -23,7 +23,7 @@ import { decodeOp, skipImm } from '../ts/wasm/instructions';
 import { readModule } from '../ts/wasm/module';
 import { Ctl } from '../ts/wasm/opcodes';
 import { DYNAMIC, localsCharge, MAX_CHARGE, OP_WEIGHTS, SIMD_WEIGHTS, WEIGHTS } from '../ts/wasm/rewrite';
-import { makeSection, putSection, SectionId, writeSections, type Section } from '../ts/wasm/sections';
+import { appendToVector, makeSection, putSection, SectionId, writeSections, type Section } from '../ts/wasm/sections';
 
 export const SEGMENT_EXPORT_PREFIX = '__count_';
 export const DYNAMIC_EXPORT = '__count_dynamic';
@@ -159,14 +159,7 @@ export function countInstructions(input: Uint8Array, name = 'module', visit?: In
 
 /** The section `id` (or an empty one) with `extra` items appended after its `count` items. */
 function appendVector(sections: readonly Section[], id: number, count: number, added: number, extra: Uint8Array): Section {
-  const s = sections.find((x) => x.id === id);
-  const w = new Writer().uleb(count + added);
-  if (s) {
-    const r = new Reader(s.payload, 'section');
-    r.uleb();
-    w.bytes(s.payload.subarray(r.pos));
-  }
-  return makeSection(id, w.bytes(extra).view());
+  return appendToVector(id, sections.find((x) => x.id === id), count, extra, added);
 }
 
 /** Reads the counters of an instance of a counted module. */

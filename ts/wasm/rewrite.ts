@@ -9,7 +9,7 @@ import { checkLimit, type ModuleLimits } from './limits';
 import { readModule, type Export, type FunctionBody, type WasmModule } from './module';
 import { Ctl, FEATURE, Imm, OPS } from './opcodes';
 import { checkReservedNames } from './reserved';
-import { frameSection, makeSection, SECTION_HEADER_ROOM, SectionId, writeSections, type Section } from './sections';
+import { appendToVector, frameSection, makeSection, SECTION_HEADER_ROOM, SectionId, writeSections, type Section } from './sections';
 
 /**
  * The module rewriter: one decode of the module, one pass over each function body, one emit.
@@ -383,17 +383,6 @@ function checkMemory(moduleName: string, what: string, l: Limits, cap: number): 
 
 function checkTable(moduleName: string, what: string, l: Limits, cap: number): void {
   if (l.min > cap) throw new ModuleTooLarge(`${what} declares ${l.min} initial entries: over the limit maxTableEntries = ${cap}`, { module: moduleName });
-}
-
-/** A vector section with `extra` (already encoded items) appended: original items kept byte for byte. */
-function appendToVector(id: number, s: Section | undefined, count: number, extra: Uint8Array, added = 1): Section {
-  const w = new Writer().uleb(count + added);
-  if (s) {
-    const r = new Reader(s.payload, 'section');
-    r.uleb();
-    w.bytes(s.payload.subarray(r.pos));
-  }
-  return makeSection(id, w.bytes(extra).view());
 }
 
 function refillImport(typeIndex: number): Uint8Array {

@@ -104,3 +104,14 @@ function lastKnownIndex(sections: readonly Section[]): number {
   for (let i = sections.length - 1; i >= 0; i--) if (sections[i]!.id !== SectionId.custom) return i;
   return -1;
 }
+
+/** A vector section with `extra` (already encoded items) appended: original items kept byte for byte. */
+export function appendToVector(id: number, s: Section | undefined, count: number, extra: Uint8Array, added = 1): Section {
+  const w = new Writer().uleb(count + added);
+  if (s) {
+    const r = new Reader(s.payload, 'section');
+    r.uleb();
+    w.bytes(s.payload.subarray(r.pos));
+  }
+  return makeSection(id, w.bytes(extra).view());
+}
