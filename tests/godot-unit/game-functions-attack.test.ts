@@ -2,9 +2,10 @@
 // bridge: a game function's result below level 3, re-entry from the game's Callable, a
 // Callable that unregisters itself, node handles that are not the mod's.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { GameCallOutcome, GodotBridge } from '../../ts/godot/bridge';
+import type { GameCallOutcome } from '../../ts/godot/bridge';
 import { GodotHost } from '../../ts/godot/host';
 import { createPolicy } from '../../ts/godot/policy';
+import { failure, inertBridge } from '../helpers/godot-bridge';
 import { wat } from '../helpers/wat';
 
 interface GameCall { fn: number; instance: number; args: Uint8Array; subtreeOf: string; capped: boolean | undefined }
@@ -12,21 +13,13 @@ interface GameCall { fn: number; instance: number; args: Uint8Array; subtreeOf: 
 function fakeBridge() {
   const calls: GameCall[] = [];
   let answer: (c: GameCall) => GameCallOutcome = () => ({ ok: true, value: '0' });
-  const no = () => ({ ok: false as const, status: 'godot' as const, message: 'no calls here' });
-  const bridge: GodotBridge = {
-    classChain: (c) => (c === 'Node2D' ? ['Node2D', 'CanvasItem', 'Node', 'Object'] : []),
-    methodInfo: () => null, propertyAccessor: () => '', canInstantiate: () => false, getSingleton: () => null,
-    construct: () => null, objectClass: () => 'Node2D', scriptClasses: () => [], objectStatus: () => 'ok',
-    call: no, utility: no,
+  const bridge = inertBridge({
     callGame: (fn, instance, args, subtreeOf, capped?: boolean) => {
       const c = { fn, instance, args, subtreeOf, capped };
       calls.push(c);
       return answer(c);
     },
-    connect: () => 'godot', disconnect: () => undefined, release: () => undefined, dispose: () => undefined,
-    notify: () => undefined, notifyGame: () => undefined, print: () => undefined, printError: () => undefined,
-    readFile: () => undefined, writeFile: () => undefined,
-  };
+  });
   return { bridge, calls, answer: (f: (c: GameCall) => GameCallOutcome) => (answer = f) };
 }
 
@@ -41,15 +34,6 @@ beforeEach(() => {
 
 async function load(text: string, level?: 1 | 2 | 3): Promise<number> {
   return host.loadMod(await wat(text), '4294967396', 'Node2D', { name: 'm', level });
-}
-
-function failure(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    return { code: (e as { code: string }).code, message: (e as Error).message };
-  }
-  throw new Error('expected a failure');
 }
 
 const FETCH_MOD = `(module

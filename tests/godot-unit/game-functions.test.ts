@@ -1,12 +1,13 @@
 // The game's own functions (ts/godot/game-functions.ts) through GodotHost with a fake bridge:
 // what reaches Godot for each kind, what comes back, and every way a call is refused.
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { GameCallOutcome, GameEvent, GodotBridge } from '../../ts/godot/bridge';
+import type { GameCallOutcome, GameEvent } from '../../ts/godot/bridge';
 import { makePackage } from '../ant/runtime-helpers';
 import { GodotHost } from '../../ts/godot/host';
 import { createPolicy } from '../../ts/godot/policy';
 import { gameAbi } from '../../ts/godot/game-functions';
 import { arrayOf, floatValue, intValue, stringValue } from '../../ts/godot/variant';
+import { failure, inertBridge } from '../helpers/godot-bridge';
 import { wat } from '../helpers/wat';
 import { u32, cat } from '../helpers/bytes';
 
@@ -21,30 +22,11 @@ function fakeBridge() {
   const calls: GameCall[] = [];
   const games: GameEvent[] = [];
   let next: GameCallOutcome = { ok: true, value: '0' };
-  const bridge: GodotBridge = {
+  const bridge = inertBridge({
     classChain: (c) => CHAINS[c] ?? [],
-    methodInfo: () => null,
-    propertyAccessor: () => '',
-    canInstantiate: () => false,
-    getSingleton: () => null,
-    construct: () => null,
-    objectClass: () => 'Node2D',
-    scriptClasses: () => [],
-    objectStatus: () => 'ok',
-    call: () => ({ ok: false, status: 'godot', message: 'no calls here' }),
-    utility: () => ({ ok: false, status: 'godot', message: 'no calls here' }),
     callGame: (fn, instance, args, subtreeOf) => (calls.push({ fn, instance, args, subtreeOf }), next),
-    connect: () => 'godot',
-    disconnect: () => undefined,
-    release: () => undefined,
-    dispose: () => undefined,
-    notify: () => undefined,
     notifyGame: (_game, e) => void games.push(e),
-    print: () => undefined,
-    printError: () => undefined,
-    readFile: () => undefined,
-    writeFile: () => undefined,
-  };
+  });
   return { bridge, calls, games, respond: (o: GameCallOutcome) => (next = o) };
 }
 
@@ -74,15 +56,6 @@ beforeEach(() => {
 
 async function load(text: string, level?: 1 | 2 | 3, node = '4294967396'): Promise<number> {
   return host.loadMod(await wat(text), node, 'Node2D', { name: 'm', level });
-}
-
-function failure(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    return { code: (e as { code: string }).code, message: (e as Error).message };
-  }
-  throw new Error('expected a failure');
 }
 
 describe('game functions registered from Godot', () => {
