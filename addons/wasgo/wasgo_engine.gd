@@ -794,13 +794,8 @@ func _answer(box: Dictionary, instance: int, result: Variant, capped := true) ->
 	var t := typeof(result)
 	if t == TYPE_OBJECT or t == TYPE_ARRAY or t == TYPE_DICTIONARY or t == TYPE_CALLABLE or t == TYPE_SIGNAL:
 		result = _handles_in(instance, result)
-	var bytes := var_to_bytes(result)
-	if capped and bytes.size() > _max_value_bytes:
-		box["m"] = "%d bytes" % bytes.size()
-		box["s"] = "too_large"
-		return
-	box["v"] = Marshalls.raw_to_base64(bytes)
-	box["s"] = "ok"
+	if _encode_value(box, result, capped):
+		box["s"] = "ok"
 
 
 # args: op, 0, plan id, instance, subtree root ObjectID ("" = none), key: "method|static
@@ -1279,12 +1274,8 @@ func _op_game_call(box: Dictionary, fn: int, instance: int, b64: String, subtree
 				box["m"] = "its result holds " + why.trim_prefix("an ").trim_prefix("a ")
 				box["s"] = "godot"
 				return
-			var bytes := var_to_bytes(r)
-			if capped and bytes.size() > _max_value_bytes:
-				box["m"] = "%d bytes" % bytes.size()
-				box["s"] = "too_large"
+			if not _encode_value(box, r, capped):
 				return
-			box["v"] = Marshalls.raw_to_base64(bytes)
 			box["c"] = "b"
 	if not box.has("c"):
 		# A runtime error inside the Callable ends it with null (release builds print nothing).
@@ -1498,3 +1489,15 @@ func _on_dialog(request: int, ok: bool) -> void:
 func _fail(message: String) -> void:
 	_load_error = message
 	push_error("WasGo: " + message)
+
+
+## Serialises `value` into box["v"] (base64 of var_to_bytes); past maxValueBytes when `capped`,
+## sets status "too_large" instead and returns false.
+func _encode_value(box: Dictionary, value: Variant, capped: bool) -> bool:
+	var bytes := var_to_bytes(value)
+	if capped and bytes.size() > _max_value_bytes:
+		box["m"] = "%d bytes" % bytes.size()
+		box["s"] = "too_large"
+		return false
+	box["v"] = Marshalls.raw_to_base64(bytes)
+	return true
